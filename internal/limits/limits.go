@@ -1,0 +1,40 @@
+// Package limits holds the bounds Chainmail puts on untrusted input.
+//
+// Every parser and verifier in the module takes its bounds from here, so a
+// limit is defined once and the parse path and the verify path agree (the
+// habit of sigstore-go's internal/limits). The values follow what the
+// anchors of the field settled on after their advisories: sigstore-go
+// GHSA-cq38 (tlog entries, timestamps, subjects, digests), cosign GHSA-vfp6
+// and GHSA-88jx (signatures, attachment size).
+package limits
+
+const (
+	// MaxEnvelopeBytes bounds a serialized DSSE envelope or Sigstore bundle.
+	MaxEnvelopeBytes = 32 << 20
+
+	// MaxStatementBytes bounds a serialized in-toto statement. A statement
+	// travels base64-encoded inside an envelope, so it is never larger than
+	// three quarters of MaxEnvelopeBytes.
+	MaxStatementBytes = MaxEnvelopeBytes / 4 * 3
+
+	// MaxSignatures bounds the signatures in one DSSE envelope.
+	MaxSignatures = 100
+
+	// MaxSubjects bounds the subjects of one in-toto statement.
+	MaxSubjects = 1024
+
+	// MaxDigestsPerSubject bounds the algorithms in one digest set.
+	MaxDigestsPerSubject = 32
+
+	// MaxJSONDepth bounds the nesting of JSON arrays and objects.
+	MaxJSONDepth = 256
+
+	// MaxKeyBytes bounds a serialized key file (PEM or cosign's JSON).
+	MaxKeyBytes = 64 << 10
+
+	// MaxTlogEntries bounds the transparency log entries of one bundle.
+	MaxTlogEntries = 32
+
+	// MaxTimestamps bounds the RFC 3161 timestamps of one bundle.
+	MaxTimestamps = 32
+)

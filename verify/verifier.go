@@ -1,0 +1,476 @@
+package verify
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/chainmail-dev/chainmail/attest"
+	"github.com/chainmail-dev/chainmail/bundle"
+	"github.com/chainmail-dev/chainmail/digest"
+	"github.com/chainmail-dev/chainmail/internal/keys"
+	"github.com/chainmail-dev/chainmail/internal/limits"
+)
+
+// MaxKeys bounds the trusted keys of one Verifier, which bounds the work
+// of one verification at MaxKeys × limits.MaxSignatures signature checks.
+const MaxKeys = 100
+
+// Verifier checks DSSE envelopes and key-signed Sigstore bundles against a
+// fixed set of trusted public keys and a threshold of distinct keys. It
+// is immutable and safe for concurrent use. Build it with NewVerifier; a
+// nil or zero Verifier rejects everything.
+type Verifier struct {
+	keys         []*PublicKey
+	threshold    int
+	payloadTypes []string
+}
+
+// Option configures NewVerifier.
+type Option func(*Verifier) error
+
+// WithThreshold requires signatures from n distinct trusted keys (default
+// 1). n must be between 1 and the number of keys.
+func WithThreshold(n int) Option {
+	return func(v *Verifier) error {
+		v.threshold = n
+		return nil
+	}
+}
+
+// WithPayloadTypes sets the DSSE payload types the verifier accepts
+// (default: only attest.PayloadType, in-toto statements). An envelope of
+// any other type is rejected before its payload is looked at, so a key
+// used for several purposes cannot have one kind of document passed off as
+// another (SECURITY.md C03).
+func WithPayloadTypes(types ...string) Option {
+	return func(v *Verifier) error {
+		if len(types) == 0 {
+			return fmt.Errorf("%w: WithPayloadTypes needs at least one type", ErrInvalidOptions)
+		}
+		for _, t := range types {
+			if t == "" {
+				return fmt.Errorf("%w: empty payload type", ErrInvalidOptions)
+			}
+		}
+		v.payloadTypes = append([]string(nil), types...)
+		return nil
+	}
+}
+
+// NewVerifier returns a Verifier trusting keys. The keys must be distinct
+// (the same key twice would let one signer count twice) and at most
+// MaxKeys; the threshold must be between 1 and len(keys).
+func NewVerifier(keys []*PublicKey, opts ...Option) (*Verifier, error) {
+	v := &Verifier{threshold: 1, payloadTypes: []string{attest.PayloadType}}
+	for _, o := range opts {
+		if err := o(v); err != nil {
+			return nil, err
+		}
+	}
+	if len(keys) == 0 {
+		return nil, fmt.Errorf("%w: no trusted keys", ErrInvalidOptions)
+	}
+	if len(keys) > MaxKeys {
+		return nil, fmt.Errorf("%w: %d keys, limit %d", ErrInvalidOptions, len(keys), MaxKeys)
+	}
+	seen := map[string]bool{}
+	for i, k := range keys {
+		if k == nil || k.id == "" {
+			return nil, fmt.Errorf("%w: key %d is nil or not made by NewPublicKey", ErrInvalidOptions, i)
+		}
+		if seen[k.id] {
+			return nil, fmt.Errorf("%w: key %s is listed twice", ErrInvalidOptions, k.id)
+		}
+		seen[k.id] = true
+	}
+	if v.threshold < 1 || v.threshold > len(keys) {
+		return nil, fmt.Errorf("%w: threshold %d with %d keys (want 1 to %d)", ErrInvalidOptions, v.threshold, len(keys), len(keys))
+	}
+	v.keys = append([]*PublicKey(nil), keys...)
+	return v, nil
+}
+
+// VerifyEnvelope checks a DSSE envelope:
+//
+//  1. its payloadType is accepted (WithPayloadTypes);
+//  2. signatures by at least the threshold of distinct trusted keys
+//     verify over PAE(payloadType, payload); keyids are only hints;
+//  3. for in-toto payloads, the payload is a valid statement, decoded
+//     strictly from the verified bytes;
+//  4. the statement has a subject matching the artifact.
+//
+// The result holds copies: changing env afterwards changes nothing in it.
+func (v *Verifier) VerifyEnvelope(ctx context.Context, env *attest.Envelope, policy ArtifactPolicy) (*Result, error) {
+	if err := v.ready(ctx, policy); err != nil {
+		return nil, err
+	}
+	if env == nil {
+		return nil, fmt.Errorf("%w: nil envelope", ErrMalformed)
+	}
+	env = env.Clone() // verify and decode the same bytes, whatever the caller does next
+	res := &Result{PayloadType: env.PayloadType}
+	if err := v.checkPayloadType(env); err != nil {
+		return nil, err
+	}
+	res.addCheck(CheckPayloadType)
+	signers, err := v.verifySignatures(ctx, env.PAE(), sigsOf(env))
+	if err != nil {
+		return nil, err
+	}
+	res.Signers = signers
+	res.addCheck(CheckSignatures)
+	res.addCheck(CheckThreshold)
+	res.Payload = env.Payload
+	if err := v.checkStatement(res, env, &artifact{p: policy}); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// VerifyBundle checks a key-signed Sigstore bundle: a DSSE bundle as
+// VerifyEnvelope does, or a message signature over the artifact's bytes.
+// A bundle carries one signature, so with a threshold above 1 use
+// VerifyBundles. Certificate-signed bundles are refused: they need a
+// trusted root, not a key (SECURITY.md C40: a key is never taken for a
+// certificate or the reverse). Transparency log entries and timestamps in
+// the bundle are not checked by a key Verifier; the result's Checks say
+// so by their absence.
+func (v *Verifier) VerifyBundle(ctx context.Context, b *bundle.Bundle, artifact ArtifactPolicy) (*Result, error) {
+	return v.VerifyBundles(ctx, []*bundle.Bundle{b}, artifact)
+}
+
+// VerifyBundles checks several key-signed bundles over the same content
+// (the same DSSE payload, or message signatures over the same artifact)
+// and counts the distinct trusted keys that signed toward the threshold.
+func (v *Verifier) VerifyBundles(ctx context.Context, bs []*bundle.Bundle, artifact ArtifactPolicy) (*Result, error) {
+	if err := v.ready(ctx, artifact); err != nil {
+		return nil, err
+	}
+	if len(bs) == 0 {
+		return nil, fmt.Errorf("%w: no bundle", ErrNoSignature)
+	}
+	if len(bs) > limits.MaxSignatures {
+		return nil, fmt.Errorf("%w: %d bundles, limit %d", ErrMalformed, len(bs), limits.MaxSignatures)
+	}
+	for i, b := range bs {
+		if b == nil {
+			return nil, fmt.Errorf("%w: bundle %d is nil", ErrMalformed, i)
+		}
+		if _, ok := b.PublicKeyHint(); !ok {
+			return nil, fmt.Errorf("%w: bundle %d is signed by a certificate; verify it against a trusted root", ErrVerificationMaterial, i)
+		}
+		if b.IsDSSE() != bs[0].IsDSSE() {
+			return nil, fmt.Errorf("%w: bundles mix DSSE envelopes and message signatures", ErrMalformed)
+		}
+	}
+	if bs[0].IsDSSE() {
+		return v.verifyDSSEBundles(ctx, bs, artifact)
+	}
+	return v.verifyMessageBundles(ctx, bs, artifact)
+}
+
+func (v *Verifier) verifyDSSEBundles(ctx context.Context, bs []*bundle.Bundle, artifact ArtifactPolicy) (*Result, error) {
+	var env *attest.Envelope
+	for i, b := range bs {
+		e, err := b.Envelope()
+		if err != nil {
+			return nil, fmt.Errorf("%w: bundle %d: %v", ErrMalformed, i, err)
+		}
+		if env == nil {
+			env = e
+			continue
+		}
+		if e.PayloadType != env.PayloadType || !bytes.Equal(e.Payload, env.Payload) {
+			return nil, fmt.Errorf("%w: bundle %d signs a different payload than bundle 0", ErrMalformed, i)
+		}
+		env.Signatures = append(env.Signatures, e.Signatures...)
+	}
+	res, err := v.VerifyEnvelope(ctx, env, artifact)
+	if err != nil {
+		return nil, err
+	}
+	res.Bundle = true
+	return res, nil
+}
+
+func (v *Verifier) verifyMessageBundles(ctx context.Context, bs []*bundle.Bundle, policy ArtifactPolicy) (*Result, error) {
+	if policy.kind == artifactUnsafeSkip {
+		return nil, fmt.Errorf("%w: a message signature is over the artifact itself; it cannot be verified without it", ErrArtifactPolicy)
+	}
+	msgs := make([]*bundle.MessageSignature, len(bs))
+	// Read the artifact once, with every digest any key or bundle needs.
+	algSet := map[digest.Algorithm]bool{}
+	keepBytes := false
+	for _, k := range v.keys {
+		algSet[schemeDigest(k.scheme)] = true
+		keepBytes = keepBytes || k.scheme == keys.Ed25519
+	}
+	for i, b := range bs {
+		ms, err := b.MessageSignature()
+		if err != nil {
+			return nil, fmt.Errorf("%w: bundle %d: %v", ErrMalformed, i, err)
+		}
+		msgs[i] = ms
+		if !ms.Digest.IsZero() {
+			algSet[ms.Digest.Algorithm()] = true
+		}
+	}
+	var algs []digest.Algorithm
+	for _, a := range digest.Algorithms() {
+		if algSet[a] {
+			algs = append(algs, a)
+		}
+	}
+	art := &artifact{p: policy}
+	set, data, err := art.digests(algs, keepBytes && policy.kind != artifactDigests)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Bundle: true, MessageSignature: true}
+	accepted := map[string]bool{}
+	var rejected []*SignatureError
+	for i, b := range bs {
+		ms := msgs[i]
+		hint, _ := b.PublicKeyHint()
+		signer, serr := v.verifyMessage(ctx, set, data, ms, i, hint, accepted)
+		if serr != nil {
+			if !errors.Is(serr, ErrSignature) {
+				return nil, serr // artifact or digest problems end the verification
+			}
+			var se *SignatureError
+			errors.As(serr, &se)
+			rejected = append(rejected, se)
+			continue
+		}
+		accepted[signer.KeyID] = true
+		res.Signers = append(res.Signers, *signer)
+	}
+	if len(res.Signers) < v.threshold {
+		return nil, &ThresholdError{Want: v.threshold, Got: len(res.Signers), Accepted: signerIDs(res.Signers), Rejected: rejected}
+	}
+	res.addCheck(CheckMessageDigest)
+	res.addCheck(CheckSignatures)
+	res.addCheck(CheckThreshold)
+	res.addCheck(CheckSubject)
+	res.ArtifactDigests = set
+	return res, nil
+}
+
+// verifyMessage checks one message signature over the artifact against
+// the trusted keys not yet counted.
+func (v *Verifier) verifyMessage(ctx context.Context, set digest.Set, data []byte, ms *bundle.MessageSignature, index int, hint string, accepted map[string]bool) (*Signer, error) {
+	if len(ms.Signature) == 0 {
+		return nil, &SignatureError{Index: index, KeyIDHint: hint, Reason: "empty signature"}
+	}
+	var lastErr error
+	for _, k := range v.candidates(hint) {
+		if accepted[k.id] || !k.plausible(len(ms.Signature)) {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrUnverified, err)
+		}
+		alg := schemeDigest(k.scheme)
+		// The bundle's digest is a hint; it must agree with the artifact
+		// (SECURITY.md C39), and the signature is checked against the
+		// locally computed digest, never the hint.
+		if !ms.Digest.IsZero() {
+			if got, ok := set[string(ms.Digest.Algorithm())]; ok && got != ms.Digest.Hex() {
+				return nil, &SubjectError{Artifact: copySet(set), Subjects: 1, Err: &digest.MismatchError{Algorithm: ms.Digest.Algorithm(), Claimed: ms.Digest.Hex(), Actual: got}}
+			}
+		}
+		var err error
+		if k.scheme == keys.Ed25519 {
+			if data == nil {
+				lastErr = fmt.Errorf("an Ed25519 key needs the artifact's bytes, not a digest")
+				continue
+			}
+			err = k.verify(data, ms.Signature)
+		} else {
+			d, ok := set.Get(alg)
+			if !ok {
+				lastErr = fmt.Errorf("artifact has no %s digest", alg)
+				continue
+			}
+			err = keys.VerifyDigest(k.pub, k.scheme, d.Bytes(), ms.Signature)
+		}
+		if err == nil {
+			return &Signer{KeyID: k.id, Scheme: string(k.scheme), Signature: index, KeyIDHint: hint}, nil
+		}
+		lastErr = err
+	}
+	reason := "matches no trusted key"
+	if lastErr != nil && !errors.Is(lastErr, keys.ErrSignature) {
+		reason += ": " + lastErr.Error()
+	}
+	return nil, &SignatureError{Index: index, KeyIDHint: hint, Reason: reason}
+}
+
+func (v *Verifier) ready(ctx context.Context, artifact ArtifactPolicy) error {
+	if v == nil || len(v.keys) == 0 || v.threshold < 1 {
+		return ErrNotInitialized
+	}
+	if ctx == nil {
+		return fmt.Errorf("%w: nil context", ErrUnverified)
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("%w: %v", ErrUnverified, err)
+	}
+	if artifact.kind == artifactNone {
+		return fmt.Errorf("%w: no artifact policy; pass WithArtifactFile, WithArtifactDigest, or WithoutArtifactUnsafe to skip the check", ErrArtifactPolicy)
+	}
+	return nil
+}
+
+func (v *Verifier) checkPayloadType(env *attest.Envelope) error {
+	for _, t := range v.payloadTypes {
+		if env.PayloadType == t {
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: %q", ErrPayloadType, truncate(env.PayloadType))
+}
+
+type sigInfo struct {
+	hint string
+	sig  []byte
+}
+
+func sigsOf(env *attest.Envelope) []sigInfo {
+	out := make([]sigInfo, len(env.Signatures))
+	for i, s := range env.Signatures {
+		out[i] = sigInfo{hint: s.KeyID, sig: s.Sig}
+	}
+	return out
+}
+
+// verifySignatures counts the distinct trusted keys with a valid signature
+// over message. A key counts once however many signatures it made, under
+// whatever keyids; keyids only decide which key is tried first.
+func (v *Verifier) verifySignatures(ctx context.Context, message []byte, sigs []sigInfo) ([]Signer, error) {
+	if len(sigs) > limits.MaxSignatures {
+		return nil, fmt.Errorf("%w: %d signatures, limit %d", ErrMalformed, len(sigs), limits.MaxSignatures)
+	}
+	nonEmpty := 0
+	for _, s := range sigs {
+		if len(s.sig) > 0 {
+			nonEmpty++
+		}
+	}
+	if nonEmpty == 0 {
+		return nil, ErrNoSignature
+	}
+	accepted := map[string]bool{}
+	var signers []Signer
+	var rejected []*SignatureError
+	for i, s := range sigs {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrUnverified, err)
+		}
+		if len(s.sig) == 0 {
+			rejected = append(rejected, &SignatureError{Index: i, KeyIDHint: s.hint, Reason: "empty signature"})
+			continue
+		}
+		k := v.match(message, s, accepted, false)
+		if k == nil {
+			se := &SignatureError{Index: i, KeyIDHint: s.hint, Reason: "matches no trusted key"}
+			if dup := v.match(message, s, accepted, true); dup != nil {
+				se.Reason = "made by a key that already signed"
+				se.DuplicateOf = dup.id
+			}
+			rejected = append(rejected, se)
+			continue
+		}
+		accepted[k.id] = true
+		signers = append(signers, Signer{KeyID: k.id, Scheme: string(k.scheme), Signature: i, KeyIDHint: s.hint})
+	}
+	if len(signers) < v.threshold {
+		return nil, &ThresholdError{Want: v.threshold, Got: len(signers), Accepted: signerIDs(signers), Rejected: rejected}
+	}
+	return signers, nil
+}
+
+// match returns the trusted key that made sig: among the keys not yet
+// accepted, or, with counted set, among those already accepted.
+func (v *Verifier) match(message []byte, s sigInfo, accepted map[string]bool, counted bool) *PublicKey {
+	for _, k := range v.candidates(s.hint) {
+		if accepted[k.id] != counted || !k.plausible(len(s.sig)) {
+			continue
+		}
+		if k.verify(message, s.sig) == nil {
+			return k
+		}
+	}
+	return nil
+}
+
+// candidates returns the keys in the order to try them: the key whose id
+// equals the hint first (it is only an ordering), then the others.
+func (v *Verifier) candidates(hint string) []*PublicKey {
+	if hint == "" {
+		return v.keys
+	}
+	for i, k := range v.keys {
+		if k.id == hint {
+			if i == 0 {
+				return v.keys
+			}
+			out := make([]*PublicKey, 0, len(v.keys))
+			out = append(out, k)
+			out = append(out, v.keys[:i]...)
+			return append(out, v.keys[i+1:]...)
+		}
+	}
+	return v.keys
+}
+
+// checkStatement decodes an in-toto payload and matches its subjects.
+func (v *Verifier) checkStatement(res *Result, env *attest.Envelope, art *artifact) error {
+	if env.PayloadType != attest.PayloadType {
+		if art.p.kind != artifactUnsafeSkip {
+			return fmt.Errorf("%w: payload type %q has no subjects to match the artifact against; use WithoutArtifactUnsafe", ErrArtifactPolicy, truncate(env.PayloadType))
+		}
+		res.Skipped = append(res.Skipped, CheckSubject)
+		return nil
+	}
+	st, err := attest.ParseStatement(env.Payload)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrMalformed, err)
+	}
+	res.Statement = st
+	res.addCheck(CheckStatement)
+	if art.p.kind == artifactUnsafeSkip {
+		res.Skipped = append(res.Skipped, CheckSubject)
+		return nil
+	}
+	subject, matched, err := art.matchSubjects(st)
+	if err != nil {
+		return err
+	}
+	res.Subject = subject
+	res.ArtifactDigests = matched
+	res.addCheck(CheckSubject)
+	return nil
+}
+
+func schemeDigest(s keys.Scheme) digest.Algorithm {
+	switch s.Hash().Size() {
+	case 48:
+		return digest.SHA384
+	case 64:
+		return digest.SHA512
+	case 32:
+		return digest.SHA256
+	}
+	return digest.SHA512 // Ed25519: recorded as SHA-512
+}
+
+func signerIDs(s []Signer) []string {
+	out := make([]string, len(s))
+	for i, x := range s {
+		out[i] = x.KeyID
+	}
+	return out
+}
