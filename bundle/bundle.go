@@ -26,6 +26,10 @@ const (
 	MediaTypeV01 = "application/vnd.dev.sigstore.bundle+json;version=0.1"
 	MediaTypeV02 = "application/vnd.dev.sigstore.bundle+json;version=0.2"
 	MediaTypeV03 = "application/vnd.dev.sigstore.bundle.v0.3+json"
+
+	// mediaTypeV03Legacy is the v0.1-style spelling of v0.3, which some
+	// clients wrote and sigstore-go reads.
+	mediaTypeV03Legacy = "application/vnd.dev.sigstore.bundle+json;version=0.3"
 )
 
 // maxArrayLen bounds every JSON array of a bundle before it is decoded.
@@ -73,6 +77,11 @@ func Parse(data []byte) (*Bundle, error) {
 func New(pb *protobundle.Bundle) (*Bundle, error) {
 	if pb == nil {
 		return nil, fmt.Errorf("%w: nil bundle", ErrMalformed)
+	}
+	switch pb.GetMediaType() {
+	case MediaTypeV01, MediaTypeV02, MediaTypeV03, mediaTypeV03Legacy:
+	default:
+		return nil, fmt.Errorf("%w: %w: media type %q", ErrMalformed, ErrUnsupportedVersion, truncate(pb.GetMediaType()))
 	}
 	pb = proto.Clone(pb).(*protobundle.Bundle)
 	if err := checkCounts(pb); err != nil {
@@ -303,4 +312,12 @@ func IsBundle(data []byte) bool {
 		return false
 	}
 	return strings.HasPrefix(probe.MediaType, "application/vnd.dev.sigstore.bundle")
+}
+
+func truncate(s string) string {
+	const max = 80
+	if len(s) <= max {
+		return s
+	}
+	return s[:max] + "..."
 }

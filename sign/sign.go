@@ -111,7 +111,7 @@ func BlobBundle(ctx context.Context, s Signer, artifact io.Reader) (*bundle.Bund
 		d   digest.Digest
 		sig []byte
 	)
-	alg := digestAlgorithm(scheme)
+	alg := scheme.DigestAlgorithm()
 	switch ds, ok := s.(DigestSigner); {
 	case ok && scheme.Hash() != 0:
 		if d, err = digest.FromReader(artifact, alg); err != nil {
@@ -139,18 +139,4 @@ func BlobBundle(ctx context.Context, s Signer, artifact io.Reader) (*bundle.Bund
 		return nil, fmt.Errorf("sign: %w", err)
 	}
 	return b, nil
-}
-
-// digestAlgorithm is the digest a message-signature bundle records: the
-// scheme's hash, and SHA-512 for Ed25519 (as Sigstore clients record it).
-func digestAlgorithm(s keys.Scheme) digest.Algorithm {
-	switch s.Hash().Size() {
-	case 48:
-		return digest.SHA384
-	case 64:
-		return digest.SHA512
-	case 32:
-		return digest.SHA256
-	}
-	return digest.SHA512 // Ed25519
 }

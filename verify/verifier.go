@@ -204,7 +204,7 @@ func (v *Verifier) verifyMessageBundles(ctx context.Context, bs []*bundle.Bundle
 	algSet := map[digest.Algorithm]bool{}
 	keepBytes := false
 	for _, k := range v.keys {
-		algSet[schemeDigest(k.scheme)] = true
+		algSet[k.scheme.DigestAlgorithm()] = true
 		keepBytes = keepBytes || k.scheme == keys.Ed25519
 	}
 	for i, b := range bs {
@@ -272,7 +272,7 @@ func (v *Verifier) verifyMessage(ctx context.Context, set digest.Set, data []byt
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("%w: %v", ErrUnverified, err)
 		}
-		alg := schemeDigest(k.scheme)
+		alg := k.scheme.DigestAlgorithm()
 		// The bundle's digest is a hint; it must agree with the artifact
 		// (SECURITY.md C39), and the signature is checked against the
 		// locally computed digest, never the hint.
@@ -453,18 +453,6 @@ func (v *Verifier) checkStatement(res *Result, env *attest.Envelope, art *artifa
 	res.ArtifactDigests = matched
 	res.addCheck(CheckSubject)
 	return nil
-}
-
-func schemeDigest(s keys.Scheme) digest.Algorithm {
-	switch s.Hash().Size() {
-	case 48:
-		return digest.SHA384
-	case 64:
-		return digest.SHA512
-	case 32:
-		return digest.SHA256
-	}
-	return digest.SHA512 // Ed25519: recorded as SHA-512
 }
 
 func signerIDs(s []Signer) []string {

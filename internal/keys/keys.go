@@ -15,6 +15,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+
+	"github.com/chainmail-dev/chainmail/digest"
 )
 
 // Errors. Every error of this package wraps one of them.
@@ -119,6 +121,19 @@ func ID(pub crypto.PublicKey) (string, error) {
 	}
 	sum := sha256.Sum256(der)
 	return hex.EncodeToString(sum[:]), nil
+}
+
+// DigestAlgorithm returns the digest recorded for a message signed under
+// s: the scheme's hash, and SHA-512 for Ed25519 (which signs the message
+// itself), as Sigstore clients record it.
+func (s Scheme) DigestAlgorithm() digest.Algorithm {
+	switch s.Hash() {
+	case crypto.SHA256:
+		return digest.SHA256
+	case crypto.SHA384:
+		return digest.SHA384
+	}
+	return digest.SHA512
 }
 
 // Digest hashes message for scheme s. For Ed25519 it returns the message.

@@ -1,0 +1,95 @@
+// Package chainmail is an embeddable Go SDK for software supply-chain
+// security: it produces and checks the evidence that software is what it
+// claims to be. This root package holds documentation only; the work is
+// done by the packages below, which a program imports one by one.
+//
+// # Package map
+//
+//   - [github.com/chainmail-dev/chainmail/digest]: streaming SHA-256/384/512
+//     of files and readers, a comparable Digest value ("sha256:…"), and
+//     in-toto digest sets with downgrade-proof matching. Standard library
+//     only.
+//   - [github.com/chainmail-dev/chainmail/attest]: the formats. in-toto
+//     Statement v1 as plain Go structs with strict parsing, typed predicates
+//     (SLSA provenance v1 and v0.2, VSA, SPDX, CycloneDX, test results,
+//     vulnerability scans, OpenVEX) behind a registry, and DSSE envelopes
+//     with PAE.
+//   - [github.com/chainmail-dev/chainmail/bundle]: Sigstore bundles
+//     (v0.1–v0.3), parsed strictly and written deterministically.
+//   - [github.com/chainmail-dev/chainmail/sign]: the Signer interface any
+//     KMS or HSM adapter implements; signers for ECDSA, Ed25519 and RSA keys;
+//     key loading (PEM, cosign's encrypted format) and generation; signing
+//     statements into DSSE envelopes and Sigstore bundles.
+//   - [github.com/chainmail-dev/chainmail/verify]: verification of
+//     envelopes and bundles against trusted keys with a threshold of
+//     distinct keys, and of statement subjects against artifacts, with
+//     typed errors and a Result that says who signed and what was checked.
+//
+// Import graph, checked by a test: digest imports only the standard
+// library; attest imports digest; bundle imports attest; sign and verify
+// import attest, bundle and digest, never each other.
+//
+// # Quick start
+//
+//	d, _ := digest.FromFile("app.tar.gz", digest.SHA256)
+//	st, _ := attest.NewStatement("https://slsa.dev/provenance/v1", provenance,
+//		attest.Subject("app.tar.gz", d))
+//	key, _ := sign.GenerateKey(sign.ECDSAP256)
+//	signer, _ := sign.NewSigner(key)
+//	b, _ := sign.StatementBundle(ctx, st, signer)
+//
+//	pub, _ := verify.NewPublicKey(key.Public())
+//	v, _ := verify.NewVerifier([]*verify.PublicKey{pub})
+//	res, err := v.VerifyBundle(ctx, b, verify.WithArtifactFile("app.tar.gz"))
+//	if errors.Is(err, verify.ErrUnverified) { /* rejected, and err says why */ }
+//	fmt.Println(res.Signers[0].KeyID, res.Subject.Name)
+//
+// The examples directory holds complete programs: quickstart, keygen,
+// attest and verify.
+//
+// # Security model
+//
+// What a successful verification means: at least the threshold of
+// distinct trusted keys (keys given by the caller, identified by their key
+// material, never by a keyid in the signed object) signed exactly the
+// bytes that were verified, with a payload type the caller accepts; the
+// payload is an in-toto statement that parses under strict rules; and one
+// of its subjects has the artifact's digest, computed locally, with the
+// strongest digest algorithm the subject names.
+//
+// The rules that make that hold:
+//
+//   - Fail closed. Every rejection wraps verify.ErrUnverified. A nil or
+//     zero Verifier, a zero ArtifactPolicy, a threshold of 0 or a duplicate
+//     trusted key are rejected; skipping the artifact check must be written
+//     as verify.WithoutArtifactUnsafe().
+//   - One reading of the bytes. Statements, envelopes and bundles are
+//     parsed strictly: no duplicate JSON keys, no keys that differ from a
+//     field only in case, valid UTF-8 only, bounded size, depth and counts.
+//     What is verified is what is decoded and returned; results hold copies.
+//   - Distinct keys. Thresholds count keys, not signatures or keyids: one
+//     key signing twice, under two keyids, or with a malleated ECDSA
+//     signature counts once.
+//   - Allow-listed cryptography: ECDSA P-256/P-384/P-521, Ed25519, RSA of
+//     2048 to 8192 bits with a fixed padding per key. Digest matching uses
+//     sha256/sha384/sha512 only and refuses downgrades.
+//   - Bounded input. Limits (32 MiB per envelope or bundle, 100
+//     signatures, 1024 subjects, 32 digests per subject, nesting depth 256)
+//     are checked before any signature work.
+//
+// Each attack these rules answer is a test named for its case in the
+// project's adversarial catalogue (TestAdversarial_Cxx).
+//
+// # What is not checked
+//
+//   - Key-signed bundles are verified by their signature only: a
+//     transparency log entry or timestamp in such a bundle is not checked
+//     by verify.Verifier, and Result.Checks never claims it was.
+//   - Key revocation and expiry: a trusted key is trusted until the caller
+//     stops passing it.
+//   - Freshness: an old valid signature verifies; policies on time belong
+//     to the caller.
+//   - Predicate semantics: verification proves who signed a statement, not
+//     that its claims (a builder id, a test result) are true or acceptable.
+//     Decode predicates with attest.PredicateAs and judge them.
+package chainmail

@@ -1,0 +1,110 @@
+// Package cli holds the plumbing the example commands share: bounded file
+// reads, atomic writes, key passwords, and exit codes. It uses nothing of
+// Chainmail; the examples' interesting code is in their own main.go.
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Exit codes shared by the examples.
+const (
+	ExitOK       = 0 // success (verified, valid, same)
+	ExitRejected = 1 // the input was rejected (or invalid, or different)
+	ExitUsage    = 2 // bad invocation or unusable configuration
+)
+
+// ReadFile reads a file of at most max bytes ("-" is standard input).
+func ReadFile(path string, max int64) ([]byte, error) {
+	var r io.Reader = os.Stdin
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		r = f
+	}
+	data, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > max {
+		return nil, fmt.Errorf("%s is larger than %d bytes", path, max)
+	}
+	return data, nil
+}
+
+// WriteFile writes data to path through a temporary file and a rename, so a
+// failure never leaves a half-written file. "-" writes to standard output.
+func WriteFile(path string, data []byte, perm os.FileMode) error {
+	if path == "-" {
+		_, err := os.Stdout.Write(data)
+		return err
+	}
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	_, werr := tmp.Write(data)
+	cerr := tmp.Close()
+	if err := errors.Join(werr, cerr); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), perm); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return nil
+}
+
+// Password returns the key password from the environment: CHAINMAIL_PASSWORD,
+// or COSIGN_PASSWORD as cosign uses it.
+func Password() ([]byte, error) {
+	for _, name := range []string{"CHAINMAIL_PASSWORD", "COSIGN_PASSWORD"} {
+		if v, ok := os.LookupEnv(name); ok {
+			return []byte(v), nil
+		}
+	}
+	return nil, errors.New("the key is encrypted: set CHAINMAIL_PASSWORD (or COSIGN_PASSWORD)")
+}
+
+// OneLine flattens an error message to a single line.
+func OneLine(err error) string {
+	return strings.Join(strings.Fields(err.Error()), " ")
+}
+
+// Exit prints "prog: msg" on standard error and exits with code. Messages
+// that already start with "prog:" (package errors do) are not prefixed
+// again.
+func Exit(prog string, code int, err error) {
+	msg := OneLine(err)
+	if !strings.HasPrefix(msg, prog+":") {
+		msg = prog + ": " + msg
+	}
+	fmt.Fprintln(os.Stderr, msg)
+	os.Exit(code)
+}
+
+// Strings is a repeatable string flag.
+type Strings []string
+
+// String implements flag.Value.
+func (s *Strings) String() string { return strings.Join(*s, ",") }
+
+// Set implements flag.Value.
+func (s *Strings) Set(v string) error {
+	*s = append(*s, v)
+	return nil
+}
