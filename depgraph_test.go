@@ -1,0 +1,127 @@
+package chainmail_test
+
+import (
+	"go/build"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/chainmail-dev/chainmail"
+
+// allowedImports lists, for every library package of the module, the
+// non-standard-library packages it may import (by prefix). A new package,
+// or a new import, fails this test until it is added here on purpose: the
+// import graph is a design decision, not an accident (go-containerregistry's
+// depcheck habit).
+var allowedImports = map[string][]string{
+	"digest":              {},
+	"internal/limits":     {},
+	"internal/strictjson": {"internal/limits"},
+	"attest":              {"digest", "internal/limits", "internal/strictjson"},
+	"internal/keys": {
+		"digest", "internal/limits",
+		"golang.org/x/crypto/cryptobyte",
+		"github.com/secure-systems-lab/go-securesystemslib/encrypted",
+	},
+	"bundle": {
+		"attest", "digest", "internal/limits", "internal/strictjson",
+		"github.com/sigstore/protobuf-specs/gen/pb-go/",
+		"github.com/sigstore/sigstore-go/pkg/bundle",
+		"google.golang.org/protobuf/",
+	},
+	"sign":   {"attest", "bundle", "digest", "internal/keys"},
+	"verify": {"attest", "bundle", "digest", "internal/keys", "internal/limits"},
+}
+
+func TestImportGraph(t *testing.T) {
+	root, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	err = filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() {
+			return nil
+		}
+		rel, _ := filepath.Rel(root, path)
+		rel = filepath.ToSlash(rel)
+		base := d.Name()
+		if rel != "." && (strings.HasPrefix(base, ".") || base == "testdata" || base == "examples" || base == "bench" || base == "integration") {
+			return filepath.SkipDir
+		}
+		pkg, err := build.ImportDir(path, 0)
+		if err != nil {
+			if _, ok := err.(*build.NoGoError); ok {
+				return nil
+			}
+			return err
+		}
+		if rel == "." {
+			if len(pkg.Imports) != 0 {
+				t.Errorf("the root package is documentation only, but imports %v", pkg.Imports)
+			}
+			return nil
+		}
+		seen[rel] = true
+		allowed, ok := allowedImports[rel]
+		if !ok {
+			t.Errorf("package %s is not in allowedImports: add it with the imports it may use", rel)
+			return nil
+		}
+		for _, imp := range pkg.Imports {
+			if isStdlib(imp) {
+				continue
+			}
+			name := strings.TrimPrefix(imp, module+"/")
+			if !permitted(name, allowed) {
+				t.Errorf("%s imports %s, which allowedImports does not permit", rel, imp)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var missing []string
+	for p := range allowedImports {
+		if !seen[p] {
+			missing = append(missing, p)
+		}
+	}
+	sort.Strings(missing)
+	if len(missing) > 0 {
+		t.Errorf("allowedImports lists packages that do not exist: %v", missing)
+	}
+}
+
+// TestSignAndVerifyIndependent keeps the producer and the checker apart:
+// neither may import the other, even through a helper.
+func TestSignAndVerifyIndependent(t *testing.T) {
+	for _, pair := range [][2]string{{"sign", "verify"}, {"verify", "sign"}} {
+		for _, a := range allowedImports[pair[0]] {
+			if a == pair[1] {
+				t.Errorf("%s may import %s", pair[0], pair[1])
+			}
+		}
+	}
+}
+
+func permitted(name string, allowed []string) bool {
+	for _, a := range allowed {
+		if name == a || (strings.HasSuffix(a, "/") && strings.HasPrefix(name, a)) || strings.HasPrefix(name, a+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+func isStdlib(path string) bool {
+	first, _, _ := strings.Cut(path, "/")
+	return !strings.Contains(first, ".")
+}
