@@ -21,6 +21,7 @@ var allowedImports = map[string][]string{
 	"internal/limits":     {},
 	"internal/strictjson": {"internal/limits"},
 	"attest":              {"digest", "internal/limits", "internal/strictjson"},
+	"attest/attestpb":     {"attest", "github.com/in-toto/attestation/go/v1", "google.golang.org/protobuf/"},
 	"internal/keys": {
 		"digest", "internal/limits",
 		"golang.org/x/crypto/cryptobyte",
