@@ -35,7 +35,6 @@ type nested struct {
 	Self  *nested                 `json:"self"`
 	Plain string                  // untagged: JSON name "Plain"
 	Skip  string                  `json:"-"`
-	Dash  string                  `json:"-,"` // JSON name "-"
 	inner string
 }
 
@@ -185,7 +184,6 @@ func TestKeyCase(t *testing.T) {
 		{"any not checked", `{"any":{"Ptr":1,"ptr":2}}`, nestedT, nil, ""},
 		{"map keys not checked", `{"map":{"Name":{"name":"x"},"NAME":{}}}`, nestedT, nil, ""},
 		{"json:\"-\" is unknown", `{"Skip":"x","skip":"y"}`, nestedT, nil, ""},
-		{"json:\"-,\" names -", `{"-":"x"}`, nestedT, nil, ""},
 		{"unexported is unknown", `{"inner":"x","Inner":"y"}`, nestedT, nil, ""},
 		{"embedded exact", `{"kind":"k","note":1}`, reflect.TypeFor[withEmbedded](), nil, ""},
 		{"text unmarshaler not checked", `{"t":"x"}`, reflect.TypeFor[withText](), nil, ""},
@@ -205,6 +203,12 @@ func TestKeyCase(t *testing.T) {
 				t.Errorf("message %q does not name the path", e.Error())
 			}
 		})
+	}
+
+	// An unexported field binds nothing: "inner" stays unset.
+	var n nested
+	if err := Unmarshal([]byte(`{"inner":"x"}`), &n, 0); err != nil || n.inner != "" {
+		t.Fatalf("unexported field: %q, %v", n.inner, err)
 	}
 
 	// The key check never rejects what the struct would bind exactly, and
