@@ -765,3 +765,21 @@ func TestStatementMutations(t *testing.T) {
 		}
 	}
 }
+
+// Untrusted text in error messages is quoted and truncated.
+func TestErrorMessagesTruncated(t *testing.T) {
+	long := strings.Repeat("x", 10000)
+	_, err := ParseStatement(statementJSON(`"_type":"`+long+`"`, mSubject, mPT))
+	wantErr(t, err, ErrMalformed)
+	if len(err.Error()) > 300 || !strings.Contains(err.Error(), `xxx..."`) {
+		t.Fatalf("message not truncated: %d bytes", len(err.Error()))
+	}
+	_, err = DecodePredicate(stmtWith("https://example.com/"+long, nil))
+	if !errors.Is(err, ErrUnknownPredicateType) || len(err.Error()) > 300 {
+		t.Fatalf("DecodePredicate message: %.100v (%d bytes)", err, len(err.Error()))
+	}
+	_, err = (&Envelope{PayloadType: PayloadType + long}).Statement()
+	if err == nil || len(err.Error()) > 300 {
+		t.Fatalf("Statement message: %d bytes", len(err.Error()))
+	}
+}
