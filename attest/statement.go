@@ -96,11 +96,11 @@ func ParseStatement(data []byte) (*Statement, error) {
 	return &st, nil
 }
 
+var statementType = reflect.TypeFor[Statement]()
+
 // statementOptions bound the subject list and its digest sets while
 // scanning, before encoding/json allocates anything for them (SECURITY.md
 // C22): the counts are checked again by Validate.
-var statementType = reflect.TypeFor[Statement]()
-
 var statementOptions = strictjson.Options{
 	MaxBytes: limits.MaxStatementBytes,
 	MaxLen: map[string]int{

@@ -151,7 +151,8 @@ func CheckWith(data []byte, t reflect.Type, o Options) error {
 	}
 	s := scanner{data: data, maxArray: o.MaxArrayLen, bounds: o.MaxLen}
 	for p := range o.MaxLen {
-		// A path of n segments names a value at nesting depth n.
+		// A path of n segments names a value at nesting depth n; this
+		// count may be one too high, which only costs a little work.
 		if n := strings.Count(p, ".") + strings.Count(p, "[]") + 1; n > s.boundDepth {
 			s.boundDepth = n
 		}
@@ -180,9 +181,11 @@ type scanner struct {
 }
 
 // limit returns the bound on the elements or members of the container at
-// path pattern pat, if there is one.
-func (s *scanner) limit(pat string) (int, bool) {
-	if s.bounds == nil {
+// nesting depth depth whose path pattern is pat, if there is one. Below
+// boundDepth patterns are not tracked (childPattern leaves them empty),
+// so no bound applies there.
+func (s *scanner) limit(pat string, depth int) (int, bool) {
+	if s.bounds == nil || depth > s.boundDepth {
 		return 0, false
 	}
 	n, ok := s.bounds[pat]
@@ -453,7 +456,7 @@ func (s *scanner) object(sh *shape, depth int, pat string) error {
 		s.pos++
 		return nil
 	}
-	bound, bounded := s.limit(pat)
+	bound, bounded := s.limit(pat, depth-1)
 	// Small objects are the rule: a slice scan beats a map up to a few
 	// dozen keys and allocates less.
 	var seen []string
@@ -536,7 +539,7 @@ func (s *scanner) array(sh *shape, depth int, pat string) error {
 		return nil
 	}
 	bound := s.maxArray
-	if n, ok := s.limit(pat); ok && (bound <= 0 || n < bound) {
+	if n, ok := s.limit(pat, depth-1); ok && (bound <= 0 || n < bound) {
 		bound = n
 		if bound <= 0 {
 			return s.fail(ErrTooLarge, "array must be empty")

@@ -540,6 +540,11 @@ func TestMaxLen(t *testing.T) {
 			t.Errorf("CheckWith(%s) = %v, want %v at %q", tt.in, err, tt.want, tt.path)
 		}
 	}
+	// The top-level bound does not leak to deep containers.
+	deep := `{"subject":[{"digest":{"a":{"1":1,"2":2,"3":3,"4":4,"5":5,"6":6}}}],"x":{"y":{"z":[1,2,3,4,5,6,7]}}}`
+	if err := CheckWith([]byte(deep), nil, o); err != nil {
+		t.Errorf("deep containers bounded: %v", err)
+	}
 	// Bounds apply to arrays at the top level too.
 	if err := CheckWith([]byte(`[1,2,3,4,5,6]`), nil, o); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("top-level bound: %v", err)
