@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/chainmail-dev/chainmail/internal/limits"
 	"github.com/chainmail-dev/chainmail/internal/strictjson"
@@ -83,8 +84,11 @@ func (e *Envelope) AddSignature(sig Signature) error {
 	return nil
 }
 
-// Clone returns a deep copy of the envelope.
+// Clone returns a deep copy of the envelope (nil for nil).
 func (e *Envelope) Clone() *Envelope {
+	if e == nil {
+		return nil
+	}
 	c := &Envelope{PayloadType: e.PayloadType, Payload: bytes.Clone(e.Payload)}
 	if e.Signatures != nil {
 		c.Signatures = make([]Signature, len(e.Signatures))
@@ -124,10 +128,18 @@ type signatureJSON struct {
 // Whatever the text form, only the decoded bytes are used afterwards.
 func ParseEnvelope(data []byte) (*Envelope, error) {
 	var w envelopeJSON
-	if err := strictjson.Unmarshal(data, &w, limits.MaxEnvelopeBytes); err != nil {
+	if err := strictjson.UnmarshalWith(data, &w, envelopeOptions); err != nil {
 		return nil, malformed("envelope", err)
 	}
 	return w.decode()
+}
+
+// envelopeOptions bound the signature list while scanning, so that an
+// envelope of a million empty signatures is rejected before encoding/json
+// allocates for them (SECURITY.md C12, C107).
+var envelopeOptions = strictjson.Options{
+	MaxBytes: limits.MaxEnvelopeBytes,
+	MaxLen:   map[string]int{"signatures": limits.MaxSignatures},
 }
 
 func (w *envelopeJSON) decode() (*Envelope, error) {
@@ -140,6 +152,14 @@ func (w *envelopeJSON) decode() (*Envelope, error) {
 	if len(w.PayloadType) > maxPayloadTypeBytes {
 		return nil, fmt.Errorf("%w: %w: payloadType is %d bytes, limit %d", ErrMalformed, ErrTooLarge, len(w.PayloadType), maxPayloadTypeBytes)
 	}
+	for i, s := range w.Signatures {
+		if len(s.KeyID) > maxKeyIDBytes {
+			return nil, fmt.Errorf("%w: %w: signatures[%d].keyid is %d bytes, limit %d", ErrMalformed, ErrTooLarge, i, len(s.KeyID), maxKeyIDBytes)
+		}
+		if len(s.Sig) > base64.StdEncoding.EncodedLen(maxSignatureBytes) {
+			return nil, fmt.Errorf("%w: %w: signatures[%d].sig is longer than %d bytes", ErrMalformed, ErrTooLarge, i, maxSignatureBytes)
+		}
+	}
 	payload, err := DecodeBase64(w.Payload)
 	if err != nil {
 		return nil, malformed("envelope payload", err)
@@ -149,15 +169,13 @@ func (w *envelopeJSON) decode() (*Envelope, error) {
 		e.Signatures = make([]Signature, len(w.Signatures))
 	}
 	for i, s := range w.Signatures {
-		if len(s.KeyID) > maxKeyIDBytes {
-			return nil, fmt.Errorf("%w: %w: signatures[%d].keyid is %d bytes, limit %d", ErrMalformed, ErrTooLarge, i, len(s.KeyID), maxKeyIDBytes)
-		}
-		if len(s.Sig) > base64.StdEncoding.EncodedLen(maxSignatureBytes) {
-			return nil, fmt.Errorf("%w: %w: signatures[%d].sig is longer than %d bytes", ErrMalformed, ErrTooLarge, i, maxSignatureBytes)
-		}
 		sig, err := DecodeBase64(s.Sig)
 		if err != nil {
 			return nil, malformed(fmt.Sprintf("envelope signatures[%d].sig", i), err)
+		}
+		if len(sig) > maxSignatureBytes {
+			// Unpadded text a few characters over the padded bound.
+			return nil, fmt.Errorf("%w: %w: signatures[%d].sig is longer than %d bytes", ErrMalformed, ErrTooLarge, i, maxSignatureBytes)
 		}
 		e.Signatures[i] = Signature{KeyID: s.KeyID, Sig: sig}
 	}
@@ -165,10 +183,17 @@ func (w *envelopeJSON) decode() (*Envelope, error) {
 }
 
 // Marshal returns the envelope's JSON with standard padded base64. The
-// same envelope always gives the same bytes.
+// same envelope always gives the same bytes. It fails for an envelope
+// that ParseEnvelope would reject: an empty payloadType, text that is not
+// valid UTF-8 (encoding/json would change it, and so what PAE covers),
+// too many or too large signatures, or a result over
+// limits.MaxEnvelopeBytes.
 func (e *Envelope) Marshal() ([]byte, error) {
-	if e.PayloadType == "" {
-		return nil, malformedf("envelope", "empty payloadType")
+	if e == nil {
+		return nil, malformedf("envelope", "nil envelope")
+	}
+	if err := e.check(); err != nil {
+		return nil, err
 	}
 	w := envelopeJSON{
 		Payload:     base64.StdEncoding.EncodeToString(e.Payload),
@@ -178,7 +203,42 @@ func (e *Envelope) Marshal() ([]byte, error) {
 	for i, s := range e.Signatures {
 		w.Signatures[i] = signatureJSON{KeyID: s.KeyID, Sig: base64.StdEncoding.EncodeToString(s.Sig)}
 	}
-	return marshalCanonical(w)
+	b, err := marshalCanonical(w)
+	if err != nil {
+		return nil, malformed("envelope", err)
+	}
+	if len(b) > limits.MaxEnvelopeBytes {
+		return nil, fmt.Errorf("%w: %w: envelope is %d bytes, limit %d", ErrMalformed, ErrTooLarge, len(b), limits.MaxEnvelopeBytes)
+	}
+	return b, nil
+}
+
+// check applies the rules of ParseEnvelope to an envelope built in code.
+func (e *Envelope) check() error {
+	if len(e.Signatures) > limits.MaxSignatures {
+		return fmt.Errorf("%w: %w: envelope has %d signatures, limit %d", ErrMalformed, ErrTooLarge, len(e.Signatures), limits.MaxSignatures)
+	}
+	if e.PayloadType == "" {
+		return malformedf("envelope", "empty payloadType")
+	}
+	if len(e.PayloadType) > maxPayloadTypeBytes {
+		return fmt.Errorf("%w: %w: payloadType is %d bytes, limit %d", ErrMalformed, ErrTooLarge, len(e.PayloadType), maxPayloadTypeBytes)
+	}
+	if !utf8.ValidString(e.PayloadType) {
+		return malformedf("envelope", "payloadType %q is not valid UTF-8", truncate(e.PayloadType))
+	}
+	for i, s := range e.Signatures {
+		if len(s.KeyID) > maxKeyIDBytes {
+			return fmt.Errorf("%w: %w: signatures[%d].keyid is %d bytes, limit %d", ErrMalformed, ErrTooLarge, i, len(s.KeyID), maxKeyIDBytes)
+		}
+		if !utf8.ValidString(s.KeyID) {
+			return malformedf("envelope", "signatures[%d].keyid %q is not valid UTF-8", i, truncate(s.KeyID))
+		}
+		if len(s.Sig) > maxSignatureBytes {
+			return fmt.Errorf("%w: %w: signatures[%d].sig is %d bytes, limit %d", ErrMalformed, ErrTooLarge, i, len(s.Sig), maxSignatureBytes)
+		}
+	}
+	return nil
 }
 
 // MarshalJSON implements json.Marshaler with the encoding of Marshal.

@@ -3,9 +3,13 @@ package attest
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/chainmail-dev/chainmail/internal/limits"
+	"github.com/chainmail-dev/chainmail/internal/strictjson"
 )
 
 // Predicate type URIs of the predicates this package types.
@@ -124,12 +128,42 @@ type ConfigSourceV02 struct {
 }
 
 // MetadataV02 is the v0.2 build metadata.
+//
+// The SLSA v0.2 spec spells the invocation id "buildInvocationId";
+// in-toto-golang, and with it slsa-github-generator and most v0.2
+// provenance in use, writes "buildInvocationID". Both exact spellings are
+// read (not both at once); Marshal writes the spec's.
 type MetadataV02 struct {
 	BuildInvocationID string           `json:"buildInvocationId,omitempty"`
 	BuildStartedOn    *time.Time       `json:"buildStartedOn,omitempty"`
 	BuildFinishedOn   *time.Time       `json:"buildFinishedOn,omitempty"`
 	Completeness      *CompletenessV02 `json:"completeness,omitempty"`
 	Reproducible      bool             `json:"reproducible,omitempty"`
+}
+
+// UnmarshalJSON reads v0.2 metadata strictly, under either spelling of
+// the invocation id.
+func (m *MetadataV02) UnmarshalJSON(data []byte) error {
+	type plain MetadataV02 // without this method
+	var w struct {
+		plain
+		SpecID   *string `json:"buildInvocationId"` // shadows plain's field
+		InToToID *string `json:"buildInvocationID"`
+	}
+	if err := strictjson.Unmarshal(data, &w, limits.MaxStatementBytes); err != nil {
+		return err
+	}
+	switch {
+	case w.SpecID != nil && w.InToToID != nil:
+		return &strictjson.Error{Kind: strictjson.ErrDuplicateKey, Path: "buildInvocationID",
+			Detail: `both "buildInvocationId" and "buildInvocationID"`}
+	case w.SpecID != nil:
+		w.BuildInvocationID = *w.SpecID
+	case w.InToToID != nil:
+		w.BuildInvocationID = *w.InToToID
+	}
+	*m = MetadataV02(w.plain)
+	return nil
 }
 
 // CompletenessV02 records which v0.2 fields the builder claims are
@@ -346,14 +380,15 @@ var vexJustifications = map[string]bool{
 // PredicateType returns PredicateOpenVEX.
 func (*OpenVEX) PredicateType() string { return PredicateOpenVEX }
 
-// Validate checks the rules of the OpenVEX spec: a context, an id, an
-// author, a timestamp, and statements whose status is one of the four,
+// Validate checks the rules of the OpenVEX spec: a v0.2 context
+// ("https://openvex.dev/ns" or "https://openvex.dev/ns/v0.2.N"), an id,
+// an author, a timestamp, and statements whose status is one of the four,
 // with a justification or impact statement for not_affected and an action
 // statement for affected.
 func (v *OpenVEX) Validate() error {
 	switch {
-	case !strings.HasPrefix(v.Context, "https://openvex.dev/ns"):
-		return fmt.Errorf("@context %q is not an OpenVEX context", truncate(v.Context))
+	case !openVEXContext(v.Context):
+		return fmt.Errorf("@context %q is not an OpenVEX v0.2 context", truncate(v.Context))
 	case v.ID == "":
 		return errField("@id")
 	case v.Author == "":
@@ -385,6 +420,26 @@ func (v *OpenVEX) Validate() error {
 	return nil
 }
 
+// openVEXContext accepts the contexts of the OpenVEX versions this type
+// reads: the unversioned namespace and v0.2.x. Earlier documents (v0.0.1
+// has string vulnerabilities and products) have another shape.
+func openVEXContext(c string) bool {
+	const ns = "https://openvex.dev/ns"
+	if c == ns {
+		return true
+	}
+	patch, ok := strings.CutPrefix(c, ns+"/v0.2.")
+	if !ok || patch == "" || len(patch) > 9 || (patch[0] == '0' && len(patch) > 1) {
+		return false
+	}
+	for i := 0; i < len(patch); i++ {
+		if patch[i] < '0' || patch[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 // SPDXDocument is the predicate of SPDX 2.x attestations. attest reads the
 // document's header and keeps the whole document in Raw, byte for byte;
 // package sbom decodes the rest.
@@ -407,10 +462,11 @@ type spdxHeader struct {
 // PredicateType returns PredicateSPDX.
 func (*SPDXDocument) PredicateType() string { return PredicateSPDX }
 
-// UnmarshalJSON reads the header and keeps the document.
+// UnmarshalJSON reads the header and keeps the document. The header is
+// read strictly: "SPDXVersion" never stands in for "spdxVersion".
 func (d *SPDXDocument) UnmarshalJSON(data []byte) error {
 	var h spdxHeader
-	if err := json.Unmarshal(data, &h); err != nil {
+	if err := strictjson.Unmarshal(data, &h, limits.MaxStatementBytes); err != nil {
 		return err
 	}
 	*d = SPDXDocument{SPDXVersion: h.SPDXVersion, SPDXID: h.SPDXID, Name: h.Name, DocumentNamespace: h.DocumentNamespace, Raw: bytes.Clone(data)}
@@ -425,13 +481,26 @@ func (d SPDXDocument) MarshalJSON() ([]byte, error) {
 	return json.Marshal(spdxHeader{d.SPDXVersion, d.SPDXID, d.Name, d.DocumentNamespace})
 }
 
-// Validate checks the header: an SPDX 2.x version and document SPDXID.
+// Validate checks the header that MarshalJSON writes: an SPDX 2.x
+// version and the document SPDXID. With Raw set that is Raw's header, and
+// header fields that are set must agree with it.
 func (d *SPDXDocument) Validate() error {
-	if !strings.HasPrefix(d.SPDXVersion, "SPDX-2.") {
-		return fmt.Errorf("spdxVersion %q is not SPDX-2.x", truncate(d.SPDXVersion))
+	h := spdxHeader{d.SPDXVersion, d.SPDXID, d.Name, d.DocumentNamespace}
+	if len(d.Raw) > 0 {
+		var r spdxHeader
+		if err := strictjson.Unmarshal(d.Raw, &r, limits.MaxStatementBytes); err != nil {
+			return fmt.Errorf("raw document: %w", err)
+		}
+		if h != (spdxHeader{}) && h != r {
+			return errors.New("header fields differ from the raw document")
+		}
+		h = r
 	}
-	if d.SPDXID != "SPDXRef-DOCUMENT" {
-		return fmt.Errorf("SPDXID %q is not SPDXRef-DOCUMENT", truncate(d.SPDXID))
+	if !strings.HasPrefix(h.SPDXVersion, "SPDX-2.") {
+		return fmt.Errorf("spdxVersion %q is not SPDX-2.x", truncate(h.SPDXVersion))
+	}
+	if h.SPDXID != "SPDXRef-DOCUMENT" {
+		return fmt.Errorf("SPDXID %q is not SPDXRef-DOCUMENT", truncate(h.SPDXID))
 	}
 	return nil
 }
@@ -458,10 +527,10 @@ type cdxHeader struct {
 // PredicateType returns PredicateCycloneDX.
 func (*CycloneDXBOM) PredicateType() string { return PredicateCycloneDX }
 
-// UnmarshalJSON reads the header and keeps the BOM.
+// UnmarshalJSON reads the header strictly and keeps the BOM.
 func (b *CycloneDXBOM) UnmarshalJSON(data []byte) error {
 	var h cdxHeader
-	if err := json.Unmarshal(data, &h); err != nil {
+	if err := strictjson.Unmarshal(data, &h, limits.MaxStatementBytes); err != nil {
 		return err
 	}
 	*b = CycloneDXBOM{BOMFormat: h.BOMFormat, SpecVersion: h.SpecVersion, SerialNumber: h.SerialNumber, Version: h.Version, Raw: bytes.Clone(data)}
@@ -476,12 +545,25 @@ func (b CycloneDXBOM) MarshalJSON() ([]byte, error) {
 	return json.Marshal(cdxHeader{b.BOMFormat, b.SpecVersion, b.SerialNumber, b.Version})
 }
 
-// Validate checks the header: bomFormat "CycloneDX" and a spec version.
+// Validate checks the header that MarshalJSON writes: bomFormat
+// "CycloneDX" and a spec version. With Raw set that is Raw's header, and
+// header fields that are set must agree with it.
 func (b *CycloneDXBOM) Validate() error {
-	if b.BOMFormat != "CycloneDX" {
-		return fmt.Errorf("bomFormat %q is not CycloneDX", truncate(b.BOMFormat))
+	h := cdxHeader{b.BOMFormat, b.SpecVersion, b.SerialNumber, b.Version}
+	if len(b.Raw) > 0 {
+		var r cdxHeader
+		if err := strictjson.Unmarshal(b.Raw, &r, limits.MaxStatementBytes); err != nil {
+			return fmt.Errorf("raw BOM: %w", err)
+		}
+		if h != (cdxHeader{}) && h != r {
+			return errors.New("header fields differ from the raw BOM")
+		}
+		h = r
 	}
-	if b.SpecVersion == "" {
+	if h.BOMFormat != "CycloneDX" {
+		return fmt.Errorf("bomFormat %q is not CycloneDX", truncate(h.BOMFormat))
+	}
+	if h.SpecVersion == "" {
 		return errField("specVersion")
 	}
 	return nil

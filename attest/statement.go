@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"strings"
 	"unicode/utf8"
 
@@ -86,13 +87,26 @@ func NewStatement(predicateType string, predicate any, subjects ...ResourceDescr
 // Unknown fields are ignored, as the spec requires.
 func ParseStatement(data []byte) (*Statement, error) {
 	var st Statement
-	if err := strictjson.Unmarshal(data, &st, limits.MaxStatementBytes); err != nil {
+	if err := strictjson.UnmarshalWith(data, &st, statementOptions); err != nil {
 		return nil, malformed("statement", err)
 	}
 	if err := st.Validate(); err != nil {
 		return nil, err
 	}
 	return &st, nil
+}
+
+var statementType = reflect.TypeFor[Statement]()
+
+// statementOptions bound the subject list and its digest sets while
+// scanning, before encoding/json allocates anything for them (SECURITY.md
+// C22): the counts are checked again by Validate.
+var statementOptions = strictjson.Options{
+	MaxBytes: limits.MaxStatementBytes,
+	MaxLen: map[string]int{
+		"subject":          limits.MaxSubjects,
+		"subject[].digest": limits.MaxDigestsPerSubject,
+	},
 }
 
 // Validate checks the statement against the in-toto v1 rules: a known
@@ -138,17 +152,35 @@ func (rd *ResourceDescriptor) validateSubject() error {
 	if err := checkText(rd.Name); err != nil {
 		return fmt.Errorf("name: %v", err)
 	}
+	for _, f := range [...]struct{ name, v string }{{"uri", rd.URI}, {"downloadLocation", rd.DownloadLocation}, {"mediaType", rd.MediaType}} {
+		if !utf8.ValidString(f.v) {
+			return fmt.Errorf("%s: %q is not valid UTF-8", f.name, truncate(f.v))
+		}
+	}
 	return nil
 }
 
 // Marshal returns the statement's JSON: compact, fields in spec order, map
 // keys sorted, no HTML escaping. The same statement always gives the same
 // bytes.
+//
+// It fails for a statement that ParseStatement would reject, one larger
+// than limits.MaxStatementBytes included.
 func (st *Statement) Marshal() ([]byte, error) {
 	if err := st.Validate(); err != nil {
 		return nil, err
 	}
-	return marshalCanonical(st)
+	b, err := marshalCanonical(st)
+	if err != nil {
+		return nil, malformed("statement", err)
+	}
+	// The predicate is raw JSON from the caller: it may repeat a key, nest
+	// too deep or make the statement too large. Never emit what
+	// ParseStatement would refuse.
+	if err := strictjson.CheckWith(b, statementType, statementOptions); err != nil {
+		return nil, malformed("statement", err)
+	}
+	return b, nil
 }
 
 // Digests returns the subjects' digest sets.
@@ -241,10 +273,15 @@ func checkURI(s string) error {
 	return nil
 }
 
-// checkText rejects control characters (NUL among them) in names.
+// checkText rejects invalid UTF-8 and control characters (NUL among them)
+// in names. encoding/json would write invalid UTF-8 as U+FFFD, so two
+// different names could marshal to the same text (SECURITY.md C21).
 func checkText(s string) error {
 	if len(s) > 4096 {
 		return fmt.Errorf("%d bytes, limit 4096", len(s))
+	}
+	if !utf8.ValidString(s) {
+		return fmt.Errorf("%q is not valid UTF-8", truncate(s))
 	}
 	if strings.ContainsFunc(s, func(r rune) bool { return r < ' ' || r == 0x7f }) {
 		return fmt.Errorf("%q contains a control character", truncate(s))

@@ -98,7 +98,7 @@ type Digest struct {
 // New returns the Digest of algorithm alg with the given sum.
 func New(alg Algorithm, sum []byte) (Digest, error) {
 	if !alg.Supported() {
-		return Digest{}, fmt.Errorf("%w %q", ErrUnsupportedAlgorithm, string(alg))
+		return Digest{}, fmt.Errorf("%w %q", ErrUnsupportedAlgorithm, truncate(string(alg)))
 	}
 	if len(sum) != alg.Size() {
 		return Digest{}, fmt.Errorf("%w: %s sum is %d bytes, want %d", ErrMalformed, alg, len(sum), alg.Size())

@@ -27,6 +27,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -81,16 +82,30 @@ func (e *Error) Unwrap() error { return e.Kind }
 // interface values are json.Number, so they keep their exact text. maxBytes <= 0 means
 // [limits.MaxEnvelopeBytes].
 func Unmarshal(data []byte, v any, maxBytes int) error {
+	return UnmarshalWith(data, v, Options{MaxBytes: maxBytes})
+}
+
+// UnmarshalWith is Unmarshal with the bounds of o.
+//
+// A type whose UnmarshalJSON method calls Unmarshal itself (to decode an
+// alternative spelling, say) gets its errors through unchanged: a *Error
+// returned by an UnmarshalJSON method is returned as it is, with an
+// offset relative to that method's input.
+func UnmarshalWith(data []byte, v any, o Options) error {
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
 		return fmt.Errorf("strictjson: Unmarshal needs a non-nil pointer, got %T", v)
 	}
-	if err := Check(data, rv.Type().Elem(), maxBytes); err != nil {
+	if err := CheckWith(data, rv.Type().Elem(), o); err != nil {
 		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber() // numbers in untyped fields keep their exact text
 	if err := dec.Decode(v); err != nil {
+		var se *Error
+		if errors.As(err, &se) {
+			return se
+		}
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) {
 			return &Error{Kind: ErrType, Offset: int(te.Offset), Path: te.Field, Detail: fmt.Sprintf("%s into %s", te.Value, te.Type)}
@@ -115,6 +130,14 @@ type Options struct {
 	// bundle's are) set it so that a decoder never allocates for a million
 	// empty elements.
 	MaxArrayLen int
+	// MaxLen bounds the arrays and objects at the given paths: the number
+	// of elements of an array, or of members of an object. A path joins
+	// object keys with "." and writes the elements of an array as "[]":
+	// "subject" is the top-level member "subject", "subject[].digest" the
+	// "digest" member of each of its elements, and "" the top-level value.
+	// Bounds are checked while scanning, so an oversized array is
+	// rejected before anything is allocated for it.
+	MaxLen map[string]int
 }
 
 // CheckWith is Check with explicit bounds.
@@ -126,9 +149,16 @@ func CheckWith(data []byte, t reflect.Type, o Options) error {
 	if len(data) > maxBytes {
 		return &Error{Kind: ErrTooLarge, Detail: fmt.Sprintf("%d bytes, limit %d", len(data), maxBytes)}
 	}
-	s := scanner{data: data, maxArray: o.MaxArrayLen}
+	s := scanner{data: data, maxArray: o.MaxArrayLen, bounds: o.MaxLen}
+	for p := range o.MaxLen {
+		// A path of n segments names a value at nesting depth n; this
+		// count may be one too high, which only costs a little work.
+		if n := strings.Count(p, ".") + strings.Count(p, "[]") + 1; n > s.boundDepth {
+			s.boundDepth = n
+		}
+	}
 	s.skipSpace()
-	if err := s.value(typeShape(t), 0); err != nil {
+	if err := s.value(typeShape(t), 0, ""); err != nil {
 		return err
 	}
 	s.skipSpace()
@@ -142,10 +172,36 @@ func CheckWith(data []byte, t reflect.Type, o Options) error {
 func Valid(data []byte, maxBytes int) bool { return Check(data, nil, maxBytes) == nil }
 
 type scanner struct {
-	data     []byte
-	pos      int
-	path     []pathElem
-	maxArray int
+	data       []byte
+	pos        int
+	path       []pathElem
+	maxArray   int
+	bounds     map[string]int // Options.MaxLen
+	boundDepth int            // no bound applies below this depth
+}
+
+// limit returns the bound on the elements or members of the container at
+// nesting depth depth whose path pattern is pat, if there is one. Below
+// boundDepth patterns are not tracked (childPattern leaves them empty),
+// so no bound applies there.
+func (s *scanner) limit(pat string, depth int) (int, bool) {
+	if s.bounds == nil || depth > s.boundDepth {
+		return 0, false
+	}
+	n, ok := s.bounds[pat]
+	return n, ok
+}
+
+// childPattern returns the path pattern of a value at depth reached from
+// pat by seg, or "" when no bound can apply that deep.
+func (s *scanner) childPattern(pat, seg string, depth int) string {
+	if s.bounds == nil || depth > s.boundDepth {
+		return ""
+	}
+	if seg == "[]" || pat == "" {
+		return pat + seg
+	}
+	return pat + "." + seg
 }
 
 type pathElem struct {
@@ -181,7 +237,9 @@ func (s *scanner) skipSpace() {
 	}
 }
 
-func (s *scanner) value(sh *shape, depth int) error {
+// value scans one value at nesting depth depth whose path pattern (see
+// Options.MaxLen) is pat.
+func (s *scanner) value(sh *shape, depth int, pat string) error {
 	if s.pos >= len(s.data) {
 		return s.fail(ErrSyntax, "unexpected end of input")
 	}
@@ -190,12 +248,12 @@ func (s *scanner) value(sh *shape, depth int) error {
 		if depth >= limits.MaxJSONDepth {
 			return s.fail(ErrDepth, fmt.Sprintf("limit %d", limits.MaxJSONDepth))
 		}
-		return s.object(sh, depth+1)
+		return s.object(sh, depth+1, pat)
 	case c == '[':
 		if depth >= limits.MaxJSONDepth {
 			return s.fail(ErrDepth, fmt.Sprintf("limit %d", limits.MaxJSONDepth))
 		}
-		return s.array(sh, depth+1)
+		return s.array(sh, depth+1, pat)
 	case c == '"':
 		_, err := s.str(false)
 		return err
@@ -391,17 +449,19 @@ func (s *scanner) hex4() (rune, bool) {
 	return r, true
 }
 
-func (s *scanner) object(sh *shape, depth int) error {
+func (s *scanner) object(sh *shape, depth int, pat string) error {
 	s.pos++ // '{'
 	s.skipSpace()
 	if s.pos < len(s.data) && s.data[s.pos] == '}' {
 		s.pos++
 		return nil
 	}
+	bound, bounded := s.limit(pat, depth-1)
 	// Small objects are the rule: a slice scan beats a map up to a few
 	// dozen keys and allocates less.
 	var seen []string
 	var seenSet map[string]struct{}
+	members := 0
 	s.path = append(s.path, pathElem{index: -1})
 	defer func() { s.path = s.path[:len(s.path)-1] }()
 	for {
@@ -414,6 +474,11 @@ func (s *scanner) object(sh *shape, depth int) error {
 			return err
 		}
 		s.path[len(s.path)-1].key = key
+		if bounded && members >= bound {
+			s.pos = keyPos
+			return s.fail(ErrTooLarge, fmt.Sprintf("object with more than %d members", bound))
+		}
+		members++
 		if seenSet != nil {
 			if _, dup := seenSet[key]; dup {
 				s.pos = keyPos
@@ -446,7 +511,7 @@ func (s *scanner) object(sh *shape, depth int) error {
 		}
 		s.pos++
 		s.skipSpace()
-		if err := s.value(child, depth); err != nil {
+		if err := s.value(child, depth, s.childPattern(pat, key, depth)); err != nil {
 			return err
 		}
 		s.skipSpace()
@@ -466,22 +531,30 @@ func (s *scanner) object(sh *shape, depth int) error {
 	}
 }
 
-func (s *scanner) array(sh *shape, depth int) error {
+func (s *scanner) array(sh *shape, depth int, pat string) error {
 	s.pos++ // '['
 	s.skipSpace()
 	if s.pos < len(s.data) && s.data[s.pos] == ']' {
 		s.pos++
 		return nil
 	}
+	bound := s.maxArray
+	if n, ok := s.limit(pat, depth-1); ok && (bound <= 0 || n < bound) {
+		bound = n
+		if bound <= 0 {
+			return s.fail(ErrTooLarge, "array must be empty")
+		}
+	}
+	elemPat := s.childPattern(pat, "[]", depth)
 	elem := sh.element()
 	s.path = append(s.path, pathElem{index: 0})
 	defer func() { s.path = s.path[:len(s.path)-1] }()
 	for i := 0; ; i++ {
 		s.path[len(s.path)-1].index = i
-		if s.maxArray > 0 && i >= s.maxArray {
-			return s.fail(ErrTooLarge, fmt.Sprintf("array longer than %d elements", s.maxArray))
+		if bound > 0 && i >= bound {
+			return s.fail(ErrTooLarge, fmt.Sprintf("array longer than %d elements", bound))
 		}
-		if err := s.value(elem, depth); err != nil {
+		if err := s.value(elem, depth, elemPat); err != nil {
 			return err
 		}
 		s.skipSpace()
@@ -580,8 +653,17 @@ func buildShape(t reflect.Type) *shape {
 	}
 	switch t.Kind() {
 	case reflect.Struct:
-		sh := &shape{fields: map[string]*shapeRef{}}
-		addFields(sh, t, 0)
+		found := map[string]*fieldInfo{}
+		addFields(found, t, 0)
+		sh := &shape{fields: make(map[string]*shapeRef, len(found))}
+		for name, f := range found {
+			if f.ambiguous {
+				continue // encoding/json ignores the name: an unknown key
+			}
+			sh.fields[name] = &shapeRef{t: f.t}
+			sh.names = append(sh.names, name)
+		}
+		sort.Strings(sh.names) // deterministic error messages
 		return sh
 	case reflect.Map, reflect.Slice, reflect.Array:
 		return &shape{elem: &shapeRef{t: t.Elem()}}
@@ -590,10 +672,19 @@ func buildShape(t reflect.Type) *shape {
 	}
 }
 
-// addFields collects the JSON names of t's fields the way encoding/json
-// does for the common cases: json tags, untagged exported fields, and
-// untagged embedded structs whose fields are promoted.
-func addFields(sh *shape, t reflect.Type, depth int) {
+// fieldInfo is a candidate field for one JSON name.
+type fieldInfo struct {
+	t         reflect.Type
+	depth     int  // embedding depth
+	tagged    bool // the name comes from a json tag
+	ambiguous bool // another field has the same name, depth and taggedness
+}
+
+// addFields collects the JSON names of t's fields with encoding/json's
+// rules: json tags, exported fields, and the fields of untagged embedded
+// structs, promoted. Of several fields with one name the shallowest wins,
+// then a tagged one; a tie hides the name altogether.
+func addFields(found map[string]*fieldInfo, t reflect.Type, depth int) {
 	if depth > 8 {
 		return
 	}
@@ -604,26 +695,31 @@ func addFields(sh *shape, t reflect.Type, depth int) {
 			continue
 		}
 		name, _, _ := strings.Cut(tag, ",")
-		if f.Anonymous && name == "" {
+		if f.Anonymous {
 			ft := f.Type
 			if ft.Kind() == reflect.Pointer {
 				ft = ft.Elem()
 			}
-			if ft.Kind() == reflect.Struct {
-				addFields(sh, ft, depth+1)
+			if !f.IsExported() && ft.Kind() != reflect.Struct {
+				continue // encoding/json ignores these
+			}
+			if name == "" && ft.Kind() == reflect.Struct {
+				addFields(found, ft, depth+1)
 				continue
 			}
-		}
-		if !f.IsExported() {
+		} else if !f.IsExported() {
 			continue
 		}
-		if name == "" {
+		tagged := name != ""
+		if !tagged {
 			name = f.Name
 		}
-		if _, ok := sh.fields[name]; ok {
-			continue // the shallower field wins, as in encoding/json
+		cur, ok := found[name]
+		switch {
+		case !ok || depth < cur.depth || (depth == cur.depth && tagged && !cur.tagged):
+			found[name] = &fieldInfo{t: f.Type, depth: depth, tagged: tagged}
+		case depth == cur.depth && tagged == cur.tagged:
+			cur.ambiguous = true
 		}
-		sh.fields[name] = &shapeRef{t: f.Type}
-		sh.names = append(sh.names, name)
 	}
 }
