@@ -229,13 +229,19 @@ func (b *Bundle) TimestampCount() int {
 
 // FromEnvelope returns a v0.3 bundle holding env, which must have exactly
 // one signature, for verification with the public key that keyHint names.
+//
+// The signature's keyid is dropped: in a bundle the verification material
+// names the key, and the DSSE verifier of sigstore-go and cosign
+// (go-securesystemslib's) skips a signature whose keyid differs from the
+// id it computes for the key, so a keyid there would make the bundle
+// unverifiable by them. The keyid is not signed; nothing else changes.
 func FromEnvelope(env *attest.Envelope, keyHint string) (*Bundle, error) {
 	if env == nil {
 		return nil, fmt.Errorf("%w: nil envelope", ErrMalformed)
 	}
 	pe := &protodsse.Envelope{Payload: bytes.Clone(env.Payload), PayloadType: env.PayloadType}
 	for _, s := range env.Signatures {
-		pe.Signatures = append(pe.Signatures, &protodsse.Signature{Sig: bytes.Clone(s.Sig), Keyid: s.KeyID})
+		pe.Signatures = append(pe.Signatures, &protodsse.Signature{Sig: bytes.Clone(s.Sig)})
 	}
 	return New(&protobundle.Bundle{
 		MediaType:            MediaTypeV03,

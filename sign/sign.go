@@ -3,6 +3,8 @@ package sign
 import (
 	"bytes"
 	"context"
+	"crypto"
+	"errors"
 	"fmt"
 	"io"
 
@@ -53,8 +55,8 @@ func AddSignature(ctx context.Context, env *attest.Envelope, s Signer) error {
 	if s == nil {
 		return ErrNoSigner
 	}
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("sign: %w", err)
+	if err := checkContext(ctx); err != nil {
+		return err
 	}
 	if _, err := keys.SchemeFor(s.Public(), false); err != nil {
 		return fmt.Errorf("sign: %w", err)
@@ -62,10 +64,10 @@ func AddSignature(ctx context.Context, env *attest.Envelope, s Signer) error {
 	pae := env.PAE()
 	sig, err := s.Sign(ctx, pae)
 	if err != nil {
-		return fmt.Errorf("sign: %w: %w", ErrSigner, err)
+		return signerError(err)
 	}
 	if len(sig) == 0 {
-		return fmt.Errorf("sign: %w: empty signature", ErrSigner)
+		return fmt.Errorf("%w: empty signature", ErrSigner)
 	}
 	if err := env.AddSignature(attest.Signature{KeyID: keyIDOf(s), Sig: sig}); err != nil {
 		return fmt.Errorf("sign: %w", err)
@@ -103,6 +105,12 @@ func BlobBundle(ctx context.Context, s Signer, artifact io.Reader) (*bundle.Bund
 	if s == nil {
 		return nil, ErrNoSigner
 	}
+	if artifact == nil {
+		return nil, errors.New("sign: nil artifact reader")
+	}
+	if err := checkContext(ctx); err != nil {
+		return nil, err
+	}
 	scheme, err := keys.SchemeFor(s.Public(), isPSS(s))
 	if err != nil {
 		return nil, fmt.Errorf("sign: %w", err)
@@ -132,7 +140,10 @@ func BlobBundle(ctx context.Context, s Signer, artifact io.Reader) (*bundle.Bund
 		sig, err = s.Sign(ctx, data)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("sign: %w: %w", ErrSigner, err)
+		return nil, signerError(err)
+	}
+	if len(sig) == 0 {
+		return nil, fmt.Errorf("%w: empty signature", ErrSigner)
 	}
 	b, err := bundle.FromMessageSignature(d, sig, keyIDOf(s))
 	if err != nil {
@@ -144,13 +155,34 @@ func BlobBundle(ctx context.Context, s Signer, artifact io.Reader) (*bundle.Bund
 // digestAlgorithm is the digest a message-signature bundle records: the
 // scheme's hash, and SHA-512 for Ed25519 (as Sigstore clients record it).
 func digestAlgorithm(s keys.Scheme) digest.Algorithm {
-	switch s.Hash().Size() {
-	case 48:
-		return digest.SHA384
-	case 64:
-		return digest.SHA512
-	case 32:
+	// crypto.Hash(0).Size() panics: Ed25519, which hashes nothing, is
+	// handled first.
+	switch s.Hash() {
+	case crypto.SHA256:
 		return digest.SHA256
+	case crypto.SHA384:
+		return digest.SHA384
+	case crypto.SHA512:
+		return digest.SHA512
 	}
 	return digest.SHA512 // Ed25519
+}
+
+// checkContext rejects a nil or finished context before any signing.
+func checkContext(ctx context.Context) error {
+	if ctx == nil {
+		return errors.New("sign: nil context")
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("sign: %w", err)
+	}
+	return nil
+}
+
+// signerError wraps a signer's failure in ErrSigner, once.
+func signerError(err error) error {
+	if errors.Is(err, ErrSigner) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", ErrSigner, err)
 }

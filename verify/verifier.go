@@ -3,6 +3,7 @@ package verify
 import (
 	"bytes"
 	"context"
+	"crypto"
 	"errors"
 	"fmt"
 
@@ -456,13 +457,15 @@ func (v *Verifier) checkStatement(res *Result, env *attest.Envelope, art *artifa
 }
 
 func schemeDigest(s keys.Scheme) digest.Algorithm {
-	switch s.Hash().Size() {
-	case 48:
-		return digest.SHA384
-	case 64:
-		return digest.SHA512
-	case 32:
+	// crypto.Hash(0).Size() panics: Ed25519, which hashes nothing, is
+	// handled first.
+	switch s.Hash() {
+	case crypto.SHA256:
 		return digest.SHA256
+	case crypto.SHA384:
+		return digest.SHA384
+	case crypto.SHA512:
+		return digest.SHA512
 	}
 	return digest.SHA512 // Ed25519: recorded as SHA-512
 }

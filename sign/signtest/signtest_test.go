@@ -147,13 +147,15 @@ func TestSignersVerify(t *testing.T) {
 
 func TestFatalOnBadInput(t *testing.T) {
 	for name, fn := range map[string]func(tb testing.TB){
-		"unknown RSA key":   func(tb testing.TB) { signtest.RSAKey(tb, "rsa-9999") },
-		"RSA-1024 signer":   func(tb testing.TB) { signtest.RSAKey(tb, signtest.RSA1024) },
-		"P-224 signer":      func(tb testing.TB) { signtest.ECDSAKey(tb, elliptic.P224(), "x") },
-		"nil signer":        func(tb testing.TB) { signtest.PublicKey(tb, nil) },
-		"empty verifier":    func(tb testing.TB) { signtest.Verifier(tb, nil) },
-		"PSS on ECDSA":      func(tb testing.TB) { signtest.Key(tb, "x", sign.WithRSAPSS()) },
-		"threshold too big": func(tb testing.TB) { signtest.Verifier(tb, []sign.Signer{signtest.Key(tb, "x")}, verify.WithThreshold(2)) },
+		"unknown RSA key": func(tb testing.TB) { signtest.RSAKey(tb, "rsa-9999") },
+		"RSA-1024 signer": func(tb testing.TB) { signtest.RSAKey(tb, signtest.RSA1024) },
+		"P-224 signer":    func(tb testing.TB) { signtest.ECDSAKey(tb, elliptic.P224(), "x") },
+		"nil signer":      func(tb testing.TB) { signtest.PublicKey(tb, nil) },
+		"empty verifier":  func(tb testing.TB) { signtest.Verifier(tb, nil) },
+		"PSS on ECDSA":    func(tb testing.TB) { signtest.Key(tb, "x", sign.WithRSAPSS()) },
+		"threshold too big": func(tb testing.TB) {
+			signtest.Verifier(tb, []sign.Signer{signtest.Key(tb, "x")}, verify.WithThreshold(2))
+		},
 	} {
 		if failed, _ := fatals(t, fn); !failed {
 			t.Errorf("%s: no t.Fatal", name)
