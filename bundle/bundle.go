@@ -54,8 +54,10 @@ type Bundle struct {
 // limits.MaxEnvelopeBytes, no duplicate keys, valid UTF-8, no array longer
 // than 64 elements, no unknown fields, a known media type, at most
 // limits.MaxTlogEntries log entries and limits.MaxTimestamps timestamps,
-// and exactly one DSSE signature. Then it applies sigstore-go's structural
-// rules (inclusion proofs from v0.2, no certificate chain in v0.3).
+// exactly one DSSE signature, and on every log entry the proof its version
+// requires (an inclusion promise in v0.1, an inclusion proof from v0.2).
+// Then it applies sigstore-go's structural rules (no certificate chain in
+// v0.3).
 //
 // Parse checks structure only; nothing is verified.
 func Parse(data []byte) (*Bundle, error) {
@@ -75,7 +77,13 @@ func New(pb *protobundle.Bundle) (*Bundle, error) {
 		return nil, fmt.Errorf("%w: nil bundle", ErrMalformed)
 	}
 	pb = proto.Clone(pb).(*protobundle.Bundle)
+	if !knownMediaType(pb.GetMediaType()) {
+		return nil, fmt.Errorf("%w: %w: media type %q", ErrMalformed, ErrUnsupportedVersion, truncate(pb.GetMediaType()))
+	}
 	if err := checkCounts(pb); err != nil {
+		return nil, err
+	}
+	if err := checkEntries(pb); err != nil {
 		return nil, err
 	}
 	sg, err := sgbundle.NewBundle(pb)
@@ -89,6 +97,39 @@ func New(pb *protobundle.Bundle) (*Bundle, error) {
 		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	return &Bundle{sg: sg}, nil
+}
+
+// mediaTypeV03Alt is the v0.3 media type in the older form, which
+// sigstore-go also reads.
+const mediaTypeV03Alt = "application/vnd.dev.sigstore.bundle+json;version=0.3"
+
+// knownMediaType reports whether mt names a bundle version this package
+// knows. sigstore-go takes any semver-shaped version from v0.1 to below
+// v0.4 ("...bundle.v0.3.7+json"); a version nobody has specified is
+// refused here instead (SECURITY.md C33).
+func knownMediaType(mt string) bool {
+	switch mt {
+	case MediaTypeV01, MediaTypeV02, MediaTypeV03, mediaTypeV03Alt:
+		return true
+	}
+	return false
+}
+
+// checkEntries applies the per-version proof rules to every log entry:
+// from v0.2 each entry needs an inclusion proof, in v0.1 each needs an
+// inclusion promise. sigstore-go checks only that some entry has one,
+// which would let a second, unproven entry ride along (SECURITY.md C32).
+func checkEntries(pb *protobundle.Bundle) error {
+	v01 := pb.GetMediaType() == MediaTypeV01
+	for i, e := range pb.GetVerificationMaterial().GetTlogEntries() {
+		switch {
+		case v01 && e.GetInclusionPromise() == nil:
+			return fmt.Errorf("%w: tlog entry %d has no inclusion promise (required in v0.1)", ErrMalformed, i)
+		case !v01 && e.GetInclusionProof() == nil:
+			return fmt.Errorf("%w: tlog entry %d has no inclusion proof (required from v0.2)", ErrMalformed, i)
+		}
+	}
+	return nil
 }
 
 func checkCounts(pb *protobundle.Bundle) error {
@@ -309,4 +350,12 @@ func IsBundle(data []byte) bool {
 		return false
 	}
 	return strings.HasPrefix(probe.MediaType, "application/vnd.dev.sigstore.bundle")
+}
+
+func truncate(s string) string {
+	const max = 80
+	if len(s) <= max {
+		return s
+	}
+	return s[:max] + "..."
 }
