@@ -110,6 +110,12 @@ func (v *Verifier) VerifyEnvelope(ctx context.Context, env *attest.Envelope, pol
 	if env == nil {
 		return nil, fmt.Errorf("%w: nil envelope", ErrMalformed)
 	}
+	// Bound the envelope before copying or checking anything: an envelope
+	// built in memory has not been through ParseEnvelope's limits
+	// (SECURITY.md C12).
+	if err := checkBounds(env); err != nil {
+		return nil, err
+	}
 	env = env.Clone() // verify and decode the same bytes, whatever the caller does next
 	res := &Result{PayloadType: env.PayloadType}
 	if err := v.checkPayloadType(env); err != nil {
@@ -224,6 +230,15 @@ func (v *Verifier) verifyMessageBundles(ctx context.Context, bs []*bundle.Bundle
 			algs = append(algs, a)
 		}
 	}
+	if policy.kind == artifactDigests {
+		usable := false
+		for _, k := range v.keys {
+			usable = usable || k.scheme != keys.Ed25519
+		}
+		if !usable {
+			return nil, fmt.Errorf("%w: an Ed25519 key verifies a message signature over the artifact's bytes; pass WithArtifact or WithArtifactFile, not a digest", ErrArtifactPolicy)
+		}
+	}
 	art := &artifact{p: policy}
 	set, data, err := art.digests(algs, keepBytes && policy.kind != artifactDigests)
 	if err != nil {
@@ -255,7 +270,7 @@ func (v *Verifier) verifyMessageBundles(ctx context.Context, bs []*bundle.Bundle
 	res.addCheck(CheckSignatures)
 	res.addCheck(CheckThreshold)
 	res.addCheck(CheckSubject)
-	res.ArtifactDigests = set
+	res.ArtifactDigests = digest.Set(copySet(set)) // never the policy's own map
 	return res, nil
 }
 
@@ -425,6 +440,36 @@ func (v *Verifier) candidates(hint string) []*PublicKey {
 		}
 	}
 	return v.keys
+}
+
+// Bounds on an envelope, the same as attest.ParseEnvelope applies to a
+// serialized one: a payload that fits a limits.MaxEnvelopeBytes envelope
+// once base64-encoded, and fields of the sizes DSSE uses.
+const (
+	maxPayloadBytes     = limits.MaxStatementBytes
+	maxPayloadTypeBytes = 1024
+	maxKeyIDBytes       = 1024
+	maxSignatureBytes   = 64 << 10
+)
+
+// checkBounds rejects an envelope over a size or count limit, before any
+// signature is checked.
+func checkBounds(env *attest.Envelope) error {
+	if n := len(env.Signatures); n > limits.MaxSignatures {
+		return fmt.Errorf("%w: %d signatures, limit %d", ErrMalformed, n, limits.MaxSignatures)
+	}
+	if n := len(env.Payload); n > maxPayloadBytes {
+		return fmt.Errorf("%w: payload of %d bytes, limit %d", ErrMalformed, n, maxPayloadBytes)
+	}
+	if n := len(env.PayloadType); n > maxPayloadTypeBytes {
+		return fmt.Errorf("%w: payloadType of %d bytes, limit %d", ErrMalformed, n, maxPayloadTypeBytes)
+	}
+	for i, s := range env.Signatures {
+		if len(s.KeyID) > maxKeyIDBytes || len(s.Sig) > maxSignatureBytes {
+			return fmt.Errorf("%w: signature %d: keyid of %d bytes or signature of %d bytes over the limit (%d, %d)", ErrMalformed, i, len(s.KeyID), len(s.Sig), maxKeyIDBytes, maxSignatureBytes)
+		}
+	}
+	return nil
 }
 
 // checkStatement decodes an in-toto payload and matches its subjects.
