@@ -158,7 +158,11 @@ func checkCounts(pb *protobundle.Bundle) error {
 // compact, and the same bytes for the same bundle (protojson's randomized
 // white space is normalized away).
 func (b *Bundle) MarshalJSON() ([]byte, error) {
-	raw, err := protojson.Marshal(b.sg.Bundle)
+	pb := b.pb()
+	if pb == nil {
+		return nil, errZero
+	}
+	raw, err := protojson.Marshal(pb)
 	if err != nil {
 		return nil, fmt.Errorf("bundle: encoding: %w", err)
 	}
@@ -179,30 +183,63 @@ func (b *Bundle) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
+// errZero is the error of a zero (or nil) Bundle, which holds nothing:
+// every accessor treats it as empty, and every method that returns an
+// error returns this one.
+var errZero = fmt.Errorf("%w: zero Bundle; use Parse or New", ErrMalformed)
+
+// pb returns the protobuf message, or nil for a zero or nil Bundle.
+func (b *Bundle) pb() *protobundle.Bundle {
+	if b == nil || b.sg == nil {
+		return nil
+	}
+	return b.sg.Bundle
+}
+
+// Valid reports whether b was made by Parse or New; the zero Bundle is
+// not valid, and its accessors return zero values.
+func (b *Bundle) Valid() bool { return b.pb() != nil }
+
 // MediaType returns the bundle's media type.
-func (b *Bundle) MediaType() string { return b.sg.GetMediaType() }
+func (b *Bundle) MediaType() string { return b.pb().GetMediaType() }
 
 // Version returns the bundle version, e.g. "v0.3".
 func (b *Bundle) Version() string {
+	if !b.Valid() {
+		return ""
+	}
 	v, _ := b.sg.Version() // validated by New
 	return v
 }
 
-// Proto returns a copy of the bundle as its protobuf message.
+// Proto returns a copy of the bundle as its protobuf message (nil for the
+// zero Bundle).
 func (b *Bundle) Proto() *protobundle.Bundle {
+	if !b.Valid() {
+		return nil
+	}
 	return proto.Clone(b.sg.Bundle).(*protobundle.Bundle)
 }
 
 // SigstoreGo returns the bundle as sigstore-go's type, for use with
-// sigstore-go's verifier. The caller must not modify it.
-func (b *Bundle) SigstoreGo() *sgbundle.Bundle { return b.sg }
+// sigstore-go's verifier (nil for the zero Bundle). The caller must not
+// modify it.
+func (b *Bundle) SigstoreGo() *sgbundle.Bundle {
+	if !b.Valid() {
+		return nil
+	}
+	return b.sg
+}
 
 // IsDSSE reports whether the bundle carries a DSSE envelope (otherwise it
 // carries a message signature).
-func (b *Bundle) IsDSSE() bool { return b.sg.GetDsseEnvelope() != nil }
+func (b *Bundle) IsDSSE() bool { return b.pb().GetDsseEnvelope() != nil }
 
 // Envelope returns a copy of the bundle's DSSE envelope.
 func (b *Bundle) Envelope() (*attest.Envelope, error) {
+	if !b.Valid() {
+		return nil, errZero
+	}
 	env := b.sg.GetDsseEnvelope()
 	if env == nil {
 		return nil, fmt.Errorf("%w: the bundle holds a message signature, not a DSSE envelope", ErrNoSuchContent)
@@ -224,6 +261,9 @@ type MessageSignature struct {
 
 // MessageSignature returns the bundle's message signature.
 func (b *Bundle) MessageSignature() (*MessageSignature, error) {
+	if !b.Valid() {
+		return nil, errZero
+	}
 	ms := b.sg.GetMessageSignature()
 	if ms == nil {
 		return nil, fmt.Errorf("%w: the bundle holds a DSSE envelope, not a message signature", ErrNoSuchContent)
@@ -246,7 +286,7 @@ func (b *Bundle) MessageSignature() (*MessageSignature, error) {
 // PublicKeyHint returns the key hint of a key-signed bundle. ok is false
 // for bundles verified by certificate.
 func (b *Bundle) PublicKeyHint() (hint string, ok bool) {
-	pk := b.sg.GetVerificationMaterial().GetPublicKey()
+	pk := b.pb().GetVerificationMaterial().GetPublicKey()
 	if pk == nil {
 		return "", false
 	}
@@ -256,16 +296,16 @@ func (b *Bundle) PublicKeyHint() (hint string, ok bool) {
 // HasCertificate reports whether the bundle's verification material is an
 // X.509 certificate or chain.
 func (b *Bundle) HasCertificate() bool {
-	vm := b.sg.GetVerificationMaterial()
+	vm := b.pb().GetVerificationMaterial()
 	return vm.GetCertificate() != nil || vm.GetX509CertificateChain() != nil
 }
 
 // TlogEntryCount returns the number of transparency log entries.
-func (b *Bundle) TlogEntryCount() int { return len(b.sg.GetVerificationMaterial().GetTlogEntries()) }
+func (b *Bundle) TlogEntryCount() int { return len(b.pb().GetVerificationMaterial().GetTlogEntries()) }
 
 // TimestampCount returns the number of RFC 3161 timestamps.
 func (b *Bundle) TimestampCount() int {
-	return len(b.sg.GetVerificationMaterial().GetTimestampVerificationData().GetRfc3161Timestamps())
+	return len(b.pb().GetVerificationMaterial().GetTimestampVerificationData().GetRfc3161Timestamps())
 }
 
 // FromEnvelope returns a v0.3 bundle holding env, which must have exactly

@@ -581,3 +581,31 @@ func TestUnmarshalJSONError(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// TestZeroBundle: the zero and the nil Bundle hold nothing, and no method
+// panics on them.
+func TestZeroBundle(t *testing.T) {
+	for name, b := range map[string]*bundle.Bundle{"zero": {}, "nil": nil} {
+		t.Run(name, func(t *testing.T) {
+			if b.Valid() || b.MediaType() != "" || b.Version() != "" || b.Proto() != nil || b.SigstoreGo() != nil ||
+				b.IsDSSE() || b.HasCertificate() || b.TlogEntryCount() != 0 || b.TimestampCount() != 0 {
+				t.Fatal("zero bundle is not empty")
+			}
+			if _, ok := b.PublicKeyHint(); ok {
+				t.Fatal("zero bundle has a key hint")
+			}
+			if _, err := b.Envelope(); !errors.Is(err, bundle.ErrMalformed) {
+				t.Fatalf("Envelope: %v", err)
+			}
+			if _, err := b.MessageSignature(); !errors.Is(err, bundle.ErrMalformed) {
+				t.Fatalf("MessageSignature: %v", err)
+			}
+			if _, err := b.MarshalJSON(); !errors.Is(err, bundle.ErrMalformed) {
+				t.Fatalf("MarshalJSON: %v", err)
+			}
+		})
+	}
+	if !mustParse(t, ourBundle(t).dsse).Valid() {
+		t.Fatal("parsed bundle not valid")
+	}
+}

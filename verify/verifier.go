@@ -162,8 +162,8 @@ func (v *Verifier) VerifyBundles(ctx context.Context, bs []*bundle.Bundle, artif
 		return nil, fmt.Errorf("%w: %d bundles, limit %d", ErrMalformed, len(bs), limits.MaxSignatures)
 	}
 	for i, b := range bs {
-		if b == nil {
-			return nil, fmt.Errorf("%w: bundle %d is nil", ErrMalformed, i)
+		if !b.Valid() {
+			return nil, fmt.Errorf("%w: bundle %d is nil or zero", ErrMalformed, i)
 		}
 		if _, ok := b.PublicKeyHint(); !ok {
 			return nil, fmt.Errorf("%w: bundle %d is signed by a certificate; verify it against a trusted root", ErrVerificationMaterial, i)
@@ -286,7 +286,7 @@ func (v *Verifier) verifyMessage(ctx context.Context, set digest.Set, data []byt
 			continue
 		}
 		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrUnverified, err)
+			return nil, fmt.Errorf("%w: %w", ErrUnverified, err)
 		}
 		alg := schemeDigest(k.scheme)
 		// The bundle's digest is a hint; it must agree with the artifact
@@ -332,7 +332,7 @@ func (v *Verifier) ready(ctx context.Context, artifact ArtifactPolicy) error {
 		return fmt.Errorf("%w: nil context", ErrUnverified)
 	}
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("%w: %v", ErrUnverified, err)
+		return fmt.Errorf("%w: %w", ErrUnverified, err)
 	}
 	if artifact.kind == artifactNone {
 		return fmt.Errorf("%w: no artifact policy; pass WithArtifactFile, WithArtifactDigest, or WithoutArtifactUnsafe to skip the check", ErrArtifactPolicy)
@@ -383,7 +383,7 @@ func (v *Verifier) verifySignatures(ctx context.Context, message []byte, sigs []
 	var rejected []*SignatureError
 	for i, s := range sigs {
 		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrUnverified, err)
+			return nil, fmt.Errorf("%w: %w", ErrUnverified, err)
 		}
 		if len(s.sig) == 0 {
 			rejected = append(rejected, &SignatureError{Index: i, KeyIDHint: s.hint, Reason: "empty signature"})
