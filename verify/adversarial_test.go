@@ -497,7 +497,9 @@ func TestAdversarial_C10_NoTOCTOU(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	snapshot := func(r *verify.Result) string { return fmt.Sprintf("%q %q %#v %#v %v %v %#v", r.PayloadType, r.Payload, r.Statement, r.Subject, r.ArtifactDigests, r.Signers, r.Checks) }
+	snapshot := func(r *verify.Result) string {
+		return fmt.Sprintf("%q %q %#v %#v %v %v %#v", r.PayloadType, r.Payload, r.Statement, r.Subject, r.ArtifactDigests, r.Signers, r.Checks)
+	}
 	before := snapshot(res)
 	// Attack every buffer the caller holds.
 	for i := range env.Payload {
