@@ -12,6 +12,7 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	encasn1 "encoding/asn1"
 	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
@@ -262,6 +263,12 @@ func TestParseRejects(t *testing.T) {
 		{"P-224 public", pkixPEM(t, p224.Public()), false, keys.ErrUnsupported},
 		{"X25519 private", pemOf("PRIVATE KEY", must(x509.MarshalPKCS8PrivateKey(x25519))), true, keys.ErrUnsupported},
 		{"X25519 public", pkixPEM(t, x25519.PublicKey()), false, keys.ErrUnsupported},
+		{"unknown algorithm OID, public", pemOf("PUBLIC KEY", spki(encasn1.ObjectIdentifier{1, 2, 3, 4}, nil)), false, keys.ErrUnsupported},
+		{"secp256k1 public", pemOf("PUBLIC KEY", spki(oidEC, encasn1.ObjectIdentifier{1, 3, 132, 0, 10})), false, keys.ErrUnsupported},
+		{"P-256 OID with a bad point", pemOf("PUBLIC KEY", spki(oidEC, encasn1.ObjectIdentifier{1, 2, 840, 10045, 3, 1, 7})), false, keys.ErrMalformed},
+		{"RSA OID with a bad key", pemOf("PUBLIC KEY", spki(encasn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 1}, nil)), false, keys.ErrMalformed},
+		{"secp256k1 PKCS8", pemOf("PRIVATE KEY", pkcs8Info(oidEC, encasn1.ObjectIdentifier{1, 3, 132, 0, 10})), true, keys.ErrUnsupported},
+		{"unknown algorithm OID, PKCS8", pemOf("PRIVATE KEY", pkcs8Info(encasn1.ObjectIdentifier{1, 2, 3, 4}, nil)), true, keys.ErrUnsupported},
 		{"unknown block type", pemOf("OPENSSH PRIVATE KEY", []byte("x")), true, keys.ErrMalformed},
 		{"unknown public block type", pemOf("SSH2 PUBLIC KEY", []byte("x")), false, keys.ErrMalformed},
 	} {
@@ -641,4 +648,37 @@ func TestSignRawRejectsMalformedSignerOutput(t *testing.T) {
 	if _, err := keys.Sign(badSigner{k}, keys.ECDSAP256SHA256, []byte("m"), true); err == nil {
 		t.Fatal("raw conversion of a malformed DER signature succeeded")
 	}
+}
+
+var oidEC = encasn1.ObjectIdentifier{1, 2, 840, 10045, 2, 1}
+
+type algorithmIdentifier struct {
+	Algorithm  encasn1.ObjectIdentifier
+	Parameters encasn1.RawValue `asn1:"optional"`
+}
+
+func algID(alg, param encasn1.ObjectIdentifier) algorithmIdentifier {
+	a := algorithmIdentifier{Algorithm: alg}
+	if param != nil {
+		a.Parameters.FullBytes = must(encasn1.Marshal(param))
+	}
+	return a
+}
+
+// spki builds a SubjectPublicKeyInfo with a junk key, for algorithms
+// crypto/x509 cannot parse.
+func spki(alg, param encasn1.ObjectIdentifier) []byte {
+	return must(encasn1.Marshal(struct {
+		Algorithm algorithmIdentifier
+		PublicKey encasn1.BitString
+	}{algID(alg, param), encasn1.BitString{Bytes: []byte{4, 1, 2}, BitLength: 24}}))
+}
+
+// pkcs8Info builds a PKCS#8 PrivateKeyInfo with a junk key.
+func pkcs8Info(alg, param encasn1.ObjectIdentifier) []byte {
+	return must(encasn1.Marshal(struct {
+		Version    int
+		Algorithm  algorithmIdentifier
+		PrivateKey []byte
+	}{0, algID(alg, param), []byte{1, 2, 3}}))
 }
