@@ -155,8 +155,8 @@ func BlobBundle(ctx context.Context, s Signer, artifact io.Reader) (*bundle.Bund
 // digestAlgorithm is the digest a message-signature bundle records: the
 // scheme's hash, and SHA-512 for Ed25519 (as Sigstore clients record it).
 func digestAlgorithm(s keys.Scheme) digest.Algorithm {
-	// crypto.Hash(0).Size() panics: Ed25519, which hashes nothing, is
-	// handled first.
+	// Switch on the hash, not its size: Ed25519's hash is 0, and
+	// crypto.Hash(0).Size() panics.
 	switch s.Hash() {
 	case crypto.SHA256:
 		return digest.SHA256

@@ -244,4 +244,8 @@ func TestVerifyBundlesThreshold(t *testing.T) {
 	if err != nil || res.Signers[0].KeyID != k2.KeyID() || !res.Bundle {
 		t.Fatalf("%+v %v", res, err)
 	}
+	// The bundle's key hint stands in for the DSSE keyid it dropped.
+	if res.Signers[0].KeyIDHint != k2.KeyID() {
+		t.Fatalf("hint %q", res.Signers[0].KeyIDHint)
+	}
 }

@@ -102,7 +102,10 @@ func NewVerifier(keys []*PublicKey, opts ...Option) (*Verifier, error) {
 //     strictly from the verified bytes;
 //  4. the statement has a subject matching the artifact.
 //
-// The result holds copies: changing env afterwards changes nothing in it.
+// An envelope over the limits of attest.ParseEnvelope (payload size,
+// signature count, field sizes) is rejected first, before anything is
+// copied or checked, however it was made. The result holds copies:
+// changing env afterwards changes nothing in it.
 func (v *Verifier) VerifyEnvelope(ctx context.Context, env *attest.Envelope, policy ArtifactPolicy) (*Result, error) {
 	if err := v.ready(ctx, policy); err != nil {
 		return nil, err
@@ -184,6 +187,15 @@ func (v *Verifier) verifyDSSEBundles(ctx context.Context, bs []*bundle.Bundle, a
 		e, err := b.Envelope()
 		if err != nil {
 			return nil, fmt.Errorf("%w: bundle %d: %v", ErrMalformed, i, err)
+		}
+		// In a bundle the verification material names the key; use its
+		// hint where the signature has none (it only orders the keys).
+		if hint, _ := b.PublicKeyHint(); hint != "" {
+			for j := range e.Signatures {
+				if e.Signatures[j].KeyID == "" {
+					e.Signatures[j].KeyID = hint
+				}
+			}
 		}
 		if env == nil {
 			env = e
@@ -502,8 +514,8 @@ func (v *Verifier) checkStatement(res *Result, env *attest.Envelope, art *artifa
 }
 
 func schemeDigest(s keys.Scheme) digest.Algorithm {
-	// crypto.Hash(0).Size() panics: Ed25519, which hashes nothing, is
-	// handled first.
+	// Switch on the hash, not its size: Ed25519's hash is 0, and
+	// crypto.Hash(0).Size() panics.
 	switch s.Hash() {
 	case crypto.SHA256:
 		return digest.SHA256
