@@ -511,7 +511,7 @@ func TestMessageDigestShape(t *testing.T) {
 		{"SHA2_512 with 32 bytes", protocommon.HashAlgorithm_SHA2_512, 32},
 		{"empty digest", protocommon.HashAlgorithm_SHA2_256, 0},
 		{"unspecified algorithm", protocommon.HashAlgorithm_HASH_ALGORITHM_UNSPECIFIED, 32},
-		{"SHA3", protocommon.HashAlgorithm_SHA3_256, 32},
+		{"unknown enum value", protocommon.HashAlgorithm(99), 32},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			pb := &protobundle.Bundle{
