@@ -58,8 +58,10 @@ type Bundle struct {
 // limits.MaxEnvelopeBytes, no duplicate keys, valid UTF-8, no array longer
 // than 64 elements, no unknown fields, a known media type, at most
 // limits.MaxTlogEntries log entries and limits.MaxTimestamps timestamps,
-// and exactly one DSSE signature. Then it applies sigstore-go's structural
-// rules (inclusion proofs from v0.2, no certificate chain in v0.3).
+// exactly one DSSE signature, and on every log entry the proof its version
+// requires (an inclusion promise in v0.1, an inclusion proof from v0.2).
+// Then it applies sigstore-go's structural rules (no certificate chain in
+// v0.3).
 //
 // Parse checks structure only; nothing is verified.
 func Parse(data []byte) (*Bundle, error) {
@@ -84,7 +86,13 @@ func New(pb *protobundle.Bundle) (*Bundle, error) {
 		return nil, fmt.Errorf("%w: %w: media type %q", ErrMalformed, ErrUnsupportedVersion, truncate(pb.GetMediaType()))
 	}
 	pb = proto.Clone(pb).(*protobundle.Bundle)
+	if !knownMediaType(pb.GetMediaType()) {
+		return nil, fmt.Errorf("%w: %w: media type %q", ErrMalformed, ErrUnsupportedVersion, truncate(pb.GetMediaType()))
+	}
 	if err := checkCounts(pb); err != nil {
+		return nil, err
+	}
+	if err := checkEntries(pb); err != nil {
 		return nil, err
 	}
 	sg, err := sgbundle.NewBundle(pb)
@@ -98,6 +106,39 @@ func New(pb *protobundle.Bundle) (*Bundle, error) {
 		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	return &Bundle{sg: sg}, nil
+}
+
+// mediaTypeV03Alt is the v0.3 media type in the older form, which
+// sigstore-go also reads.
+const mediaTypeV03Alt = "application/vnd.dev.sigstore.bundle+json;version=0.3"
+
+// knownMediaType reports whether mt names a bundle version this package
+// knows. sigstore-go takes any semver-shaped version from v0.1 to below
+// v0.4 ("...bundle.v0.3.7+json"); a version nobody has specified is
+// refused here instead (SECURITY.md C33).
+func knownMediaType(mt string) bool {
+	switch mt {
+	case MediaTypeV01, MediaTypeV02, MediaTypeV03, mediaTypeV03Alt:
+		return true
+	}
+	return false
+}
+
+// checkEntries applies the per-version proof rules to every log entry:
+// from v0.2 each entry needs an inclusion proof, in v0.1 each needs an
+// inclusion promise. sigstore-go checks only that some entry has one,
+// which would let a second, unproven entry ride along (SECURITY.md C32).
+func checkEntries(pb *protobundle.Bundle) error {
+	v01 := pb.GetMediaType() == MediaTypeV01
+	for i, e := range pb.GetVerificationMaterial().GetTlogEntries() {
+		switch {
+		case v01 && e.GetInclusionPromise() == nil:
+			return fmt.Errorf("%w: tlog entry %d has no inclusion promise (required in v0.1)", ErrMalformed, i)
+		case !v01 && e.GetInclusionProof() == nil:
+			return fmt.Errorf("%w: tlog entry %d has no inclusion proof (required from v0.2)", ErrMalformed, i)
+		}
+	}
+	return nil
 }
 
 func checkCounts(pb *protobundle.Bundle) error {
@@ -126,7 +167,11 @@ func checkCounts(pb *protobundle.Bundle) error {
 // compact, and the same bytes for the same bundle (protojson's randomized
 // white space is normalized away).
 func (b *Bundle) MarshalJSON() ([]byte, error) {
-	raw, err := protojson.Marshal(b.sg.Bundle)
+	pb := b.pb()
+	if pb == nil {
+		return nil, errZero
+	}
+	raw, err := protojson.Marshal(pb)
 	if err != nil {
 		return nil, fmt.Errorf("bundle: encoding: %w", err)
 	}
@@ -147,30 +192,63 @@ func (b *Bundle) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
+// errZero is the error of a zero (or nil) Bundle, which holds nothing:
+// every accessor treats it as empty, and every method that returns an
+// error returns this one.
+var errZero = fmt.Errorf("%w: zero Bundle; use Parse or New", ErrMalformed)
+
+// pb returns the protobuf message, or nil for a zero or nil Bundle.
+func (b *Bundle) pb() *protobundle.Bundle {
+	if b == nil || b.sg == nil {
+		return nil
+	}
+	return b.sg.Bundle
+}
+
+// Valid reports whether b was made by Parse or New; the zero Bundle is
+// not valid, and its accessors return zero values.
+func (b *Bundle) Valid() bool { return b.pb() != nil }
+
 // MediaType returns the bundle's media type.
-func (b *Bundle) MediaType() string { return b.sg.GetMediaType() }
+func (b *Bundle) MediaType() string { return b.pb().GetMediaType() }
 
 // Version returns the bundle version, e.g. "v0.3".
 func (b *Bundle) Version() string {
+	if !b.Valid() {
+		return ""
+	}
 	v, _ := b.sg.Version() // validated by New
 	return v
 }
 
-// Proto returns a copy of the bundle as its protobuf message.
+// Proto returns a copy of the bundle as its protobuf message (nil for the
+// zero Bundle).
 func (b *Bundle) Proto() *protobundle.Bundle {
+	if !b.Valid() {
+		return nil
+	}
 	return proto.Clone(b.sg.Bundle).(*protobundle.Bundle)
 }
 
 // SigstoreGo returns the bundle as sigstore-go's type, for use with
-// sigstore-go's verifier. The caller must not modify it.
-func (b *Bundle) SigstoreGo() *sgbundle.Bundle { return b.sg }
+// sigstore-go's verifier (nil for the zero Bundle). The caller must not
+// modify it.
+func (b *Bundle) SigstoreGo() *sgbundle.Bundle {
+	if !b.Valid() {
+		return nil
+	}
+	return b.sg
+}
 
 // IsDSSE reports whether the bundle carries a DSSE envelope (otherwise it
 // carries a message signature).
-func (b *Bundle) IsDSSE() bool { return b.sg.GetDsseEnvelope() != nil }
+func (b *Bundle) IsDSSE() bool { return b.pb().GetDsseEnvelope() != nil }
 
 // Envelope returns a copy of the bundle's DSSE envelope.
 func (b *Bundle) Envelope() (*attest.Envelope, error) {
+	if !b.Valid() {
+		return nil, errZero
+	}
 	env := b.sg.GetDsseEnvelope()
 	if env == nil {
 		return nil, fmt.Errorf("%w: the bundle holds a message signature, not a DSSE envelope", ErrNoSuchContent)
@@ -192,6 +270,9 @@ type MessageSignature struct {
 
 // MessageSignature returns the bundle's message signature.
 func (b *Bundle) MessageSignature() (*MessageSignature, error) {
+	if !b.Valid() {
+		return nil, errZero
+	}
 	ms := b.sg.GetMessageSignature()
 	if ms == nil {
 		return nil, fmt.Errorf("%w: the bundle holds a DSSE envelope, not a message signature", ErrNoSuchContent)
@@ -214,7 +295,7 @@ func (b *Bundle) MessageSignature() (*MessageSignature, error) {
 // PublicKeyHint returns the key hint of a key-signed bundle. ok is false
 // for bundles verified by certificate.
 func (b *Bundle) PublicKeyHint() (hint string, ok bool) {
-	pk := b.sg.GetVerificationMaterial().GetPublicKey()
+	pk := b.pb().GetVerificationMaterial().GetPublicKey()
 	if pk == nil {
 		return "", false
 	}
@@ -224,27 +305,33 @@ func (b *Bundle) PublicKeyHint() (hint string, ok bool) {
 // HasCertificate reports whether the bundle's verification material is an
 // X.509 certificate or chain.
 func (b *Bundle) HasCertificate() bool {
-	vm := b.sg.GetVerificationMaterial()
+	vm := b.pb().GetVerificationMaterial()
 	return vm.GetCertificate() != nil || vm.GetX509CertificateChain() != nil
 }
 
 // TlogEntryCount returns the number of transparency log entries.
-func (b *Bundle) TlogEntryCount() int { return len(b.sg.GetVerificationMaterial().GetTlogEntries()) }
+func (b *Bundle) TlogEntryCount() int { return len(b.pb().GetVerificationMaterial().GetTlogEntries()) }
 
 // TimestampCount returns the number of RFC 3161 timestamps.
 func (b *Bundle) TimestampCount() int {
-	return len(b.sg.GetVerificationMaterial().GetTimestampVerificationData().GetRfc3161Timestamps())
+	return len(b.pb().GetVerificationMaterial().GetTimestampVerificationData().GetRfc3161Timestamps())
 }
 
 // FromEnvelope returns a v0.3 bundle holding env, which must have exactly
 // one signature, for verification with the public key that keyHint names.
+//
+// The signature's keyid is dropped: in a bundle the verification material
+// names the key, and the DSSE verifier of sigstore-go and cosign
+// (go-securesystemslib's) skips a signature whose keyid differs from the
+// id it computes for the key, so a keyid there would make the bundle
+// unverifiable by them. The keyid is not signed; nothing else changes.
 func FromEnvelope(env *attest.Envelope, keyHint string) (*Bundle, error) {
 	if env == nil {
 		return nil, fmt.Errorf("%w: nil envelope", ErrMalformed)
 	}
 	pe := &protodsse.Envelope{Payload: bytes.Clone(env.Payload), PayloadType: env.PayloadType}
 	for _, s := range env.Signatures {
-		pe.Signatures = append(pe.Signatures, &protodsse.Signature{Sig: bytes.Clone(s.Sig), Keyid: s.KeyID})
+		pe.Signatures = append(pe.Signatures, &protodsse.Signature{Sig: bytes.Clone(s.Sig)})
 	}
 	return New(&protobundle.Bundle{
 		MediaType:            MediaTypeV03,

@@ -3,6 +3,7 @@ package sign
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
@@ -53,8 +54,8 @@ func AddSignature(ctx context.Context, env *attest.Envelope, s Signer) error {
 	if s == nil {
 		return ErrNoSigner
 	}
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("sign: %w", err)
+	if err := checkContext(ctx); err != nil {
+		return err
 	}
 	if _, err := keys.SchemeFor(s.Public(), false); err != nil {
 		return fmt.Errorf("sign: %w", err)
@@ -62,10 +63,10 @@ func AddSignature(ctx context.Context, env *attest.Envelope, s Signer) error {
 	pae := env.PAE()
 	sig, err := s.Sign(ctx, pae)
 	if err != nil {
-		return fmt.Errorf("sign: %w: %w", ErrSigner, err)
+		return signerError(err)
 	}
 	if len(sig) == 0 {
-		return fmt.Errorf("sign: %w: empty signature", ErrSigner)
+		return fmt.Errorf("%w: empty signature", ErrSigner)
 	}
 	if err := env.AddSignature(attest.Signature{KeyID: keyIDOf(s), Sig: sig}); err != nil {
 		return fmt.Errorf("sign: %w", err)
@@ -103,6 +104,12 @@ func BlobBundle(ctx context.Context, s Signer, artifact io.Reader) (*bundle.Bund
 	if s == nil {
 		return nil, ErrNoSigner
 	}
+	if artifact == nil {
+		return nil, errors.New("sign: nil artifact reader")
+	}
+	if err := checkContext(ctx); err != nil {
+		return nil, err
+	}
 	scheme, err := keys.SchemeFor(s.Public(), isPSS(s))
 	if err != nil {
 		return nil, fmt.Errorf("sign: %w", err)
@@ -132,11 +139,33 @@ func BlobBundle(ctx context.Context, s Signer, artifact io.Reader) (*bundle.Bund
 		sig, err = s.Sign(ctx, data)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("sign: %w: %w", ErrSigner, err)
+		return nil, signerError(err)
+	}
+	if len(sig) == 0 {
+		return nil, fmt.Errorf("%w: empty signature", ErrSigner)
 	}
 	b, err := bundle.FromMessageSignature(d, sig, keyIDOf(s))
 	if err != nil {
 		return nil, fmt.Errorf("sign: %w", err)
 	}
 	return b, nil
+}
+
+// checkContext rejects a nil or finished context before any signing.
+func checkContext(ctx context.Context) error {
+	if ctx == nil {
+		return errors.New("sign: nil context")
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("sign: %w", err)
+	}
+	return nil
+}
+
+// signerError wraps a signer's failure in ErrSigner, once.
+func signerError(err error) error {
+	if errors.Is(err, ErrSigner) {
+		return err
+	}
+	return fmt.Errorf("%w: %w", ErrSigner, err)
 }

@@ -20,8 +20,8 @@ var (
 	bob   = ed25519.NewKeyFromSeed([]byte("bob: chainmail example key #####"))
 )
 
-// signed returns an envelope over a statement about "hello\n".
-func signed(keys ...ed25519.PrivateKey) *attest.Envelope {
+// exampleEnvelope returns an envelope over a statement about "hello\n".
+func exampleEnvelope(keys ...ed25519.PrivateKey) *attest.Envelope {
 	d, _ := digest.FromReader(strings.NewReader("hello\n"), digest.SHA256)
 	st, _ := attest.NewPredicateStatement(&attest.TestResult{Result: "PASSED"}, attest.Subject("hello.txt", d))
 	var signers []sign.Signer
@@ -42,7 +42,7 @@ func ExampleVerifier_VerifyEnvelope() {
 	if err != nil {
 		panic(err)
 	}
-	res, err := v.VerifyEnvelope(context.Background(), signed(alice), verify.WithArtifact(strings.NewReader("hello\n")))
+	res, err := v.VerifyEnvelope(context.Background(), exampleEnvelope(alice), verify.WithArtifact(strings.NewReader("hello\n")))
 	if err != nil {
 		panic(err)
 	}
@@ -50,7 +50,7 @@ func ExampleVerifier_VerifyEnvelope() {
 	fmt.Println(res.Checks)
 
 	// The same attestation does not vouch for another artifact.
-	_, err = v.VerifyEnvelope(context.Background(), signed(alice), verify.WithArtifact(strings.NewReader("hello!\n")))
+	_, err = v.VerifyEnvelope(context.Background(), exampleEnvelope(alice), verify.WithArtifact(strings.NewReader("hello!\n")))
 	fmt.Println(errors.Is(err, verify.ErrUnverified), errors.Is(err, verify.ErrSubjectMismatch))
 	// Output:
 	// hello.txt https://in-toto.io/attestation/test-result/v0.1
@@ -64,11 +64,11 @@ func ExampleWithThreshold() {
 	v, _ := verify.NewVerifier([]*verify.PublicKey{a, b}, verify.WithThreshold(2))
 	ctx := context.Background()
 
-	_, err := v.VerifyEnvelope(ctx, signed(alice, bob), verify.WithArtifact(strings.NewReader("hello\n")))
+	_, err := v.VerifyEnvelope(ctx, exampleEnvelope(alice, bob), verify.WithArtifact(strings.NewReader("hello\n")))
 	fmt.Println("alice and bob:", err)
 
 	// Alice signing twice is still one key.
-	_, err = v.VerifyEnvelope(ctx, signed(alice, alice), verify.WithArtifact(strings.NewReader("hello\n")))
+	_, err = v.VerifyEnvelope(ctx, exampleEnvelope(alice, alice), verify.WithArtifact(strings.NewReader("hello\n")))
 	var te *verify.ThresholdError
 	if errors.As(err, &te) {
 		fmt.Printf("alice twice: %d of %d keys\n", te.Got, te.Want)

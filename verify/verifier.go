@@ -101,13 +101,22 @@ func NewVerifier(keys []*PublicKey, opts ...Option) (*Verifier, error) {
 //     strictly from the verified bytes;
 //  4. the statement has a subject matching the artifact.
 //
-// The result holds copies: changing env afterwards changes nothing in it.
+// An envelope over the limits of attest.ParseEnvelope (payload size,
+// signature count, field sizes) is rejected first, before anything is
+// copied or checked, however it was made. The result holds copies:
+// changing env afterwards changes nothing in it.
 func (v *Verifier) VerifyEnvelope(ctx context.Context, env *attest.Envelope, policy ArtifactPolicy) (*Result, error) {
 	if err := v.ready(ctx, policy); err != nil {
 		return nil, err
 	}
 	if env == nil {
 		return nil, fmt.Errorf("%w: nil envelope", ErrMalformed)
+	}
+	// Bound the envelope before copying or checking anything: an envelope
+	// built in memory has not been through ParseEnvelope's limits
+	// (SECURITY.md C12).
+	if err := checkBounds(env); err != nil {
+		return nil, err
 	}
 	env = env.Clone() // verify and decode the same bytes, whatever the caller does next
 	res := &Result{PayloadType: env.PayloadType}
@@ -155,8 +164,8 @@ func (v *Verifier) VerifyBundles(ctx context.Context, bs []*bundle.Bundle, artif
 		return nil, fmt.Errorf("%w: %d bundles, limit %d", ErrMalformed, len(bs), limits.MaxSignatures)
 	}
 	for i, b := range bs {
-		if b == nil {
-			return nil, fmt.Errorf("%w: bundle %d is nil", ErrMalformed, i)
+		if !b.Valid() {
+			return nil, fmt.Errorf("%w: bundle %d is nil or zero", ErrMalformed, i)
 		}
 		if _, ok := b.PublicKeyHint(); !ok {
 			return nil, fmt.Errorf("%w: bundle %d is signed by a certificate; verify it against a trusted root", ErrVerificationMaterial, i)
@@ -177,6 +186,15 @@ func (v *Verifier) verifyDSSEBundles(ctx context.Context, bs []*bundle.Bundle, a
 		e, err := b.Envelope()
 		if err != nil {
 			return nil, fmt.Errorf("%w: bundle %d: %v", ErrMalformed, i, err)
+		}
+		// In a bundle the verification material names the key; use its
+		// hint where the signature has none (it only orders the keys).
+		if hint, _ := b.PublicKeyHint(); hint != "" {
+			for j := range e.Signatures {
+				if e.Signatures[j].KeyID == "" {
+					e.Signatures[j].KeyID = hint
+				}
+			}
 		}
 		if env == nil {
 			env = e
@@ -223,6 +241,15 @@ func (v *Verifier) verifyMessageBundles(ctx context.Context, bs []*bundle.Bundle
 			algs = append(algs, a)
 		}
 	}
+	if policy.kind == artifactDigests {
+		usable := false
+		for _, k := range v.keys {
+			usable = usable || k.scheme != keys.Ed25519
+		}
+		if !usable {
+			return nil, fmt.Errorf("%w: an Ed25519 key verifies a message signature over the artifact's bytes; pass WithArtifact or WithArtifactFile, not a digest", ErrArtifactPolicy)
+		}
+	}
 	art := &artifact{p: policy}
 	set, data, err := art.digests(algs, keepBytes && policy.kind != artifactDigests)
 	if err != nil {
@@ -254,7 +281,7 @@ func (v *Verifier) verifyMessageBundles(ctx context.Context, bs []*bundle.Bundle
 	res.addCheck(CheckSignatures)
 	res.addCheck(CheckThreshold)
 	res.addCheck(CheckSubject)
-	res.ArtifactDigests = set
+	res.ArtifactDigests = digest.Set(copySet(set)) // never the policy's own map
 	return res, nil
 }
 
@@ -270,7 +297,7 @@ func (v *Verifier) verifyMessage(ctx context.Context, set digest.Set, data []byt
 			continue
 		}
 		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrUnverified, err)
+			return nil, fmt.Errorf("%w: %w", ErrUnverified, err)
 		}
 		alg := k.scheme.DigestAlgorithm()
 		// The bundle's digest is a hint; it must agree with the artifact
@@ -316,7 +343,7 @@ func (v *Verifier) ready(ctx context.Context, artifact ArtifactPolicy) error {
 		return fmt.Errorf("%w: nil context", ErrUnverified)
 	}
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("%w: %v", ErrUnverified, err)
+		return fmt.Errorf("%w: %w", ErrUnverified, err)
 	}
 	if artifact.kind == artifactNone {
 		return fmt.Errorf("%w: no artifact policy; pass WithArtifactFile, WithArtifactDigest, or WithoutArtifactUnsafe to skip the check", ErrArtifactPolicy)
@@ -367,7 +394,7 @@ func (v *Verifier) verifySignatures(ctx context.Context, message []byte, sigs []
 	var rejected []*SignatureError
 	for i, s := range sigs {
 		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrUnverified, err)
+			return nil, fmt.Errorf("%w: %w", ErrUnverified, err)
 		}
 		if len(s.sig) == 0 {
 			rejected = append(rejected, &SignatureError{Index: i, KeyIDHint: s.hint, Reason: "empty signature"})
@@ -424,6 +451,36 @@ func (v *Verifier) candidates(hint string) []*PublicKey {
 		}
 	}
 	return v.keys
+}
+
+// Bounds on an envelope, the same as attest.ParseEnvelope applies to a
+// serialized one: a payload that fits a limits.MaxEnvelopeBytes envelope
+// once base64-encoded, and fields of the sizes DSSE uses.
+const (
+	maxPayloadBytes     = limits.MaxStatementBytes
+	maxPayloadTypeBytes = 1024
+	maxKeyIDBytes       = 1024
+	maxSignatureBytes   = 64 << 10
+)
+
+// checkBounds rejects an envelope over a size or count limit, before any
+// signature is checked.
+func checkBounds(env *attest.Envelope) error {
+	if n := len(env.Signatures); n > limits.MaxSignatures {
+		return fmt.Errorf("%w: %d signatures, limit %d", ErrMalformed, n, limits.MaxSignatures)
+	}
+	if n := len(env.Payload); n > maxPayloadBytes {
+		return fmt.Errorf("%w: payload of %d bytes, limit %d", ErrMalformed, n, maxPayloadBytes)
+	}
+	if n := len(env.PayloadType); n > maxPayloadTypeBytes {
+		return fmt.Errorf("%w: payloadType of %d bytes, limit %d", ErrMalformed, n, maxPayloadTypeBytes)
+	}
+	for i, s := range env.Signatures {
+		if len(s.KeyID) > maxKeyIDBytes || len(s.Sig) > maxSignatureBytes {
+			return fmt.Errorf("%w: signature %d: keyid of %d bytes or signature of %d bytes over the limit (%d, %d)", ErrMalformed, i, len(s.KeyID), len(s.Sig), maxKeyIDBytes, maxSignatureBytes)
+		}
+	}
+	return nil
 }
 
 // checkStatement decodes an in-toto payload and matches its subjects.

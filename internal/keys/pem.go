@@ -5,11 +5,14 @@ import (
 	"crypto"
 	"crypto/rsa"
 	"crypto/x509"
+	encasn1 "encoding/asn1"
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
 
 	"github.com/secure-systems-lab/go-securesystemslib/encrypted"
+	"golang.org/x/crypto/cryptobyte"
+	"golang.org/x/crypto/cryptobyte/asn1"
 
 	"github.com/chainmail-dev/chainmail/internal/limits"
 )
@@ -37,6 +40,14 @@ type PasswordFunc func() ([]byte, error)
 func onePEM(data []byte) (*pem.Block, error) {
 	if len(data) > limits.MaxKeyBytes {
 		return nil, fmt.Errorf("%w: %d bytes, limit %d", ErrMalformed, len(data), limits.MaxKeyBytes)
+	}
+	// pem.Decode skips anything before a block, broken blocks included; a
+	// key file is one block and nothing else.
+	if !bytes.HasPrefix(bytes.TrimLeft(data, " \t\r\n"), []byte("-----BEGIN ")) {
+		return nil, fmt.Errorf("%w: no PEM block at the start of the data", ErrMalformed)
+	}
+	if bytes.Count(data, []byte("-----BEGIN ")) != 1 {
+		return nil, fmt.Errorf("%w: more than one PEM block", ErrMalformed)
 	}
 	block, rest := pem.Decode(data)
 	if block == nil {
@@ -72,6 +83,11 @@ func ParsePublic(data []byte) (crypto.PublicKey, error) {
 		return nil, fmt.Errorf("%w: PEM block type %q is not a public key", ErrMalformed, truncate(block.Type))
 	}
 	if err != nil {
+		if block.Type == pemPublic {
+			if alg, ok := offListAlgorithm(block.Bytes, false); ok {
+				return nil, fmt.Errorf("%w: public key algorithm %s", ErrUnsupported, alg)
+			}
+		}
 		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	if _, err := SchemeFor(pub, false); err != nil {
@@ -107,6 +123,11 @@ func ParsePrivate(data []byte, password PasswordFunc) (crypto.Signer, error) {
 		return nil, fmt.Errorf("%w: PEM block type %q is not a private key", ErrMalformed, truncate(block.Type))
 	}
 	if err != nil {
+		if block.Type == pemPKCS8 {
+			if alg, ok := offListAlgorithm(block.Bytes, true); ok {
+				return nil, fmt.Errorf("%w: private key algorithm %s", ErrUnsupported, alg)
+			}
+		}
 		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	signer, ok := key.(crypto.Signer)
@@ -126,7 +147,8 @@ func ParsePrivate(data []byte, password PasswordFunc) (crypto.Signer, error) {
 
 // cosignKey is the JSON inside cosign's encrypted PEM, checked before
 // go-securesystemslib sees it so that oversized or odd input never reaches
-// scrypt (whose parameters it also pins).
+// scrypt, and tampered scrypt parameters are refused before the password
+// is even asked for.
 type cosignKey struct {
 	KDF struct {
 		Name   string `json:"name"`
@@ -155,6 +177,17 @@ func decryptCosign(body []byte, password PasswordFunc) (any, error) {
 	if ck.KDF.Name != "scrypt" || ck.Cipher.Name != "nacl/secretbox" {
 		return nil, fmt.Errorf("%w: encrypted key uses kdf %q and cipher %q (want scrypt, nacl/secretbox)", ErrUnsupported, truncate(ck.KDF.Name), truncate(ck.Cipher.Name))
 	}
+	// Pin the scrypt cost before asking for a password: tampered
+	// parameters (N=2^30) would otherwise cost gigabytes and minutes.
+	// These are the three parameter sets go-securesystemslib writes.
+	switch p := ck.KDF.Params; {
+	case p.R == 8 && p.P == 1 && (p.N == 1<<15 || p.N == 1<<16 || p.N == 1<<17):
+	default:
+		return nil, fmt.Errorf("%w: scrypt parameters N=%d r=%d p=%d", ErrUnsupported, p.N, p.R, p.P)
+	}
+	if len(ck.KDF.Salt) == 0 || len(ck.Cipher.Nonce) != 24 || len(ck.Ciphertext) == 0 {
+		return nil, fmt.Errorf("%w: encrypted key has a salt of %d bytes, a nonce of %d bytes and %d bytes of ciphertext", ErrMalformed, len(ck.KDF.Salt), len(ck.Cipher.Nonce), len(ck.Ciphertext))
+	}
 	if password == nil {
 		return nil, fmt.Errorf("%w: the key is encrypted and no password was given", ErrPassword)
 	}
@@ -164,9 +197,9 @@ func decryptCosign(body []byte, password PasswordFunc) (any, error) {
 	}
 	der, err := encrypted.Decrypt(body, pw)
 	if err != nil {
-		if err.Error() == "unsupported scrypt parameters" {
-			return nil, fmt.Errorf("%w: scrypt parameters N=%d r=%d p=%d", ErrUnsupported, ck.KDF.Params.N, ck.KDF.Params.R, ck.KDF.Params.P)
-		}
+		// The structure was checked above: what is left is a wrong
+		// password or a corrupted ciphertext, which secretbox cannot tell
+		// apart.
 		return nil, fmt.Errorf("%w", ErrPassword)
 	}
 	key, err := x509.ParsePKCS8PrivateKey(der)
@@ -214,4 +247,51 @@ func truncate(s string) string {
 		return s
 	}
 	return s[:max] + "..."
+}
+
+// Object identifiers of the allow-list's key algorithms and curves.
+var (
+	oidRSA     = encasn1.ObjectIdentifier{1, 2, 840, 113549, 1, 1, 1}
+	oidEd25519 = encasn1.ObjectIdentifier{1, 3, 101, 112}
+	oidEC      = encasn1.ObjectIdentifier{1, 2, 840, 10045, 2, 1}
+	oidP256    = encasn1.ObjectIdentifier{1, 2, 840, 10045, 3, 1, 7}
+	oidP384    = encasn1.ObjectIdentifier{1, 3, 132, 0, 34}
+	oidP521    = encasn1.ObjectIdentifier{1, 3, 132, 0, 35}
+)
+
+// offListAlgorithm tells a well-formed key of an algorithm or curve outside
+// the allow-list (secp256k1, DSA, X25519, ...) from a malformed one, after
+// crypto/x509 failed to parse it, so that the caller gets ErrUnsupported
+// rather than ErrMalformed. der is a SubjectPublicKeyInfo or, with
+// private set, a PKCS#8 PrivateKeyInfo. It returns the OID it objects to.
+func offListAlgorithm(der []byte, private bool) (string, bool) {
+	in := cryptobyte.String(der)
+	var info, alg cryptobyte.String
+	if !in.ReadASN1(&info, asn1.SEQUENCE) || !in.Empty() {
+		return "", false
+	}
+	if private {
+		var version int
+		if !info.ReadASN1Integer(&version) {
+			return "", false
+		}
+	}
+	var oid encasn1.ObjectIdentifier
+	if !info.ReadASN1(&alg, asn1.SEQUENCE) || !alg.ReadASN1ObjectIdentifier(&oid) {
+		return "", false
+	}
+	switch {
+	case oid.Equal(oidRSA), oid.Equal(oidEd25519):
+		return "", false // on the list: the failure is malformation
+	case oid.Equal(oidEC):
+		var curve encasn1.ObjectIdentifier
+		if !alg.ReadASN1ObjectIdentifier(&curve) {
+			return "", false
+		}
+		if curve.Equal(oidP256) || curve.Equal(oidP384) || curve.Equal(oidP521) {
+			return "", false
+		}
+		return "EC curve " + curve.String(), true
+	}
+	return oid.String(), true
 }
