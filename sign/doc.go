@@ -13,9 +13,11 @@
 //	signer, err := sign.NewSigner(key)                     // sign.WithRSAPSS(), sign.WithRawECDSA(), sign.WithKeyID(…)
 //
 // Optional interfaces add capabilities: a [DigestSigner] signs digests, so
-// large artifacts are hashed as a stream; a [KeyIDer] names its key.
-// Signers without a key id are named by [KeyID], the hex SHA-256 of the
-// public key's PKIX encoding, which is also the id package verify reports.
+// large artifacts are hashed as a stream; a [KeyIDer] names its key in
+// the signatures it makes. By default, as cosign does, DSSE signatures
+// carry no keyid and bundles carry Sigstore's key hint,
+// base64(SHA-256(PKIX DER)). [KeyID] (the function) gives the canonical id
+// package verify reports: the hex SHA-256 of the key's PKIX encoding.
 //
 // # Signing
 //

@@ -28,10 +28,10 @@ func ExampleStatement() {
 		panic(err)
 	}
 	fmt.Println(env.PayloadType, len(env.Signatures), signer.Scheme())
-	fmt.Println("keyid:", env.Signatures[0].KeyID)
+	fmt.Printf("keyid: %q\n", env.Signatures[0].KeyID)
 	// Output:
 	// application/vnd.in-toto+json 1 PKIX_ED25519
-	// keyid: 8ea0c62d5e809be75b50cc33ef5d8f345efc194430d60335a63a78ef99561fd4
+	// keyid: ""
 }
 
 func ExampleBlobBundle() {

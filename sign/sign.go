@@ -89,7 +89,7 @@ func StatementBundle(ctx context.Context, st *attest.Statement, s Signer) (*bund
 	if err != nil {
 		return nil, err
 	}
-	b, err := bundle.FromEnvelope(env, keyIDOf(s))
+	b, err := bundle.FromEnvelope(env, bundleHint(s))
 	if err != nil {
 		return nil, fmt.Errorf("sign: %w", err)
 	}
@@ -144,7 +144,7 @@ func BlobBundle(ctx context.Context, s Signer, artifact io.Reader) (*bundle.Bund
 	if len(sig) == 0 {
 		return nil, fmt.Errorf("%w: empty signature", ErrSigner)
 	}
-	b, err := bundle.FromMessageSignature(d, sig, keyIDOf(s))
+	b, err := bundle.FromMessageSignature(d, sig, bundleHint(s))
 	if err != nil {
 		return nil, fmt.Errorf("sign: %w", err)
 	}

@@ -33,10 +33,13 @@ type DigestSigner interface {
 	SignDigest(ctx context.Context, hash crypto.Hash, digest []byte) ([]byte, error)
 }
 
-// KeyIDer is an optional interface of a Signer that names its key. The id
-// goes into DSSE signatures and bundle key hints; it is a hint for the
-// verifier, never a trust decision. Signers without it are named by
-// KeyID.
+// KeyIDer is an optional interface of a Signer that names its key. A
+// non-empty id goes into DSSE signatures as their keyid and into bundles
+// as the key hint; it is a hint for the verifier, never a trust decision.
+// Without one, DSSE signatures carry no keyid (as cosign writes them:
+// verifiers built on go-securesystemslib skip a signature whose keyid is
+// not the one they compute) and bundles carry the Sigstore hint,
+// base64(SHA-256(PKIX DER)), as cosign and sigstore-go write it.
 type KeyIDer interface {
 	KeyID() string
 }
@@ -62,7 +65,8 @@ var (
 type KeySigner struct {
 	key    crypto.Signer
 	scheme keys.Scheme
-	keyID  string
+	id     string // canonical: hex SHA-256 of the PKIX DER
+	keyID  string // the hint to write, "" for none
 	raw    bool
 }
 
@@ -94,8 +98,9 @@ func WithRawECDSA() SignerOption {
 	}
 }
 
-// WithKeyID sets the key id hint written into signatures; by default it is
-// KeyID of the public key. An empty id writes no hint.
+// WithKeyID sets the key id written into DSSE signatures and bundle
+// hints, for verifiers that look keys up by id (a KMS key name, say). By
+// default DSSE signatures carry none (see KeyIDer).
 func WithKeyID(id string) SignerOption {
 	return func(s *KeySigner) error {
 		s.keyID = id
@@ -116,7 +121,7 @@ func NewSigner(key crypto.Signer, opts ...SignerOption) (*KeySigner, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sign: %w", err)
 	}
-	s := &KeySigner{key: key, scheme: scheme, keyID: id}
+	s := &KeySigner{key: key, scheme: scheme, id: id}
 	for _, o := range opts {
 		if err := o(s); err != nil {
 			return nil, fmt.Errorf("sign: %w", err)
@@ -128,8 +133,12 @@ func NewSigner(key crypto.Signer, opts ...SignerOption) (*KeySigner, error) {
 // Public returns the public key.
 func (s *KeySigner) Public() crypto.PublicKey { return s.key.Public() }
 
-// KeyID returns the key id hint (see WithKeyID).
+// KeyID returns the key id hint set by WithKeyID, "" by default.
 func (s *KeySigner) KeyID() string { return s.keyID }
+
+// ID returns the key's canonical id: the lowercase hex SHA-256 of its PKIX
+// DER encoding, the id package verify reports (see KeyID, the function).
+func (s *KeySigner) ID() string { return s.id }
 
 // Scheme returns the signature scheme, named as in Sigstore's
 // PublicKeyDetails, e.g. "PKIX_ECDSA_P256_SHA_256".
@@ -167,13 +176,22 @@ func KeyID(pub crypto.PublicKey) (string, error) {
 	return id, nil
 }
 
-// keyIDOf returns the hint a signer writes.
+// keyIDOf returns the DSSE keyid a signer writes: its own, or none.
 func keyIDOf(s Signer) string {
 	if k, ok := s.(KeyIDer); ok {
 		return k.KeyID()
 	}
-	id, _ := keys.ID(s.Public())
-	return id
+	return ""
+}
+
+// bundleHint returns the key hint a signer's bundles carry: its own id, or
+// the Sigstore hint of its public key.
+func bundleHint(s Signer) string {
+	if id := keyIDOf(s); id != "" {
+		return id
+	}
+	h, _ := keys.Hint(s.Public())
+	return h
 }
 
 // KeyType names a kind of key for GenerateKey.

@@ -50,7 +50,7 @@ func TestAdversarial_C01_ChangedPayloadOrType(t *testing.T) {
 			res, err := v.VerifyEnvelope(ctx, e, verify.WithoutArtifactUnsafe())
 			wantErr(t, res, err, verify.ErrSignature, verify.ErrThreshold)
 			var se *verify.SignatureError
-			if !errors.As(err, &se) || se.Index != 0 || se.KeyIDHint != k.KeyID() {
+			if !errors.As(err, &se) || se.Index != 0 || se.KeyIDHint != "" {
 				t.Fatalf("signature error %+v", se)
 			}
 		})
@@ -130,7 +130,7 @@ func TestAdversarial_C04_NoSignature(t *testing.T) {
 		{"signatures: null", `{"payload":"` + payload + `","payloadType":"application/vnd.in-toto+json","signatures":null}`},
 		{"signatures missing", `{"payload":"` + payload + `","payloadType":"application/vnd.in-toto+json"}`},
 		{`sig: ""`, `{"payload":"` + payload + `","payloadType":"application/vnd.in-toto+json","signatures":[{"sig":""}]}`},
-		{`sig: "" twice, with keyids`, `{"payload":"` + payload + `","payloadType":"application/vnd.in-toto+json","signatures":[{"keyid":"` + k.KeyID() + `","sig":""},{"keyid":"x","sig":""}]}`},
+		{`sig: "" twice, with keyids`, `{"payload":"` + payload + `","payloadType":"application/vnd.in-toto+json","signatures":[{"keyid":"` + k.ID() + `","sig":""},{"keyid":"x","sig":""}]}`},
 		{"sig missing", `{"payload":"` + payload + `","payloadType":"application/vnd.in-toto+json","signatures":[{"keyid":"x"}]}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -206,7 +206,7 @@ func TestAdversarial_C05_OneKeyCountedOnce(t *testing.T) {
 		{"same signature twice", []attest.Signature{{Sig: s1}, {Sig: s1}}},
 		{"two signatures by k1", []attest.Signature{{Sig: s1}, {Sig: resign()}}},
 		{`k1 under keyids "" and "x"`, []attest.Signature{{KeyID: "", Sig: s1}, {KeyID: "x", Sig: s1}}},
-		{"k1 under k1's and k2's keyid", []attest.Signature{{KeyID: k1.KeyID(), Sig: s1}, {KeyID: k2.KeyID(), Sig: s1}}},
+		{"k1 under k1's and k2's keyid", []attest.Signature{{KeyID: k1.ID(), Sig: s1}, {KeyID: k2.ID(), Sig: s1}}},
 		{"malleated (r, n-s) copy", []attest.Signature{{Sig: s1}, {Sig: mall}}},
 		{"DER and raw encodings", []attest.Signature{{Sig: s1}, {Sig: rawOf(t, s1)}}},
 		{"raw and malleated raw", []attest.Signature{{Sig: rawOf(t, s1)}, {Sig: rawOf(t, mall)}}},
@@ -217,13 +217,13 @@ func TestAdversarial_C05_OneKeyCountedOnce(t *testing.T) {
 			res, err := v.VerifyEnvelope(ctx, e, artifactOf([]byte("a")))
 			wantErr(t, res, err, verify.ErrThreshold)
 			var te *verify.ThresholdError
-			if !errors.As(err, &te) || te.Got != 1 || te.Want != 2 || len(te.Accepted) != 1 || te.Accepted[0] != k1.KeyID() {
+			if !errors.As(err, &te) || te.Got != 1 || te.Want != 2 || len(te.Accepted) != 1 || te.Accepted[0] != k1.ID() {
 				t.Fatalf("threshold error %+v", te)
 			}
 			dups := 0
 			for _, r := range te.Rejected {
 				if r.DuplicateOf != "" {
-					if r.DuplicateOf != k1.KeyID() {
+					if r.DuplicateOf != k1.ID() {
 						t.Errorf("duplicate of %s", r.DuplicateOf)
 					}
 					dups++
@@ -256,7 +256,7 @@ func TestAdversarial_C06_KeyIDSpoofing(t *testing.T) {
 		return c
 	}
 	t.Run("a: keyid names trusted k1, signed by untrusted", func(t *testing.T) {
-		res, err := v.VerifyEnvelope(ctx, withHint(byK3, k1.KeyID()), artifactOf(art))
+		res, err := v.VerifyEnvelope(ctx, withHint(byK3, k1.ID()), artifactOf(art))
 		wantErr(t, res, err, verify.ErrSignature)
 	})
 	t.Run("unknown keyid, untrusted key", func(t *testing.T) {
@@ -265,28 +265,28 @@ func TestAdversarial_C06_KeyIDSpoofing(t *testing.T) {
 	})
 	t.Run("b: no keyid, signed by k1", func(t *testing.T) {
 		res, err := v.VerifyEnvelope(ctx, withHint(byK1, ""), artifactOf(art))
-		if err != nil || res.Signers[0].KeyID != k1.KeyID() {
+		if err != nil || res.Signers[0].KeyID != k1.ID() {
 			t.Fatalf("%+v %v", res, err)
 		}
 	})
 	t.Run("c: keyid names k1, signed by trusted k2", func(t *testing.T) {
-		res, err := v.VerifyEnvelope(ctx, withHint(byK2, k1.KeyID()), artifactOf(art))
+		res, err := v.VerifyEnvelope(ctx, withHint(byK2, k1.ID()), artifactOf(art))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Signers[0].KeyID != k2.KeyID() || res.Signers[0].KeyIDHint != k1.KeyID() {
-			t.Fatalf("result names %s (hint %s), want k2 %s", res.Signers[0].KeyID, res.Signers[0].KeyIDHint, k2.KeyID())
+		if res.Signers[0].KeyID != k2.ID() || res.Signers[0].KeyIDHint != k1.ID() {
+			t.Fatalf("result names %s (hint %s), want k2 %s", res.Signers[0].KeyID, res.Signers[0].KeyIDHint, k2.ID())
 		}
-		if ids := res.SignerIDs(); len(ids) != 1 || ids[0] != k2.KeyID() {
+		if ids := res.SignerIDs(); len(ids) != 1 || ids[0] != k2.ID() {
 			t.Fatalf("SignerIDs %v", ids)
 		}
 	})
 	t.Run("duplicate keyids over two keys", func(t *testing.T) {
 		e := statementEnv(t, art, k1, k2)
-		e.Signatures[0].KeyID, e.Signatures[1].KeyID = k1.KeyID(), k1.KeyID()
+		e.Signatures[0].KeyID, e.Signatures[1].KeyID = k1.ID(), k1.ID()
 		v2 := newVerifier(t, keysOf(t, k1, k2), verify.WithThreshold(2))
 		res, err := v2.VerifyEnvelope(ctx, e, artifactOf(art))
-		if err != nil || res.Signers[1].KeyID != k2.KeyID() {
+		if err != nil || res.Signers[1].KeyID != k2.ID() {
 			t.Fatalf("%+v %v", res, err)
 		}
 	})

@@ -16,6 +16,7 @@ type PublicKey struct {
 	pub    crypto.PublicKey
 	scheme keys.Scheme
 	id     string
+	hint   string // the Sigstore spelling of id: base64(SHA-256(PKIX DER))
 }
 
 // KeyOption configures a PublicKey.
@@ -44,7 +45,11 @@ func NewPublicKey(pub crypto.PublicKey, opts ...KeyOption) (*PublicKey, error) {
 	if err != nil {
 		return nil, fmt.Errorf("verify: %w", err)
 	}
-	return &PublicKey{pub: pub, scheme: scheme, id: id}, nil
+	hint, err := keys.Hint(pub)
+	if err != nil {
+		return nil, fmt.Errorf("verify: %w", err)
+	}
+	return &PublicKey{pub: pub, scheme: scheme, id: id, hint: hint}, nil
 }
 
 // ParsePublicKey parses a PEM public key (PKIX "PUBLIC KEY", or PKCS#1

@@ -134,6 +134,9 @@ func TestMutationSerializedEnvelope(t *testing.T) {
 		t.Run(s.Scheme(), func(t *testing.T) {
 			t.Parallel()
 			env := statementEnv(t, mutationArtifact, s)
+			// Give the signature a keyid, so the test also proves that a
+			// changed keyid (an unsigned hint) changes nothing else.
+			env.Signatures[0].KeyID = s.ID()
 			data, err := env.Marshal()
 			if err != nil {
 				t.Fatal(err)

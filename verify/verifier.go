@@ -434,13 +434,13 @@ func (v *Verifier) match(message []byte, s sigInfo, accepted map[string]bool, co
 }
 
 // candidates returns the keys in the order to try them: the key whose id
-// equals the hint first (it is only an ordering), then the others.
+// (hex, or Sigstore's base64 spelling) equals the hint first (it is only an ordering), then the others.
 func (v *Verifier) candidates(hint string) []*PublicKey {
 	if hint == "" {
 		return v.keys
 	}
 	for i, k := range v.keys {
-		if k.id == hint {
+		if k.id == hint || k.hint == hint {
 			if i == 0 {
 				return v.keys
 			}

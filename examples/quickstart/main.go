@@ -111,7 +111,7 @@ func run(ctx context.Context, w io.Writer, artifact, outDir string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "signed     %s key %.16s…, bundle %s, %d bytes\n", signer.Scheme(), signer.KeyID(), b.Version(), len(bundleJSON))
+	fmt.Fprintf(w, "signed     %s key %.16s…, bundle %s, %d bytes\n", signer.Scheme(), signer.ID(), b.Version(), len(bundleJSON))
 
 	// 4. Verify: parse the bundle as a consumer would, against the
 	// trusted public key and the artifact on disk.

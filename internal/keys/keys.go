@@ -12,6 +12,7 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -134,6 +135,18 @@ func (s Scheme) DigestAlgorithm() digest.Algorithm {
 		return digest.SHA384
 	}
 	return digest.SHA512
+}
+
+// Hint returns the key hint Sigstore clients (cosign, sigstore-go) write
+// into a bundle for pub: the standard base64 of the SHA-256 of its PKIX DER
+// encoding. It names the same key as ID, in their spelling.
+func Hint(pub crypto.PublicKey) (string, error) {
+	der, err := x509.MarshalPKIXPublicKey(pub)
+	if err != nil {
+		return "", fmt.Errorf("%w: %v", ErrUnsupported, err)
+	}
+	sum := sha256.Sum256(der)
+	return base64.StdEncoding.EncodeToString(sum[:]), nil
 }
 
 // Digest hashes message for scheme s. For Ed25519 it returns the message.

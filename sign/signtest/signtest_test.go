@@ -61,14 +61,14 @@ func TestKeysAreDeterministicAndDistinct(t *testing.T) {
 	}
 	for _, name := range []string{"alice", "bob", "carol", "", "alice "} {
 		a, b := signtest.Key(t, name), signtest.Key(t, name)
-		if a.KeyID() != b.KeyID() {
+		if a.ID() != b.ID() {
 			t.Errorf("Key(%q) is not deterministic", name)
 		}
 		add("p256 "+name, a)
 		add("p384 "+name, signtest.ECDSAKey(t, elliptic.P384(), name))
 		add("p521 "+name, signtest.ECDSAKey(t, elliptic.P521(), name))
 		e1, e2 := signtest.Ed25519Key(t, name), signtest.Ed25519Key(t, name)
-		if e1.KeyID() != e2.KeyID() {
+		if e1.ID() != e2.ID() {
 			t.Errorf("Ed25519Key(%q) is not deterministic", name)
 		}
 		add("ed25519 "+name, e1)
@@ -88,7 +88,7 @@ func TestGolden(t *testing.T) {
 		{signtest.Key(t, "alice"), goldenAliceP256},
 		{signtest.Ed25519Key(t, "alice"), goldenAliceEd25519},
 	} {
-		if got := tc.s.KeyID(); got != tc.want {
+		if got := tc.s.ID(); got != tc.want {
 			t.Errorf("%s key id %s, want %s", tc.s.Scheme(), got, tc.want)
 		}
 	}
@@ -138,8 +138,8 @@ func TestSignersVerify(t *testing.T) {
 			if got := signtest.PublicKey(t, s).Scheme(); got != s.Scheme() {
 				t.Errorf("PublicKey scheme %s, signer %s", got, s.Scheme())
 			}
-			if res.Signers[0].KeyID != s.KeyID() {
-				t.Errorf("signer %s, want %s", res.Signers[0].KeyID, s.KeyID())
+			if res.Signers[0].KeyID != s.ID() {
+				t.Errorf("signer %s, want %s", res.Signers[0].KeyID, s.ID())
 			}
 		})
 	}
