@@ -582,3 +582,12 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestNilReader(t *testing.T) {
+	if _, err := digest.SetFromReader(nil); err == nil {
+		t.Fatal("nil reader accepted")
+	}
+	if _, err := digest.FromReader(nil, digest.SHA256); err == nil {
+		t.Fatal("nil reader accepted")
+	}
+}

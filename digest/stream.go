@@ -2,6 +2,7 @@ package digest
 
 import (
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash"
 	"io"
@@ -38,6 +39,9 @@ func FromFile(path string, alg Algorithm) (Digest, error) {
 // SetFromReader hashes r once with every algorithm in algs and returns the
 // results as a Set. Without algs it computes sha256.
 func SetFromReader(r io.Reader, algs ...Algorithm) (Set, error) {
+	if r == nil {
+		return nil, errors.New("digest: nil reader")
+	}
 	if len(algs) == 0 {
 		algs = []Algorithm{SHA256}
 	}
