@@ -584,10 +584,10 @@ func FuzzParse(f *testing.F) {
 }
 
 func TestNilReader(t *testing.T) {
-	if _, err := digest.SetFromReader(nil); err == nil {
+	if _, err := SetFromReader(nil); err == nil {
 		t.Fatal("nil reader accepted")
 	}
-	if _, err := digest.FromReader(nil, digest.SHA256); err == nil {
+	if _, err := FromReader(nil, SHA256); err == nil {
 		t.Fatal("nil reader accepted")
 	}
 }
