@@ -93,7 +93,12 @@ func FromCycloneDX(bom *cdx.BOM) (*Document, error) {
 		}
 		mc := componentFromCDX(c)
 		if mc.ID == "" {
-			mc.ID = "component-" + strconv.Itoa(count)
+			// A stable made-up ID: derived from what the component is,
+			// so a re-encoded document decodes to the same IDs.
+			mc.ID = "component-" + nameUUID([]byte(string(mc.Kind) + "\x00" + mc.Group + "\x00" + mc.Name + "\x00" + mc.Version + "\x00" + mc.PURL + "\x00" + parent))[:13]
+			for n := 2; seen[mc.ID]; n++ {
+				mc.ID = strings.TrimSuffix(mc.ID, "-"+strconv.Itoa(n-1)) + "-" + strconv.Itoa(n)
+			}
 			mc.extra.cdx.BOMRef = "" // generated: not the document's
 			mc.SetProperty(propGeneratedRef, "true")
 		}
@@ -131,7 +136,7 @@ func FromCycloneDX(bom *cdx.BOM) (*Document, error) {
 			if md.Tools.Components != nil {
 				for _, t := range *md.Tools.Components {
 					vendor := t.Group
-					if t.Supplier != nil && vendor == "" {
+					if t.Supplier != nil {
 						vendor = t.Supplier.Name
 					}
 					d.Tools = append(d.Tools, Tool{Vendor: vendor, Name: t.Name, Version: t.Version})
@@ -464,7 +469,7 @@ func ToCycloneDX(d *Document, version string) (*cdx.BOM, *LossReport, error) {
 		md = &cdx.Metadata{}
 	}
 	if !d.Created.IsZero() {
-		md.Timestamp = d.Created.UTC().Format(time.RFC3339)
+		md.Timestamp = d.Created.UTC().Format(time.RFC3339Nano)
 	}
 	if len(d.Tools) > 0 {
 		if md.Tools == nil {
@@ -472,7 +477,10 @@ func ToCycloneDX(d *Document, version string) (*cdx.BOM, *LossReport, error) {
 		}
 		var tc []cdx.Component
 		for _, t := range d.Tools {
-			c := cdx.Component{Type: cdx.ComponentTypeApplication, Name: t.Name, Version: t.Version, Group: t.Vendor}
+			c := cdx.Component{Type: cdx.ComponentTypeApplication, Name: t.Name, Version: t.Version}
+			if t.Vendor != "" {
+				c.Supplier = &cdx.OrganizationalEntity{Name: t.Vendor}
+			}
 			tc = append(tc, c)
 		}
 		md.Tools.Components = &tc
@@ -531,7 +539,7 @@ func ToCycloneDX(d *Document, version string) (*cdx.BOM, *LossReport, error) {
 	}
 	var build func(c *Component, depth int) cdx.Component
 	build = func(c *Component, depth int) cdx.Component {
-		cc := componentToCDX(c, loss)
+		cc := componentToCDX(c, sv, loss)
 		if depth < limits.MaxSBOMDepth {
 			for _, id := range children[c.ID] {
 				if cc.Components == nil {
@@ -652,7 +660,7 @@ func ToCycloneDX(d *Document, version string) (*cdx.BOM, *LossReport, error) {
 	return bom, loss, nil
 }
 
-func componentToCDX(c *Component, loss *LossReport) cdx.Component {
+func componentToCDX(c *Component, sv cdx.SpecVersion, loss *LossReport) cdx.Component {
 	var cc cdx.Component
 	if c.extra != nil && c.extra.cdx != nil {
 		cc = cloneComponent(c.extra.cdx)
@@ -682,7 +690,21 @@ func componentToCDX(c *Component, loss *LossReport) cdx.Component {
 	if c.Supplier != nil {
 		cc.Supplier = entityFromParty(c.Supplier)
 	}
+	if sv < cdx.SpecVersion1_6 && len(c.Authors) > 0 {
+		// Before 1.6 a component has one free-text author.
+		var names []string
+		for _, a := range c.Authors {
+			names = append(names, a.Name)
+		}
+		cc.Author = strings.Join(names, ", ")
+		if len(c.Authors) > 1 {
+			loss.add("components[].authors", "CycloneDX before 1.6 has one author per component")
+		}
+	}
 	for _, a := range c.Authors {
+		if sv < cdx.SpecVersion1_6 {
+			break
+		}
 		if cc.Authors == nil {
 			cc.Authors = &[]cdx.OrganizationalContact{}
 		}
@@ -819,10 +841,10 @@ func vulnToCDX(v Vulnerability, r cdx.Vulnerability) cdx.Vulnerability {
 		r.Analysis = &a
 	}
 	if !v.Published.IsZero() {
-		r.Published = v.Published.UTC().Format(time.RFC3339)
+		r.Published = v.Published.UTC().Format(time.RFC3339Nano)
 	}
 	if !v.Updated.IsZero() {
-		r.Updated = v.Updated.UTC().Format(time.RFC3339)
+		r.Updated = v.Updated.UTC().Format(time.RFC3339Nano)
 	}
 	return r
 }

@@ -76,7 +76,7 @@ func stringOrList(raw json.RawMessage) []string {
 
 func decodeSPDX3(data []byte) (*Document, error) {
 	var top struct {
-		Context json.RawMessage `json:"@context"`
+		Context json.RawMessage   `json:"@context"`
 		Graph   []json.RawMessage `json:"@graph"`
 	}
 	if err := json.Unmarshal(data, &top); err != nil {

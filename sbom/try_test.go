@@ -17,14 +17,18 @@ func TestTryValidate(t *testing.T) {
 		rep, err := Validate(context.Background(), bytes.NewReader(readCorpus(t, e.Path)), ValidateOptions{})
 		if valid && err != nil {
 			n := 0
-			if rep != nil { n = len(rep.Issues) }
+			if rep != nil {
+				n = len(rep.Issues)
+			}
 			t.Errorf("%s: %v (%d)", e.Path, err, n)
 		}
 		if invalid && err == nil {
 			t.Errorf("%s: accepted", e.Path)
 		}
 		if valid && rep != nil {
-			for _, i := range rep.Issues { t.Logf("%s: %s", e.Path, i) }
+			for _, i := range rep.Issues {
+				t.Logf("%s: %s", e.Path, i)
+			}
 		}
 	}
 }

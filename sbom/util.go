@@ -102,6 +102,15 @@ func downConvert(bom *cdx.BOM, sv cdx.SpecVersion) (*cdx.BOM, []string, error) {
 	if err := json.Unmarshal(conv.Bytes(), &out); err != nil {
 		return nil, nil, fmt.Errorf("sbom: converting CycloneDX to %s: %w", sv, err)
 	}
+	if sv >= cdx.SpecVersion1_6 {
+		// cyclonedx-go v0.12.0 turns cryptographic-asset (new in 1.6)
+		// into application for every version below 1.7; undo that.
+		if bom.Metadata != nil && bom.Metadata.Component != nil && out.Metadata != nil && out.Metadata.Component != nil {
+			restoreTypes(&[]cdx.Component{*bom.Metadata.Component}, &[]cdx.Component{*out.Metadata.Component})
+			restoreTypes(&[]cdx.Component{*bom.Metadata.Component}, out.Metadata.Component.Components)
+		}
+		restoreTypes(bom.Components, out.Components)
+	}
 	a, b := jsonPaths(full.Bytes()), jsonPaths(conv.Bytes())
 	var lost []string
 	for p := range a {
@@ -156,4 +165,25 @@ func jsonPaths(data []byte) map[string]bool {
 		}
 	}
 	return out
+}
+
+// restoreTypes copies cryptographic-asset component types from a to b,
+// two component trees of the same shape.
+func restoreTypes(a, b *[]cdx.Component) {
+	type pair struct{ a, b *[]cdx.Component }
+	stack := []pair{{a, b}}
+	for len(stack) > 0 {
+		p := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if p.a == nil || p.b == nil || len(*p.a) != len(*p.b) {
+			continue
+		}
+		for i := range *p.a {
+			ca, cb := &(*p.a)[i], &(*p.b)[i]
+			if ca.Type == cdx.ComponentTypeCryptographicAsset {
+				cb.Type = ca.Type
+			}
+			stack = append(stack, pair{ca.Components, cb.Components})
+		}
+	}
 }
