@@ -338,6 +338,8 @@ func componentFromSPDX(p *spdx23.Package) *Component {
 		switch {
 		case e.RefType == "purl" && c.PURL == "" && e.ExternalRefComment == "":
 			c.PURL = e.Locator
+		case e.Category == "OTHER" && e.RefType == "vcs" && c.VCS == "" && e.ExternalRefComment == "":
+			c.VCS = e.Locator
 		case (e.RefType == "cpe23Type" || e.RefType == "cpe22Type") && e.ExternalRefComment == "":
 			c.CPEs = append(c.CPEs, e.Locator)
 		case e.ExternalRefComment == "":
@@ -791,7 +793,7 @@ func packageToSPDX(c *Component, id string, loss *LossReport) *spdx23.Package {
 		refs = append(refs, &spdx23.PackageExternalReference{Category: cat, RefType: typ, Locator: e.URL, ExternalRefComment: e.Comment})
 	}
 	if c.VCS != "" {
-		loss.add("externalReferences[].type=vcs", "SPDX 2.3 packages have no VCS field")
+		refs = append(refs, &spdx23.PackageExternalReference{Category: "OTHER", RefType: "vcs", Locator: c.VCS})
 	}
 	p.PackageExternalReferences = append(refs, p.PackageExternalReferences...)
 	if c.Scope != "" {
