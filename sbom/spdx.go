@@ -34,7 +34,20 @@ func (x *spdxPackageExtra) report(loss *LossReport) {
 		return
 	}
 	if x.pkg != nil {
-		for _, f := range nonZeroFields(x.pkg) {
+		p := *x.pkg
+		// NOASSERTION and NONE say nothing a CycloneDX document loses.
+		for _, f := range []*string{&p.PackageCopyrightText, &p.PackageDownloadLocation, &p.PackageLicenseDeclared, &p.PackageLicenseConcluded} {
+			if noAssert(*f) == "" {
+				*f = ""
+			}
+		}
+		if p.PackageSupplier != nil && noAssert(p.PackageSupplier.Supplier) == "" {
+			p.PackageSupplier = nil
+		}
+		if p.PackageOriginator != nil && noAssert(p.PackageOriginator.Originator) == "" {
+			p.PackageOriginator = nil
+		}
+		for _, f := range nonZeroFields(&p) {
 			if f == "filesAnalyzed" || f == "IsFilesAnalyzedTagPresent" || f == "IsUnpackaged" ||
 				f == "licenseDeclared" || f == "licenseConcluded" || f == "primaryPackagePurpose" && x.pkg.PrimaryPackagePurpose == "" {
 				continue
@@ -43,7 +56,14 @@ func (x *spdxPackageExtra) report(loss *LossReport) {
 		}
 	}
 	if x.file != nil {
-		for _, f := range nonZeroFields(x.file) {
+		f := *x.file
+		if noAssert(f.FileCopyrightText) == "" {
+			f.FileCopyrightText = ""
+		}
+		if noAssert(f.LicenseConcluded) == "" {
+			f.LicenseConcluded = ""
+		}
+		for _, f := range nonZeroFields(&f) {
 			loss.add("files[]."+f, "no CycloneDX equivalent in the model")
 		}
 	}
