@@ -3,6 +3,7 @@ package sbom
 import (
 	"encoding/xml"
 	"fmt"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -30,14 +31,16 @@ const (
 // componentExtra keeps what a source format said about a component that
 // the model does not carry.
 type componentExtra struct {
-	cdx  *cdx.Component // CycloneDX residue: modeled fields zeroed
-	spdx *spdxPackageExtra
+	cdx        *cdx.Component // CycloneDX residue: modeled fields zeroed
+	spdx       *spdxPackageExtra
+	signatures int // JSF signatures dropped on decode
 }
 
 // docExtra is componentExtra for the document.
 type docExtra struct {
-	cdx  *cdx.BOM // CycloneDX residue: modeled fields zeroed
-	spdx *spdxDocExtra
+	cdx        *cdx.BOM // CycloneDX residue: modeled fields zeroed
+	spdx       *spdxDocExtra
+	signatures int // JSF signatures dropped on decode
 }
 
 func cdxVersion(v string) cdx.SpecVersion {
@@ -92,6 +95,10 @@ func FromCycloneDX(bom *cdx.BOM) (*Document, error) {
 			return tooLarge("more than %d components", limits.MaxSBOMComponents)
 		}
 		mc := componentFromCDX(c)
+		if k := stripSignatures(mc.extra.cdx); k > 0 {
+			d.Warnings = append(d.Warnings, fmt.Sprintf("dropped %d JSF signatures of component %q", k, truncate(mc.Name)))
+			mc.extra.signatures = k
+		}
 		if mc.ID == "" {
 			// A stable made-up ID: derived from what the component is,
 			// so a re-encoded document decodes to the same IDs.
@@ -214,10 +221,73 @@ func FromCycloneDX(bom *cdx.BOM) (*Document, error) {
 			residue.Vulnerabilities = &rest
 		}
 	}
-	if !isZero(residue) {
-		d.extra = &docExtra{cdx: &residue}
+	signed := stripSignatures(&residue)
+	if dc := residue.Declarations; dc != nil && dc.Affirmation != nil && dc.Affirmation.Signatories != nil {
+		// A signatory is a signature, or an organization with a reference.
+		var keep []cdx.Signatory
+		for _, s := range *dc.Affirmation.Signatories {
+			if s.Signature != nil || s.Organization != nil && s.ExternalReference != nil {
+				keep = append(keep, s)
+			}
+		}
+		decl, aff := *dc, *dc.Affirmation
+		aff.Signatories = &keep
+		if len(keep) == 0 {
+			aff.Signatories = nil
+		}
+		decl.Affirmation = &aff
+		residue.Declarations = &decl
+	}
+	if signed > 0 {
+		d.Warnings = append(d.Warnings, fmt.Sprintf("dropped %d JSF signatures: they cannot survive re-encoding", signed))
+	}
+	if !isZero(residue) || signed > 0 {
+		d.extra = &docExtra{cdx: &residue, signatures: signed}
 	}
 	return d, nil
+}
+
+// stripSignatures sets every JSF signature in a decoded BOM to nil and
+// returns how many there were. A re-encoded document never matches the
+// signatures of the original, so keeping them would produce documents
+// whose signatures fail (or worse, look signed).
+func stripSignatures(v any) int {
+	n := 0
+	sigType := reflect.TypeFor[*cdx.JSFSignature]()
+	seen := map[uintptr]bool{}
+	stack := []reflect.Value{reflect.ValueOf(v)}
+	for len(stack) > 0 {
+		x := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		switch x.Kind() {
+		case reflect.Pointer:
+			if x.IsNil() || seen[x.Pointer()] {
+				continue
+			}
+			seen[x.Pointer()] = true
+			stack = append(stack, x.Elem())
+		case reflect.Struct:
+			for i := 0; i < x.NumField(); i++ {
+				f := x.Field(i)
+				if !f.CanSet() {
+					continue
+				}
+				if f.Type() == sigType {
+					if !f.IsNil() {
+						n++
+						f.Set(reflect.Zero(sigType))
+					}
+					continue
+				}
+				stack = append(stack, f)
+			}
+		case reflect.Slice:
+			for i := 0; i < x.Len(); i++ {
+				stack = append(stack, x.Index(i))
+			}
+		}
+	}
+	return n
 }
 
 // propGeneratedRef marks a component whose ID was made up on decode
@@ -454,6 +524,11 @@ func ToCycloneDX(d *Document, version string) (*cdx.BOM, *LossReport, error) {
 	d.Normalize()
 	loss := &LossReport{From: d.Format, To: Format{CycloneDX, version, JSON}}
 	bom := cdx.NewBOM()
+	if x := d.extra; x != nil && x.signatures > 0 {
+		for range x.signatures {
+			loss.add("signature", "JSF signatures do not survive re-encoding")
+		}
+	}
 	if x := d.extra; x != nil && x.cdx != nil {
 		*bom = cloneBOM(x.cdx)
 	} else if x != nil && x.spdx != nil {
@@ -662,6 +737,9 @@ func ToCycloneDX(d *Document, version string) (*cdx.BOM, *LossReport, error) {
 
 func componentToCDX(c *Component, sv cdx.SpecVersion, loss *LossReport) cdx.Component {
 	var cc cdx.Component
+	if c.extra != nil && c.extra.signatures > 0 {
+		loss.add("signature", "JSF signatures do not survive re-encoding")
+	}
 	if c.extra != nil && c.extra.cdx != nil {
 		cc = cloneComponent(c.extra.cdx)
 	} else if c.extra != nil && c.extra.spdx != nil {
@@ -821,7 +899,19 @@ func vulnToCDX(v Vulnerability, r cdx.Vulnerability) cdx.Vulnerability {
 		}
 		var as []cdx.Affects
 		for _, ref := range v.Affects {
-			as = append(as, cdx.Affects{Ref: ref, Range: ranges[ref]})
+			rg := ranges[ref]
+			if rg != nil {
+				// cyclonedx-go writes a missing status as ""; the
+				// schema's default is "affected".
+				fixed := slices.Clone(*rg)
+				for i := range fixed {
+					if fixed[i].Status == "" {
+						fixed[i].Status = cdx.VulnerabilityStatus("affected")
+					}
+				}
+				rg = &fixed
+			}
+			as = append(as, cdx.Affects{Ref: ref, Range: rg})
 		}
 		r.Affects = &as
 	}

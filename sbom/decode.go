@@ -264,8 +264,13 @@ func decodeCDXJSON(data []byte) (*cdx.BOM, []string, error) {
 	}
 	var bom cdx.BOM
 	err := json.Unmarshal(data, &bom)
-	if err == nil {
+	if err == nil && !bytes.Contains(data, []byte(`"patentAssertions"`)) && !bytes.Contains(data, []byte(`"patents"`)) {
 		return &bom, nil, nil
+	}
+	if err == nil {
+		// cyclonedx-go v0.12.0 reads patent assertion asserters it
+		// cannot write back validly; drop them (with a warning).
+		err = &json.UnmarshalTypeError{Field: "components.patentAssertions.asserter", Value: "asserter"}
 	}
 	// cyclonedx-go cannot read some valid CycloneDX 1.6/1.7 constructs
 	// (e.g. a string data classification, a patent asserter reference).
@@ -277,10 +282,24 @@ func decodeCDXJSON(data []byte) (*cdx.BOM, []string, error) {
 	var warnings []string
 	for range 8 {
 		var te *json.UnmarshalTypeError
-		if !errors.As(err, &te) || te.Field == "" || !dropPath(tree, strings.Split(te.Field, ".")) {
+		if !errors.As(err, &te) || te.Field == "" {
 			return nil, nil, malformed("CycloneDX JSON", err)
 		}
-		warnings = append(warnings, fmt.Sprintf("dropped %s: %v", te.Field, err))
+		// Drop the object holding the unreadable member, so what is
+		// left stays valid (the member may be required).
+		path := strings.Split(te.Field, ".")
+		if len(path) > 1 {
+			path = path[:len(path)-1]
+		}
+		dropped := dropPath(tree, path)
+		if path[len(path)-1] == "patentAssertions" {
+			dropped = dropPath(tree, []string{"services", "patentAssertions"}) || dropped
+			dropped = dropPath(tree, []string{"definitions", "patents"}) || dropped
+		}
+		if !dropped {
+			return nil, nil, malformed("CycloneDX JSON", err)
+		}
+		warnings = append(warnings, fmt.Sprintf("dropped %s: cyclonedx-go cannot read it: %v", strings.Join(path, "."), err))
 		b, merr := json.Marshal(tree)
 		if merr != nil {
 			return nil, nil, malformed("CycloneDX JSON", err)
