@@ -267,6 +267,8 @@ func decodeCDXJSON(data []byte) (*cdx.BOM, []string, error) {
 	if err == nil && !bytes.Contains(data, []byte(`"patentAssertions"`)) && !bytes.Contains(data, []byte(`"patents"`)) {
 		return &bom, nil, nil
 	}
+	first := bom
+	synthetic := err == nil
 	if err == nil {
 		// cyclonedx-go v0.12.0 reads patent assertion asserters it
 		// cannot write back validly; drop them (with a warning).
@@ -296,6 +298,10 @@ func decodeCDXJSON(data []byte) (*cdx.BOM, []string, error) {
 			dropped = dropPath(tree, []string{"services", "patentAssertions"}) || dropped
 			dropped = dropPath(tree, []string{"definitions", "patents"}) || dropped
 		}
+		if !dropped && synthetic {
+			return &first, nil, nil
+		}
+		synthetic = false
 		if !dropped {
 			return nil, nil, malformed("CycloneDX JSON", err)
 		}
