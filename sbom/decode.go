@@ -104,20 +104,45 @@ func decodeBytes(data []byte) (doc *Document, err error) {
 }
 
 // readBounded reads all of r, failing with ErrTooLarge after max bytes
-// without reading further (SECURITY.md C102).
+// without reading further (SECURITY.md C102). It reads in chunks and
+// joins them once at the end, so an oversized input costs at most max
+// bytes of memory and an accepted one about twice its size.
 func readBounded(r io.Reader, max int) ([]byte, error) {
 	if r == nil {
 		return nil, malformedf("nil reader")
 	}
-	var buf bytes.Buffer
-	n, err := buf.ReadFrom(io.LimitReader(r, int64(max)+1))
-	if err != nil {
-		return nil, fmt.Errorf("sbom: reading document: %w", err)
+	const chunk = 1 << 20
+	var chunks [][]byte
+	total := 0
+	lr := io.LimitReader(r, int64(max)+1)
+	for {
+		b := make([]byte, min(chunk, max+1-total))
+		n, err := io.ReadFull(lr, b)
+		total += n
+		if n > 0 {
+			chunks = append(chunks, b[:n])
+		}
+		if total > max {
+			return nil, tooLarge("document larger than %d bytes", max)
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("sbom: reading document: %w", err)
+		}
+		if total == max+1 {
+			break
+		}
 	}
-	if n > int64(max) {
-		return nil, tooLarge("document larger than %d bytes", max)
+	if len(chunks) == 1 {
+		return chunks[0], nil
 	}
-	return buf.Bytes(), nil
+	out := make([]byte, 0, total)
+	for _, c := range chunks {
+		out = append(out, c...)
+	}
+	return out, nil
 }
 
 var (
@@ -176,6 +201,11 @@ func Detect(data []byte) (Format, error) {
 			return Format{}, fmt.Errorf("%w: an OpenVEX document: use DecodeOpenVEX", ErrUnsupportedFormat)
 		}
 		return Format{}, fmt.Errorf("%w: JSON document that is neither CycloneDX nor SPDX", ErrUnsupportedFormat)
+	case '[':
+		if err := strictjson.CheckWith(data, nil, strictjson.Options{MaxBytes: len(data) + 1, MaxArrayLen: maxComponentsLimit}); err != nil {
+			return Format{}, jsonErr(err)
+		}
+		return Format{}, fmt.Errorf("%w: a JSON array is not an SBOM", ErrUnsupportedFormat)
 	case '<':
 		ns, err := xmlRoot(data)
 		if err != nil {
@@ -284,7 +314,9 @@ func decodeCDXJSON(data []byte) (*cdx.BOM, []string, error) {
 	var warnings []string
 	for range 8 {
 		var te *json.UnmarshalTypeError
-		if !errors.As(err, &te) || te.Field == "" {
+		// Only deep members (the library's gaps are all in 1.6/1.7
+		// objects), never a top-level type error.
+		if !errors.As(err, &te) || strings.Count(te.Field, ".") < 2 {
 			return nil, nil, malformed("CycloneDX JSON", err)
 		}
 		// Drop the object holding the unreadable member, so what is
