@@ -54,18 +54,20 @@ go build -o "$WORK/bin/sbom" ./examples/sbom
 go build -o "$WORK/bin/sbomstat" ./bench/sbomstat
 
 # 4. measurements.
-measure() { # name, command...: prints "name wall_s rss_mib" medians
+measure() { # name, command...: prints "name wall_s rss_mib cpu_s" medians
 	local name=$1; shift
-	local walls=() rsss=()
+	local walls=() rsss=() cpus=()
 	for _ in $(seq "$RUNS"); do
 		/usr/bin/time -v -o "$WORK/time.txt" "$@" >/dev/null 2>"$WORK/stderr.txt" || { cat "$WORK/stderr.txt" >&2; return 1; }
 		walls+=("$(awk -F': ' '/Elapsed/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$WORK/time.txt")")
 		rsss+=("$(awk -F': ' '/Maximum resident/ {printf "%.0f", $2/1024}' "$WORK/time.txt")")
+		cpus+=("$(awk -F': ' '/User time|System time/ {s+=$2} END {printf "%.2f", s}' "$WORK/time.txt")")
 	done
-	local wall rss
+	local wall rss cpu
 	wall=$(printf '%s\n' "${walls[@]}" | sort -g | sed -n "$(( (RUNS+1)/2 ))p")
 	rss=$(printf '%s\n' "${rsss[@]}" | sort -g | sed -n "$(( (RUNS+1)/2 ))p")
-	echo "$name $wall $rss"
+	cpu=$(printf '%s\n' "${cpus[@]}" | sort -g | sed -n "$(( (RUNS+1)/2 ))p")
+	echo "$name $wall $rss $cpu"
 }
 export SYFT_CHECK_FOR_APP_UPDATE=false SOURCE_DATE_EPOCH=1700000000
 C="$WORK/cosign"
@@ -100,25 +102,28 @@ stat() { "$WORK/bin/sbomstat" "$@" 2>&1 || true; }
 cmp -s "$WORK/ours-module.cdx.json" "$WORK/ours-module-2.cdx.json" && DET=identical || DET=DIFFERENT
 
 get() { awk -v n="$1" -v f="$2" '$1==n {print $f}' "$WORK/results.txt"; }
-ratio() { awk -v a="$(get "$1" 2)" -v b="$(get "$2" 2)" 'BEGIN {printf "%.1fx", a/b}'; }
+ratio() { awk -v a="$(get "$1" "$3")" -v b="$(get "$2" "$3")" 'BEGIN {printf "%.1fx", a/b}'; }
 {
 	echo "# SBOM benchmark (bench/sbom.sh)"
 	echo
 	echo "Target: $COSIGN@$COSIGN_VERSION, warm module cache, $(nproc) CPUs, $(go version | cut -d' ' -f3),"
-	echo "median of $RUNS runs in one run of the script, wall time and peak RSS from /usr/bin/time -v."
+	echo "median of $RUNS runs in one run of the script, wall time, CPU time and peak RSS from /usr/bin/time -v."
+	echo "Load average when the measurements ended: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine"
+	echo "inflates wall times; CPU time is the steadier number)."
 	echo "Generated $(date -u +%Y-%m-%d) by \`bench/sbom.sh\`; raw numbers in \$WORK/results.txt."
 	echo
-	echo "| what | wall (s) | peak RSS (MiB) | target |"
-	echo "| --- | --- | --- | --- |"
-	echo "| sbom, module graph + licenses + hashes (\`sbom DIR\`) | $(get ours-module 2) | $(get ours-module 3) | <= 1 s, < 150 MiB |"
-	echo "| sbom, package mode (\`sbom -main ./cmd/cosign DIR\`) | $(get ours-packages 2) | $(get ours-packages 3) | <= 3 s, < 150 MiB |"
-	echo "| sbom, binary (\`sbom cosign-bin\`) | $(get ours-binary 2) | $(get ours-binary 3) | <= 0.2 s, < 150 MiB |"
-	echo "| syft v1.57.0 \`dir:\` | $(get syft-dir 2) | $(get syft-dir 3) | |"
-	echo "| syft v1.57.0 \`file:\` (binary) | $(get syft-binary 2) | $(get syft-binary 3) | |"
-	echo "| lower bound: \`go list -e -m -json all\` | $(get go-list-m 2) | $(get go-list-m 3) | |"
-	echo "| lower bound: \`go mod graph\` | $(get go-mod-graph 2) | $(get go-mod-graph 3) | |"
+	echo "| what | wall (s) | CPU user+sys (s) | peak RSS (MiB) | target |"
+	echo "| --- | --- | --- | --- | --- |"
+	echo "| sbom, module graph + licenses + hashes (\`sbom DIR\`) | $(get ours-module 2) | $(get ours-module 4) | $(get ours-module 3) | <= 1 s, < 150 MiB |"
+	echo "| sbom, package mode (\`sbom -main ./cmd/cosign DIR\`) | $(get ours-packages 2) | $(get ours-packages 4) | $(get ours-packages 3) | <= 3 s, < 150 MiB |"
+	echo "| sbom, binary (\`sbom cosign-bin\`) | $(get ours-binary 2) | $(get ours-binary 4) | $(get ours-binary 3) | <= 0.2 s, < 150 MiB |"
+	echo "| syft v1.57.0 \`dir:\` | $(get syft-dir 2) | $(get syft-dir 4) | $(get syft-dir 3) | |"
+	echo "| syft v1.57.0 \`file:\` (binary) | $(get syft-binary 2) | $(get syft-binary 4) | $(get syft-binary 3) | |"
+	echo "| lower bound: \`go list -e -m -json all\` | $(get go-list-m 2) | $(get go-list-m 4) | $(get go-list-m 3) | |"
+	echo "| lower bound: \`go mod graph\` | $(get go-mod-graph 2) | $(get go-mod-graph 4) | $(get go-mod-graph 3) | |"
 	echo
-	echo "Speed-up against syft: module graph $(ratio syft-dir ours-module), package mode $(ratio syft-dir ours-packages), binary $(ratio syft-binary ours-binary)."
+	echo "Speed-up against syft (wall / CPU): module graph $(ratio syft-dir ours-module 2) / $(ratio syft-dir ours-module 4),"
+	echo "package mode $(ratio syft-dir ours-packages 2) / $(ratio syft-dir ours-packages 4), binary $(ratio syft-binary ours-binary 2) / $(ratio syft-binary ours-binary 4)."
 	echo
 	echo "Coverage (Go components; licensed = at least one SPDX license-list id; hashed = has a hash):"
 	echo

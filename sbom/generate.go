@@ -295,6 +295,7 @@ func FromModule(ctx context.Context, dir string, opts ...Option) (*Document, err
 	var (
 		wg                sync.WaitGroup
 		goVersion         string
+		modCache          string
 		vcs               vcsInfo
 		graphOut          []byte
 		graphErr, envErr  error
@@ -307,8 +308,9 @@ func FromModule(ctx context.Context, dir string, opts ...Option) (*Document, err
 	go func() {
 		defer wg.Done()
 		var out []byte
-		out, envErr = o.runGo(ctx, abs, "env", "GOVERSION")
-		goVersion = strings.TrimSpace(string(out))
+		out, envErr = o.runGo(ctx, abs, "env", "GOVERSION", "GOMODCACHE")
+		goVersion, modCache, _ = strings.Cut(strings.TrimSpace(string(out)), "\n")
+		modCache = strings.TrimSpace(modCache)
 	}()
 	go func() {
 		defer wg.Done()
@@ -583,6 +585,12 @@ func FromModule(ctx context.Context, dir string, opts ...Option) (*Document, err
 				dirs[i] = m.effective().Dir
 			case vendored[c.Name]:
 				dirs[i] = filepath.Join(main.Dir, "vendor", filepath.FromSlash(c.Name))
+			case m != nil && modCache != "" && m.effective().Version != "":
+				// Not verified by go.sum (so go list gives no Dir), but
+				// extracted in the module cache: its license files
+				// are still the module's.
+				e := m.effective()
+				dirs[i] = filepath.Join(modCache, filepath.FromSlash(escapeModPath(e.Path))+"@"+escapeModPath(e.Version))
 			}
 		}
 		found := detectAll(dirs, o)

@@ -16,8 +16,10 @@
 package licensedetect
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"embed"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -44,7 +46,11 @@ type Match struct {
 }
 
 // FastThreshold is the Dice score the fast stage needs.
-const FastThreshold = 0.96
+const FastThreshold = 0.93
+
+// fastLead is how far the fast stage's best template must be ahead of
+// the runner-up (BSD-2-Clause and BSD-3-Clause texts are close).
+const fastLead = 0.03
 
 // MinConfidence is the classifier confidence below which a match is
 // dropped.
@@ -94,19 +100,7 @@ func readFile(p string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	b := make([]byte, maxFileBytes)
-	n, err := f.Read(b)
-	if n == 0 && err != nil {
-		return nil, err
-	}
-	for n < len(b) {
-		m, err := f.Read(b[n:])
-		n += m
-		if err != nil || m == 0 {
-			break
-		}
-	}
-	return b[:n], nil
+	return io.ReadAll(io.LimitReader(f, maxFileBytes))
 }
 
 // IsLicenseFile reports whether a file name is a license file name, as
@@ -120,7 +114,7 @@ func IsLicenseFile(name string) bool {
 	case "LICENSE", "LICENCE", "COPYING", "UNLICENSE", "UNLICENCE", "LICENSE.CODE", "LICENCE.CODE",
 		"MIT-LICENSE", "MIT-LICENCE", "MIT_LICENSE", "MIT_LICENCE", "LICENSE.MIT", "LICENCE.MIT",
 		"LICENSE-MIT", "LICENCE-MIT", "LICENSE-APACHE", "LICENCE-APACHE", "LICENSE-APACHE-2.0",
-		"LICENCE-APACHE-2.0", "LICENSE-2.0", "LICENCE-2.0", "COPYRIGHT":
+		"LICENCE-APACHE-2.0", "LICENSE-2.0", "LICENCE-2.0":
 		return true
 	}
 	return false
@@ -195,20 +189,42 @@ func spdxID(name string) string {
 
 type template struct {
 	id    string
-	words map[string]struct{}
+	words int // distinct words
 }
 
-var fastTemplates = sync.OnceValue(func() []template {
-	var out []template
-	ents, _ := templateFS.ReadDir("templates/License")
-	for _, e := range ents {
-		b, err := templateFS.ReadFile(path.Join("templates/License", e.Name(), "pristine.txt"))
-		if err != nil {
-			continue
+// fastIndex is the fast stage's templates with an inverted index: for
+// each word, the templates that contain it.
+type fastIndex struct {
+	templates []template
+	postings  map[string][]int32
+}
+
+var fastTemplates = sync.OnceValue(func() *fastIndex {
+	ix := &fastIndex{postings: map[string][]int32{}}
+	for _, cat := range []string{"License", "Header"} {
+		ents, _ := templateFS.ReadDir("templates/" + cat)
+		for _, e := range ents {
+			dir := path.Join("templates", cat, e.Name())
+			files, _ := templateFS.ReadDir(dir)
+			for _, f := range files {
+				// The pristine text of a license; every header.
+				if cat == "License" && f.Name() != "pristine.txt" {
+					continue
+				}
+				b, err := templateFS.ReadFile(path.Join(dir, f.Name()))
+				if err != nil {
+					continue
+				}
+				ws := wordSet(b)
+				n := int32(len(ix.templates))
+				ix.templates = append(ix.templates, template{id: spdxID(e.Name()), words: len(ws)})
+				for w := range ws {
+					ix.postings[w] = append(ix.postings[w], n)
+				}
+			}
 		}
-		out = append(out, template{id: spdxID(e.Name()), words: wordSet(b)})
 	}
-	return out
+	return ix
 })
 
 // fastMatch compares word sets. It answers only when one template scores
@@ -219,26 +235,95 @@ func fastMatch(text []byte) (string, float64, bool) {
 	if len(w) == 0 {
 		return "", 0, false
 	}
-	bestID, best, second := "", 0.0, 0.0
-	for _, t := range fastTemplates() {
-		common := 0
-		for k := range t.words {
-			if _, ok := w[k]; ok {
-				common++
-			}
+	ix := fastTemplates()
+	common := make([]int, len(ix.templates))
+	for word := range w {
+		for _, t := range ix.postings[word] {
+			common[t]++
 		}
-		score := 2 * float64(common) / float64(len(w)+len(t.words))
+	}
+	bestID, best, second := "", 0.0, 0.0
+	for i, t := range ix.templates {
+		score := 2 * float64(common[i]) / float64(len(w)+t.words)
 		switch {
 		case score > best:
-			second, best, bestID = best, score, t.id
-		case score > second:
+			if t.id != bestID {
+				second = best
+			}
+			best, bestID = score, t.id
+		case score > second && t.id != bestID:
 			second = score
 		}
 	}
-	if best >= FastThreshold && best-second >= 0.02 {
+	if best >= FastThreshold && best-second >= fastLead && !otherLicenseInside(text, bestID) {
 		return bestID, round(best), true
 	}
 	return "", 0, false
+}
+
+// anchors are phrases (normalized: lower case, words separated by one
+// space) that only a license of one family contains. A file matching one
+// license but holding another's anchor holds two licenses: the word-set
+// score cannot see a short license appended to a long one (MIT after
+// Apache-2.0 adds few new words), so such files go to the classifier.
+var anchors = []struct{ family, phrase string }{
+	{"MIT", "permission is hereby granted free of charge to any person obtaining a copy"},
+	{"BSD", "redistribution and use in source and binary forms"},
+	{"Apache", "apache license version 2 0"},
+	{"ISC", "permission to use copy modify and or distribute this software for any purpose"},
+	{"MPL", "mozilla public license"},
+	{"GPL", "gnu general public license"},
+	{"GPL", "gnu lesser general public license"},
+}
+
+func family(id string) string {
+	switch {
+	case strings.HasPrefix(id, "MIT") || id == "X11" || id == "JSON":
+		return "MIT"
+	case strings.HasPrefix(id, "BSD") || id == "0BSD":
+		return "BSD"
+	case strings.HasPrefix(id, "Apache"):
+		return "Apache"
+	case id == "ISC":
+		return "ISC"
+	case strings.HasPrefix(id, "MPL"):
+		return "MPL"
+	case strings.Contains(id, "GPL"):
+		return "GPL"
+	}
+	return id
+}
+
+func otherLicenseInside(text []byte, best string) bool {
+	norm := normalizedWords(text)
+	fam := family(best)
+	for _, a := range anchors {
+		if a.family != fam && strings.Contains(norm, a.phrase) {
+			return true
+		}
+	}
+	return false
+}
+
+// normalizedWords is the text's words, lower-cased, joined by spaces.
+func normalizedWords(text []byte) string {
+	var b strings.Builder
+	b.Grow(len(text))
+	inWord := false
+	for _, c := range bytes.ToLower(text) {
+		alnum := c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
+		switch {
+		case alnum:
+			if !inWord && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteByte(c)
+			inWord = true
+		default:
+			inWord = false
+		}
+	}
+	return b.String()
 }
 
 // wordSet normalizes a license text: lower case, "licence" spelled
@@ -279,7 +364,7 @@ var slowClassifier = sync.OnceValue(func() *classifier.Classifier {
 			return err
 		}
 		parts := strings.Split(p, "/")
-		if len(parts) != 4 {
+		if len(parts) != 4 || parts[1] == "License" && parts[3] != "pristine.txt" && parts[3] != "a.txt" {
 			return nil
 		}
 		b, err := templateFS.ReadFile(p)
