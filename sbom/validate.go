@@ -56,6 +56,7 @@ type Issue struct {
 	Message string
 }
 
+// String formats the finding as "severity: check: path: message".
 func (i Issue) String() string {
 	if i.Path == "" {
 		return fmt.Sprintf("%s: %s: %s", i.Severity, i.Check, i.Message)
@@ -340,6 +341,7 @@ func schemaFor(f Format) (*jsonschema.Schema, error) {
 // embedded (SECURITY.md C98).
 type noNetwork struct{}
 
+// Load refuses to load url.
 func (noNetwork) Load(url string) (any, error) {
 	return nil, fmt.Errorf("sbom: schema reference %q is not embedded; nothing is fetched", truncate(url))
 }

@@ -72,6 +72,7 @@ func exitCode(err error, stderr io.Writer) int {
 
 type errDifferent struct{}
 
+// Error says the documents differ.
 func (errDifferent) Error() string { return "documents differ" }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -95,7 +96,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 type multi []string
 
-func (m *multi) String() string     { return strings.Join(*m, ",") }
+// String joins the values with commas.
+func (m *multi) String() string { return strings.Join(*m, ",") }
+
+// Set adds a value.
 func (m *multi) Set(s string) error { *m = append(*m, s); return nil }
 
 func newFlags(name string) *flag.FlagSet {
