@@ -412,7 +412,9 @@ func FromModule(ctx context.Context, dir string, opts ...Option) (*Document, err
 	switch o.mode {
 	case ModeModule:
 		for i := range mods {
-			if !mods[i].Main {
+			// Every module but the described one: with a go.work, the
+			// other workspace modules are components too.
+			if &mods[i] != main {
 				selected = append(selected, &mods[i])
 			}
 		}
@@ -434,7 +436,7 @@ func FromModule(ctx context.Context, dir string, opts ...Option) (*Document, err
 			}
 			// Keep the edges of the selected version of each module,
 			// pointing at the selected version of its requirement.
-			if !am.Main && av != am.Version {
+			if !am.Main && av != am.Version || am.Main && av != "" {
 				continue
 			}
 			if bp == "go" || bp == "toolchain" {
@@ -471,7 +473,7 @@ func FromModule(ctx context.Context, dir string, opts ...Option) (*Document, err
 					usesStd = true
 					continue
 				}
-				if !seen[from] && !p.Module.Main {
+				if !seen[from] && from != main.Path {
 					seen[from] = true
 					m := byPath[from]
 					if m == nil {

@@ -324,3 +324,41 @@ func TestFromBuildInfoVersions(t *testing.T) {
 		})
 	}
 }
+
+// TestWorkspace: with WithWorkspace, the other modules of a go.work are
+// components, and a package-mode SBOM follows imports into them.
+func TestWorkspace(t *testing.T) {
+	dir := writeModule(t, map[string]string{
+		"go.work":   "go 1.22\n\nuse (\n\t./a\n\t./b\n)\n",
+		"a/go.mod":  "module example.com/a\n\ngo 1.22\n",
+		"a/main.go": "package main\n\nimport \"example.com/b\"\n\nfunc main() { b.B() }\n",
+		"b/go.mod":  "module example.com/b\n\ngo 1.22\n",
+		"b/b.go":    "package b\n\nfunc B() {}\n",
+		"b/LICENSE": mitText,
+	})
+	for _, mode := range []Mode{ModeModule, ModePackages} {
+		d, err := FromModule(context.Background(), filepath.Join(dir, "a"), WithWorkspace(true), WithMode(mode))
+		if err != nil {
+			t.Fatalf("mode %d: %v", mode, err)
+		}
+		b := d.Component("pkg:golang/example.com/b")
+		if d.Root().Name != "example.com/a" || b == nil {
+			t.Fatalf("mode %d: root %v, components %v", mode, d.Root(), d.Components)
+		}
+		if mode == ModePackages && !slices.Contains(d.DependsOn(d.Root().ID), b.ID) {
+			t.Errorf("a does not depend on b: %v", d.Edges)
+		}
+		if b.LicenseExpression(LicenseDetected) != "MIT" {
+			t.Errorf("b license %v", b.Licenses)
+		}
+	}
+	// Without it, GOWORK=off: a alone (its import of b cannot resolve,
+	// which go list -e tolerates).
+	d, err := FromModule(context.Background(), filepath.Join(dir, "a"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Component("pkg:golang/example.com/b") != nil {
+		t.Errorf("workspace used without WithWorkspace")
+	}
+}
