@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"regexp"
 	"runtime/debug"
 	"strings"
@@ -24,6 +25,10 @@ import (
 // stamped (a tag or pseudo-version since Go 1.24), else a pseudo-version
 // from vcs.revision and vcs.time, else a version set with
 // -ldflags "-X <pkg>.version=...": never "(devel)".
+//
+// With WithLicenses(true), licenses are detected as for FromModule from
+// the module cache (GOMODCACHE) when it holds the linked versions; the
+// binary itself carries none.
 func FromBinary(ctx context.Context, r io.ReaderAt, opts ...Option) (*Document, error) {
 	if r == nil {
 		return nil, fmt.Errorf("%w: nil reader", ErrGenerate)
@@ -164,6 +169,29 @@ func FromBuildInfo(bi *debug.BuildInfo, opts ...Option) (*Document, error) {
 		d.Components = append(d.Components, c)
 		d.Edges = append(d.Edges, Edge{root.ID, c.ID, EdgeDependsOn})
 	}
+	if o.licenses && o.licensesSet {
+		if cache := moduleCacheDir(); cache != "" {
+			var comps []*Component
+			var dirs []string
+			for _, c := range d.Components[1:] {
+				v := c.Version
+				p := c.Name
+				if r, ok := c.Property(PropGoReplace); ok {
+					p, v, _ = strings.Cut(r, "@")
+				}
+				if v == "" {
+					continue
+				}
+				comps = append(comps, c)
+				dirs = append(dirs, filepath.Join(cache, filepath.FromSlash(escapeModPath(p))+"@"+escapeModPath(v)))
+			}
+			for i, ms := range detectAll(dirs, o) {
+				for _, m := range ms {
+					comps[i].Licenses = append(comps[i].Licenses, License{Expression: m.ID, Source: LicenseDetected, Confidence: m.Confidence, File: m.File})
+				}
+			}
+		}
+	}
 	if o.stdlib && bi.GoVersion != "" {
 		std := stdlibComponent(bi.GoVersion)
 		d.Components = append(d.Components, std)
@@ -171,4 +199,26 @@ func FromBuildInfo(bi *debug.BuildInfo, opts ...Option) (*Document, error) {
 	}
 	d.Normalize()
 	return d, nil
+}
+
+// moduleCacheDir finds the Go module cache the way the go command does
+// (GOMODCACHE, else the first GOPATH entry's pkg/mod, else ~/go/pkg/mod)
+// without running it. It returns "" when there is none.
+func moduleCacheDir() string {
+	dir := os.Getenv("GOMODCACHE")
+	if dir == "" {
+		gp := os.Getenv("GOPATH")
+		if gp == "" {
+			home, err := os.UserHomeDir()
+			if err != nil {
+				return ""
+			}
+			gp = filepath.Join(home, "go")
+		}
+		dir = filepath.Join(filepath.SplitList(gp)[0], "pkg", "mod")
+	}
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return ""
+	}
+	return dir
 }

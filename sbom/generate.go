@@ -65,6 +65,7 @@ type genOptions struct {
 	tests       bool
 	stdlib      bool
 	licenses    bool
+	licensesSet bool
 	mainVersion string
 	goCmd       string
 	env         []string
@@ -150,11 +151,13 @@ func WithStdlib(include bool) Option {
 	return func(o *genOptions) error { o.stdlib = include; return nil }
 }
 
-// WithLicenses turns license detection from the module cache on (the
-// default) or off. Detection is offline: it reads the license files of
-// each module's directory and never downloads anything.
+// WithLicenses turns license detection from the module cache on or off.
+// It is on by default for FromModule and off by default for FromBinary
+// and FromBuildInfo (a binary carries no license files; its modules may
+// or may not be in the local cache). Detection is offline: it reads the
+// license files of each module's directory and never downloads anything.
 func WithLicenses(detect bool) Option {
-	return func(o *genOptions) error { o.licenses = detect; return nil }
+	return func(o *genOptions) error { o.licenses, o.licensesSet = detect, true; return nil }
 }
 
 // WithMainVersion sets the main module's version, overriding the tag,

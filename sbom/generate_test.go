@@ -93,6 +93,13 @@ func TestAccuracyPackages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	lbd, err := FromBinaryFile(context.Background(), bin, WithLicenses(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mod := lbd.Component(GoPURL("golang.org/x/crypto", strings.Fields(want["golang.org/x/crypto"])[0])); mod == nil || mod.LicenseExpression(LicenseDetected) != "BSD-3-Clause" {
+		t.Errorf("binary license detection: %+v", mod)
+	}
 	if got := modulesOf(bd); !reflect.DeepEqual(got, want) {
 		t.Errorf("binary SBOM modules differ from go version -m:\n got %v\nwant %v", got, want)
 	}

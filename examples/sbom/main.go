@@ -127,7 +127,7 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	goarch := fs.String("goarch", "", "GOARCH for -mode packages")
 	tests := fs.Bool("tests", false, "include test dependencies (excluded scope)")
 	version := fs.String("version", "", "main module version")
-	licenses := fs.Bool("licenses", true, "detect licenses from the module cache")
+	licenses := fs.Bool("licenses", true, "detect licenses from the module cache (for a binary: only when set)")
 	stdlib := fs.Bool("stdlib", true, "include the Go standard library")
 	workspace := fs.Bool("workspace", false, "use go.work")
 	created := fs.String("time", "", "creation time, RFC 3339 (default SOURCE_DATE_EPOCH, else the VCS time)")
@@ -142,9 +142,14 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 	opts := []sbom.Option{
-		sbom.WithLicenses(*licenses), sbom.WithStdlib(*stdlib), sbom.WithWorkspace(*workspace),
+		sbom.WithStdlib(*stdlib), sbom.WithWorkspace(*workspace),
 		sbom.WithTests(*tests), sbom.WithMainVersion(*version),
 	}
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == "licenses" {
+			opts = append(opts, sbom.WithLicenses(*licenses))
+		}
+	})
 	switch *mode {
 	case "":
 	case "module":
