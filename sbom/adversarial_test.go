@@ -281,6 +281,9 @@ func TestAdversarial_C97(t *testing.T) {
 			if err != nil && !errors.Is(err, ErrMalformed) {
 				t.Errorf("untyped error %v", err)
 			}
+			if err != nil && strings.Contains(err.Error(), "decoder failed") {
+				t.Errorf("rejected only by a recovered panic: %v", err)
+			}
 			// Every one of them is an invalid document.
 			if _, err := Validate(context.Background(), strings.NewReader(tc.doc), ValidateOptions{}); err == nil {
 				t.Errorf("Validate accepted it")

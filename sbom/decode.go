@@ -71,26 +71,26 @@ func decodeBytes(data []byte) (doc *Document, err error) {
 	}()
 	switch {
 	case f.Family == CycloneDX && f.Encoding == JSON:
-		bom, warnings, err := decodeCDXJSON(data)
-		if err != nil {
-			return nil, err
+		bom, warnings, derr := decodeCDXJSON(data)
+		if derr != nil {
+			return nil, derr
 		}
 		doc, err = FromCycloneDX(bom)
 		if doc != nil {
 			doc.Warnings = warnings
 		}
 	case f.Family == CycloneDX && f.Encoding == XML:
-		bom, err := decodeCDXXML(data)
-		if err != nil {
-			return nil, err
+		bom, derr := decodeCDXXML(data)
+		if derr != nil {
+			return nil, derr
 		}
 		doc, err = FromCycloneDX(bom)
 	case f.Family == SPDX && f.Encoding == JSONLD:
 		doc, err = decodeSPDX3(data)
 	case f.Family == SPDX:
-		sd, err := decodeSPDX2(data, f)
-		if err != nil {
-			return nil, err
+		sd, derr := decodeSPDX2(data, f)
+		if derr != nil {
+			return nil, derr
 		}
 		doc, err = FromSPDX(sd)
 	default:

@@ -97,7 +97,7 @@ func TestAccuracyPackages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if mod := lbd.Component(GoPURL("github.com/CycloneDX/cyclonedx-go", strings.Fields(want["github.com/CycloneDX/cyclonedx-go"]+" x")[0])); mod == nil || mod.LicenseExpression(LicenseDetected) != "Apache-2.0" {
+	if mod := lbd.Component(GoPURL("github.com/CycloneDX/cyclonedx-go", strings.Fields(want["github.com/CycloneDX/cyclonedx-go"] + " x")[0])); mod == nil || mod.LicenseExpression(LicenseDetected) != "Apache-2.0" {
 		t.Errorf("binary license detection: %+v", mod)
 	}
 	if got := modulesOf(bd); !reflect.DeepEqual(got, want) {

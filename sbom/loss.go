@@ -53,14 +53,3 @@ func (r *LossReport) add(field, reason string) {
 	}
 	r.Lost = slices.Insert(r.Lost, i, Loss{Field: field, Reason: reason, Count: 1})
 }
-
-func (r *LossReport) merge(o *LossReport) {
-	if o == nil {
-		return
-	}
-	for _, l := range o.Lost {
-		for range l.Count {
-			r.add(l.Field, l.Reason)
-		}
-	}
-}
