@@ -323,7 +323,9 @@ func FromModule(ctx context.Context, dir string, opts ...Option) (*Document, err
 	}()
 	go func() {
 		defer wg.Done()
-		listOut, listErr = o.runGo(ctx, abs, "list", "-e", "-m", "-json", "all")
+		// The module graph cannot come from vendor/: -mod=readonly here
+		// even when the caller builds with -mod=vendor.
+		listOut, listErr = o.runGo(ctx, abs, "list", "-mod=readonly", "-e", "-m", "-json", "all")
 	}()
 	if o.mode == ModeModule {
 		wg.Add(1)

@@ -369,3 +369,44 @@ func TestWorkspace(t *testing.T) {
 		t.Errorf("workspace used without WithWorkspace")
 	}
 }
+
+// TestVendored: a vendored module's SBOM takes licenses from vendor/ and
+// marks the modules vendored.
+func TestVendored(t *testing.T) {
+	dir := writeModule(t, map[string]string{
+		"go.mod":  "module example.com/vend\n\ngo 1.22\n\nrequire golang.org/x/mod v0.38.0\n",
+		"main.go": "package main\n\nimport \"golang.org/x/mod/semver\"\n\nfunc main() { _ = semver.IsValid(\"v1\") }\n",
+	})
+	cmd := exec.Command("go", "mod", "tidy")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go mod tidy: %v\n%s", err, out)
+	}
+	goCmd(t, dir, "mod", "vendor")
+	// Module mode always reads the module graph (-mod=readonly); package
+	// mode can build from vendor/ alone (-mod=vendor).
+	for _, mode := range []Mode{ModeModule, ModePackages} {
+		var opts []Option
+		if mode == ModePackages {
+			opts = append(opts, WithGoCommand("", "GOFLAGS=-mod=vendor"))
+		}
+		d, err := FromModule(context.Background(), dir, append(opts, WithMode(mode))...)
+		if err != nil {
+			t.Fatalf("mode %d: %v", mode, err)
+		}
+		mod := d.Component(GoPURL("golang.org/x/mod", "v0.38.0"))
+		if mod == nil {
+			t.Fatalf("mode %d: no x/mod in %v", mode, d.Components)
+		}
+		if v, _ := mod.Property(PropGoVendored); v != "true" {
+			t.Errorf("mode %d: not marked vendored", mode)
+		}
+		if mod.LicenseExpression(LicenseDetected) != "BSD-3-Clause" {
+			t.Errorf("mode %d: license %v", mode, mod.Licenses)
+		}
+		if mod.GoH1 == "" {
+			t.Errorf("mode %d: no h1 from go.sum", mode)
+		}
+	}
+}
