@@ -30,9 +30,6 @@ var (
 	// ErrGenerate: an SBOM could not be generated (the go command failed,
 	// the binary has no build information, ...).
 	ErrGenerate = errors.New("sbom: cannot generate")
-
-	// ErrCycle is reported by graph walks that meet a dependency cycle.
-	ErrCycle = errors.New("sbom: dependency cycle")
 )
 
 // malformed wraps err so that it matches ErrMalformed (and any narrower
