@@ -721,7 +721,7 @@ func ToCycloneDX(d *Document, version string) (*cdx.BOM, *LossReport, error) {
 		bom.Vulnerabilities = nil
 	}
 
-	if sv < cdx.SpecVersion1_7 {
+	if sv < cdx.SpecVersion1_7 && !(sv == cdx.SpecVersion1_6 && modelOnly16(d)) {
 		conv, lost, err := downConvert(bom, sv)
 		if err != nil {
 			return nil, nil, err
@@ -937,4 +937,31 @@ func vulnToCDX(v Vulnerability, r cdx.Vulnerability) cdx.Vulnerability {
 		r.Updated = v.Updated.UTC().Format(time.RFC3339Nano)
 	}
 	return r
+}
+
+// modelOnly16 reports whether the BOM built for d holds nothing that
+// CycloneDX 1.6 lacks, so that the (costly) generic down-conversion can
+// be skipped: no CycloneDX residue (which may hold 1.7 objects), and no
+// 1.7-only external reference type or hash algorithm in the model.
+func modelOnly16(d *Document) bool {
+	if d.extra != nil && d.extra.cdx != nil {
+		return false
+	}
+	for _, c := range d.Components {
+		if c.extra != nil && c.extra.cdx != nil {
+			return false
+		}
+		for _, e := range c.ExternalRefs {
+			switch e.Type {
+			case "patent", "patent-family", "patent-assertion", "citation":
+				return false
+			}
+		}
+		for _, h := range c.Hashes {
+			if strings.HasPrefix(h.Algorithm, "Streebog") {
+				return false
+			}
+		}
+	}
+	return true
 }
