@@ -37,4 +37,25 @@ const (
 
 	// MaxTimestamps bounds the RFC 3161 timestamps of one bundle.
 	MaxTimestamps = 32
+
+	// MaxSBOMBytes bounds a serialized SBOM or VEX document (cosign's
+	// COSIGN_MAX_ATTACHMENT_SIZE default, SECURITY.md C93, C102).
+	MaxSBOMBytes = 128 << 20
+
+	// MaxSBOMComponents bounds the components (and every other array) of
+	// one SBOM, so a document of tiny elements cannot make the decoder
+	// allocate for millions of structs (SECURITY.md C93, C107).
+	MaxSBOMComponents = 200_000
+
+	// MaxSBOMDepth bounds the nesting of SBOM JSON or XML, and of nested
+	// CycloneDX components (SECURITY.md C96).
+	MaxSBOMDepth = MaxJSONDepth
+
+	// MaxLicenseExpression bounds the length of one SPDX license
+	// expression, and MaxLicenseDepth its parenthesis nesting (C99).
+	MaxLicenseExpression = 64 << 10
+	MaxLicenseDepth      = 64
+
+	// MaxPURL bounds the length of one package URL (C94).
+	MaxPURL = 8 << 10
 )

@@ -1,0 +1,72 @@
+// Package sbom makes, reads, checks, converts, merges and compares
+// software bills of materials, with Go modules and binaries first in mind.
+//
+// # The model
+//
+// Every format decodes to a [Document]: its [Component]s (a Go module,
+// the standard library, an application, a file...), the [Edge]s between
+// them (depends on, contains, ...), and facts about each: version,
+// package URL, CPEs, hashes (for a Go module the SHA-256 behind go.sum's
+// "h1:", and the h1 itself in [Component.GoH1]), and [License]s kept
+// apart by source: declared by the authors, concluded by a reviewer, or
+// detected in the module's files with a confidence.
+//
+// # Generating
+//
+// [FromModule] describes a Go module directory. [ModeModule] (the
+// default) lists the selected build list with its module graph, with
+// hashes from go.sum and licenses detected offline from the module cache:
+//
+//	doc, err := sbom.FromModule(ctx, ".")
+//
+// [ModePackages] lists exactly the modules linked into some main packages
+// for a GOOS/GOARCH and build tags, with edges from package imports:
+//
+//	doc, err := sbom.FromModule(ctx, ".", sbom.WithMain("./cmd/app"), sbom.WithBuildContext("linux", "arm64"))
+//
+// [FromBinary] reads what the Go linker embedded in an executable,
+// [Self] the running program's own build information. The main module's
+// version is never "(devel)" when a tag, a VCS stamp, -ldflags -X or
+// [WithMainVersion] says better; a directory outside git is no error.
+// Output is deterministic: the creation time comes from [WithTime], or
+// SOURCE_DATE_EPOCH, or the VCS, never the clock.
+//
+// # Reading, writing, converting
+//
+// [Decode] reads CycloneDX 1.2-1.7 JSON and XML, SPDX 2.1-2.3 JSON,
+// tag-value and YAML, and SPDX 3.0 JSON-LD, detecting the format
+// ([Detect]). [Encode] writes CycloneDX 1.4-1.7 JSON and XML and SPDX 2.3
+// JSON and tag-value, and returns a [LossReport] of what the target
+// cannot carry. What the model does not hold is kept for a re-encode in
+// the same family, so CycloneDX -> Document -> CycloneDX and SPDX ->
+// Document -> SPDX keep it; a change of family reports it as lost.
+//
+//	d, err := sbom.Decode(r)
+//	loss, err := sbom.Encode(w, d, sbom.SPDX23JSON)
+//
+// # Checking
+//
+// [Validate] checks a document against the official JSON schema of its
+// format and version (embedded; format assertions on; nothing fetched),
+// then semantics no schema expresses: unique references, no dangling
+// dependency, package URL syntax ([ParsePURL]), SPDX license expressions
+// ([ValidateLicenseExpression]), cycles; and, with
+// [ValidateOptions].NTIA, the NTIA minimum elements.
+//
+// # Operations
+//
+// [Merge] combines documents (deduplicating by package URL, then hash);
+// [Diff] reports added, removed and changed components (version, license,
+// hash). [DecodeOpenVEX], [EncodeOpenVEX], [OpenVEXFromDocument] and
+// [ApplyOpenVEX] move VEX statements between OpenVEX (the
+// attest.OpenVEX predicate) and CycloneDX vulnerabilities. [Statement]
+// wraps an SBOM in an in-toto statement for signing.
+//
+// # Untrusted input
+//
+// Decoding is bounded: at most 128 MiB (read no further), nesting depth
+// 256, 200,000 elements per array, no XML DOCTYPE (so no entity expansion
+// and no external DTD), graph walks without recursion. Bad input gets an
+// error wrapping [ErrMalformed] (and [ErrTooLarge] for a limit), never a
+// panic.
+package sbom
