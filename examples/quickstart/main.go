@@ -1,14 +1,17 @@
 // Command quickstart walks one real artifact through Chainmail's main job:
-// digest it, describe it in an in-toto statement, sign the statement with
-// a fresh key, verify the signature and the artifact, and show that a
-// tampered copy is rejected.
+// make its SBOM, put the SBOM in an in-toto statement about the artifact,
+// sign the statement with a fresh key into a Sigstore bundle, verify the
+// bundle against the key and the artifact, check what the verified SBOM
+// says, and show that a tampered copy of the artifact is rejected.
 //
 // Usage:
 //
 //	go run ./examples/quickstart [-o DIR] [ARTIFACT]
 //
-// ARTIFACT defaults to the quickstart's own executable. With -o, the
-// statement, the signed bundle and the public key are written to DIR.
+// ARTIFACT defaults to the quickstart's own executable, a Go binary whose
+// SBOM comes from its embedded build information. Any other file gets a
+// statement with a minimal file predicate instead. With -o, the statement,
+// the signed bundle and the public key are written to DIR.
 package main
 
 import (
@@ -25,12 +28,13 @@ import (
 	"github.com/chainmail-dev/chainmail/attest"
 	"github.com/chainmail-dev/chainmail/bundle"
 	"github.com/chainmail-dev/chainmail/digest"
+	"github.com/chainmail-dev/chainmail/sbom"
 	"github.com/chainmail-dev/chainmail/sign"
 	"github.com/chainmail-dev/chainmail/verify"
 )
 
-// predicateType is the quickstart's own predicate: what it knows about
-// the file. Real pipelines use SLSA provenance or an SBOM.
+// predicateType is the quickstart's predicate for files that are not Go
+// binaries: what it knows about the file.
 const predicateType = "https://chainmail.dev/quickstart/file/v1"
 
 type filePredicate struct {
@@ -81,10 +85,18 @@ func run(ctx context.Context, w io.Writer, artifact, outDir string) error {
 	}
 	fmt.Fprintf(w, "artifact   %s (%d bytes)\n           %s\n", artifact, info.Size(), d)
 
-	// 2. An in-toto statement about it.
-	st, err := attest.NewStatement(predicateType,
-		filePredicate{Path: filepath.Base(artifact), Size: info.Size()},
-		attest.Subject(filepath.Base(artifact), d))
+	// 2. An in-toto statement about it: its SBOM (CycloneDX 1.6) when it
+	// is a Go binary, else a minimal file predicate.
+	subject := attest.Subject(filepath.Base(artifact), d)
+	var st *attest.Statement
+	doc, sbomErr := sbom.FromBinaryFile(ctx, artifact)
+	if sbomErr == nil {
+		fmt.Fprintf(w, "sbom       %d components from the binary's build info\n", len(doc.Components))
+		st, err = sbom.Statement(doc, sbom.CycloneDX16JSON, subject)
+	} else {
+		fmt.Fprintf(w, "sbom       none (%v)\n", sbomErr)
+		st, err = attest.NewStatement(predicateType, filePredicate{Path: filepath.Base(artifact), Size: info.Size()}, subject)
+	}
 	if err != nil {
 		return err
 	}
@@ -92,7 +104,7 @@ func run(ctx context.Context, w io.Writer, artifact, outDir string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "statement  %s, %d subject, predicate %s\n", st.Type, len(st.Subject), st.PredicateType)
+	fmt.Fprintf(w, "statement  %s, %d subject, predicate %s, %d bytes\n", st.Type, len(st.Subject), st.PredicateType, len(stJSON))
 
 	// 3. Sign it with a fresh key into a Sigstore bundle.
 	key, err := sign.GenerateKey(sign.ECDSAP256)
@@ -133,7 +145,22 @@ func run(ctx context.Context, w io.Writer, artifact, outDir string) error {
 	}
 	fmt.Fprintf(w, "verified   %d of %d keys; subject %q matches; checks: %v\n", len(res.Signers), 1, res.Subject.Name, res.Checks)
 
-	// 5. Tamper: a copy of the artifact with one byte changed must fail.
+	// 5. Use what was verified: the SBOM decoded from the signed statement.
+	if sbomErr == nil {
+		verified, err := sbom.FromStatement(res.Statement)
+		if err != nil {
+			return fmt.Errorf("the verified statement's SBOM: %w", err)
+		}
+		if root := verified.Root(); root != nil {
+			version := root.Version
+			if version == "" {
+				version = "(no version stamp)"
+			}
+			fmt.Fprintf(w, "contents   %s %s, %d components, %d dependency edges (from the verified SBOM)\n", root.Name, version, len(verified.Components), len(verified.Edges))
+		}
+	}
+
+	// 6. Tamper: a copy of the artifact with one byte changed must fail.
 	tampered, err := flipFirstByte(artifact)
 	if err != nil {
 		return err
