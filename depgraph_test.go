@@ -33,7 +33,20 @@ var allowedImports = map[string][]string{
 		"github.com/sigstore/sigstore-go/pkg/bundle",
 		"google.golang.org/protobuf/",
 	},
-	"sign":   {"attest", "bundle", "digest", "internal/keys"},
+	"sign": {
+		"attest", "bundle", "digest", "internal/keys", "internal/strictjson",
+		// Keyless signing wraps sigstore-go's service clients; the Rekor
+		// clients are built over the package's own transport.
+		"github.com/sigstore/sigstore-go/pkg/sign",
+		"github.com/sigstore/sigstore-go/pkg/root",
+		"github.com/sigstore/sigstore-go/pkg/verify",
+		"github.com/sigstore/protobuf-specs/gen/pb-go/",
+		"github.com/sigstore/rekor-tiles/v2/pkg/generated/protobuf",
+		"github.com/sigstore/rekor/pkg/generated/client",
+		"github.com/go-openapi/runtime/client",
+		"github.com/go-openapi/strfmt",
+		"google.golang.org/protobuf/encoding/protojson",
+	},
 	"verify": {"attest", "bundle", "digest", "internal/keys", "internal/limits"},
 }
 

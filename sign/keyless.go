@@ -142,13 +142,23 @@ func (k *Keyless) SignStatement(ctx context.Context, st *attest.Statement) (*bun
 }
 
 // SignEnvelope signs payload as a DSSE envelope of payloadType in a
-// bundle. The bytes are signed as given.
+// bundle. The bytes are signed as given, so a statement read from a file
+// keeps its exact encoding.
+//
+// With a TrustedRoot, payloadType must be attest.PayloadType: the
+// self-check uses sigstore-go's verifier, which (v1.3.0) verifies only
+// in-toto envelopes. Other types are refused before any service is
+// contacted.
 func (k *Keyless) SignEnvelope(ctx context.Context, payloadType string, payload []byte) (*bundle.Bundle, error) {
 	if k == nil || k.token == nil {
 		return nil, fmt.Errorf("%w: Keyless not made by NewKeyless", ErrInvalidConfig)
 	}
 	if payloadType == "" {
 		return nil, fmt.Errorf("sign: %w: empty payloadType", attest.ErrMalformed)
+	}
+	if k.trusted != nil && payloadType != attest.PayloadType {
+		return nil, fmt.Errorf("%w: the self-check against the trusted root verifies only %q envelopes, not %q",
+			ErrInvalidConfig, attest.PayloadType, truncate(payloadType))
 	}
 	env := &attest.Envelope{PayloadType: payloadType, Payload: bytes.Clone(payload)}
 	sum := sha256.Sum256(env.PAE())

@@ -53,9 +53,17 @@ func (s Services) validate() error {
 		return fmt.Errorf("%w: at most %d transparency logs and %d timestamp authorities", ErrInvalidConfig, MaxServices, MaxServices)
 	}
 	v2 := false
+	seen := map[string]bool{}
 	for _, r := range s.Rekor {
 		if err := checkServiceURL(r.URL, "Rekor"); err != nil {
 			return err
+		}
+		// Verifiers count one entry per log: a log listed twice would
+		// make a bundle that cannot meet its own threshold.
+		if key := strings.TrimSuffix(r.URL, "/"); seen[key] {
+			return fmt.Errorf("%w: Rekor %q listed twice", ErrInvalidConfig, truncate(r.URL))
+		} else {
+			seen[key] = true
 		}
 		switch r.Version {
 		case 1:
@@ -68,6 +76,11 @@ func (s Services) validate() error {
 	for _, t := range s.TSA {
 		if err := checkServiceURL(t, "timestamp authority"); err != nil {
 			return err
+		}
+		if key := "tsa " + strings.TrimSuffix(t, "/"); seen[key] {
+			return fmt.Errorf("%w: timestamp authority %q listed twice", ErrInvalidConfig, truncate(t))
+		} else {
+			seen[key] = true
 		}
 	}
 	// Rekor v2 entries carry no integrated time, and a Fulcio certificate

@@ -209,6 +209,9 @@ func (b BuildkiteToken) Token(ctx context.Context) (string, error) {
 	if access == "" || job == "" {
 		return "", fmt.Errorf("%w: Buildkite: $%s and $%s must be set", ErrNoToken, EnvBuildkiteAccessToken, EnvBuildkiteJobID)
 	}
+	if !isJobID(job) {
+		return "", fmt.Errorf("%w: $%s is not a Buildkite job id", ErrInvalidConfig, EnvBuildkiteJobID)
+	}
 	endpoint := orDefault(b.LookupEnv.get(EnvBuildkiteAgentEndpoint), DefaultBuildkiteEndpoint)
 	u, err := credentialURL(endpoint, EnvBuildkiteAgentEndpoint)
 	if err != nil {
@@ -360,6 +363,21 @@ func checkToken(tok, from string) (string, error) {
 		return "", fmt.Errorf("%w (%s)", err, from)
 	}
 	return tok, nil
+}
+
+// isJobID reports whether s can be a Buildkite job id (a UUID), and so a
+// single, harmless path segment.
+func isJobID(s string) bool {
+	if len(s) == 0 || len(s) > 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 func orDefault(s, def string) string {
