@@ -4,7 +4,6 @@ package e2e
 
 import (
 	"bytes"
-	"encoding/hex"
 	"errors"
 	"fmt"
 
@@ -66,5 +65,3 @@ func verifyBundle(tr root.TrustedMaterial, b *bundle.Bundle, w want) error {
 	}
 	return nil
 }
-
-func hexOf(d digest.Digest) string { return hex.EncodeToString(d.Bytes()) }
