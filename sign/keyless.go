@@ -11,6 +11,7 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -232,7 +233,7 @@ func (k *Keyless) sign(ctx context.Context, c content) (*bundle.Bundle, error) {
 	}
 	b, err := bundle.New(pb)
 	if err != nil {
-		return nil, &ServiceError{Service: ServiceRekor, Err: fmt.Errorf("%w: the bundle is malformed: %v", ErrBadResponse, err)}
+		return nil, fmt.Errorf("sign: %w: the services' answers make a malformed bundle: %v", ErrBadResponse, err)
 	}
 	if err := k.selfCheck(b, c); err != nil {
 		return nil, err
@@ -244,6 +245,10 @@ func (k *Keyless) sign(ctx context.Context, c content) (*bundle.Bundle, error) {
 func (k *Keyless) identityToken(ctx context.Context) (string, error) {
 	tok, err := k.token.Token(ctx)
 	if err != nil {
+		var se *ServiceError
+		if errors.As(err, &se) || errors.Is(err, ErrNoToken) || errors.Is(err, ErrToken) || errors.Is(err, ErrInvalidConfig) {
+			return "", err // the package's own sources say enough
+		}
 		return "", fmt.Errorf("sign: identity token: %w", err)
 	}
 	tok = strings.TrimSpace(tok)
