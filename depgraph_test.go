@@ -34,7 +34,7 @@ var allowedImports = map[string][]string{
 		"google.golang.org/protobuf/",
 	},
 	"sign": {
-		"attest", "bundle", "digest", "internal/keys", "internal/strictjson",
+		"attest", "bundle", "digest", "internal/keys", "internal/limits", "internal/strictjson",
 		// Keyless signing wraps sigstore-go's service clients; the Rekor
 		// clients are built over the package's own transport.
 		"github.com/sigstore/sigstore-go/pkg/sign",

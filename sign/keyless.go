@@ -28,6 +28,7 @@ import (
 	"github.com/chainmail-dev/chainmail/attest"
 	"github.com/chainmail-dev/chainmail/bundle"
 	"github.com/chainmail-dev/chainmail/digest"
+	"github.com/chainmail-dev/chainmail/internal/limits"
 )
 
 // KeylessConfig configures a Keyless signer. Token and Services are
@@ -161,10 +162,18 @@ func (k *Keyless) SignEnvelope(ctx context.Context, payloadType string, payload 
 		return nil, fmt.Errorf("%w: the self-check against the trusted root verifies only %q envelopes, not %q",
 			ErrInvalidConfig, attest.PayloadType, truncate(payloadType))
 	}
+	if len(payload) > MaxKeylessPayload {
+		return nil, fmt.Errorf("sign: %w: payload of %d bytes, limit %d", attest.ErrTooLarge, len(payload), MaxKeylessPayload)
+	}
 	env := &attest.Envelope{PayloadType: payloadType, Payload: bytes.Clone(payload)}
 	sum := sha256.Sum256(env.PAE())
 	return k.sign(ctx, content{digest: sum[:], dsse: env})
 }
+
+// MaxKeylessPayload bounds a DSSE payload SignEnvelope signs, so that the
+// bundle, base64 and verification material included, stays within what
+// bundle.Parse reads (limits.MaxEnvelopeBytes).
+const MaxKeylessPayload = limits.MaxStatementBytes - 1<<20
 
 // content is what one signing signs: the SHA-256 of the artifact, or of
 // the PAE of a DSSE envelope.

@@ -238,6 +238,9 @@ func TestKeylessEnvelopeBytes(t *testing.T) {
 	if _, err := k.SignEnvelope(context.Background(), "", payload); !errors.Is(err, attest.ErrMalformed) {
 		t.Fatalf("empty payload type: %v", err)
 	}
+	if _, err := k.SignEnvelope(context.Background(), attest.PayloadType, make([]byte, sign.MaxKeylessPayload+1)); !errors.Is(err, attest.ErrTooLarge) {
+		t.Fatalf("oversized payload: %v", err)
+	}
 	if _, err := k.SignStatement(context.Background(), nil); !errors.Is(err, attest.ErrMalformed) {
 		t.Fatalf("nil statement: %v", err)
 	}

@@ -68,6 +68,7 @@ type ServiceError struct {
 	Err error
 }
 
+// Error describes the failure: service, URL, status, attempts, cause.
 func (e *ServiceError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "sign: %s", e.Service)
