@@ -9,8 +9,10 @@ if [[ -z ${LS_NETNS+x} ]]; then
   if [[ $(id -u) == 0 ]]; then LS_NETNS=chainmail-ls; else LS_NETNS=""; fi
 fi
 
-# SIGTERM everything, give it 10 s in all, then SIGKILL what is left
-# (trillian_log_signer may take 5-10 s to drain).
+# SIGTERM everything, give it LS_STOP_GRACE seconds in all (default 5),
+# then SIGKILL what is left. The servers stop within a second, except
+# trillian_log_signer, which drains for 5-10 s: its state is thrown away.
+LS_STOP_GRACE=${LS_STOP_GRACE:-5}
 declare -A live=()
 for name in rekor1 rekor2 trillian-signer trillian-server mariadb tsa fulcio oidc; do
   f=$LS_DIR/pids/$name.pid
@@ -21,7 +23,7 @@ for name in rekor1 rekor2 trillian-signer trillian-server mariadb tsa fulcio oid
   fi
   rm -f "$f"
 done
-for ((i = 0; i < 40 && ${#live[@]} > 0; i++)); do
+for ((i = 0; i < LS_STOP_GRACE * 4 && ${#live[@]} > 0; i++)); do
   for name in "${!live[@]}"; do
     if ! kill -0 "${live[$name]}" 2>/dev/null; then
       echo "stopped $name (pid ${live[$name]})"
@@ -31,7 +33,7 @@ for ((i = 0; i < 40 && ${#live[@]} > 0; i++)); do
   ((${#live[@]} > 0)) && sleep 0.25
 done
 for name in "${!live[@]}"; do
-  echo "stop.sh: $name (pid ${live[$name]}) still running after 10 s: SIGKILL" >&2
+  echo "stop.sh: $name (pid ${live[$name]}) still running after ${LS_STOP_GRACE}s: SIGKILL" >&2
   kill -KILL "${live[$name]}" 2>/dev/null
 done
 
