@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# ci.sh: the end-to-end suite against real local Sigstore services.
+#
+#   1. download the modules the tests need (the namespace has no network);
+#   2. start.sh: install (first run only) and start OIDC, Fulcio, the TSA
+#      and Rekor v2 (+ v1 unless LS_REKOR=v2);
+#   3. run `go test -tags e2e ./integration/e2e/` inside the namespace;
+#   4. stop.sh, by PID, whatever happens (trap).
+#
+# Extra arguments go to `go test` (e.g. -run TestKeyless -v). Settings as in
+# start.sh; LS_DIR defaults to a fresh temporary directory, removed at the
+# end unless LS_KEEP=1.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+export LS_DIR=${LS_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/chainmail-ls.XXXXXX")}
+if [[ -z ${LS_NETNS+x} ]]; then
+  if [[ $(id -u) == 0 ]]; then LS_NETNS=chainmail-ls; else LS_NETNS=""; fi
+fi
+export LS_NETNS
+export GOFLAGS=${GOFLAGS:--buildvcs=false}
+
+T0=$SECONDS
+log() { printf '[e2e %(%H:%M:%S)T +%ss] %s\n' -1 "$((SECONDS - T0))" "$*" >&2; }
+
+cleanup() {
+  local rc=$?
+  "$HERE/stop.sh" >&2 || true
+  if ((rc != 0)); then
+    log "FAILED (exit $rc); server logs:"
+    for f in "$LS_DIR"/logs/*.log; do
+      [[ -s $f ]] || continue
+      echo "----- $(basename "$f") (last 20 lines)" >&2
+      tail -n 20 "$f" >&2
+    done
+  fi
+  if [[ ${LS_KEEP:-0} != 1 ]]; then LS_CLEAN=1 "$HERE/stop.sh" >/dev/null 2>&1 || true; fi
+  log "total wall time $((SECONDS - T0))s"
+  exit "$rc"
+}
+trap cleanup EXIT
+
+log "go mod download"
+(cd "$REPO" && go mod download)
+
+log "starting the local Sigstore stack"
+"$HERE/start.sh"
+log "stack up"
+
+# shellcheck disable=SC1091
+. "$LS_DIR/env"
+NSX=()
+[[ -n $LS_NETNS ]] && NSX=(ip netns exec "$LS_NETNS")
+
+log "go test -tags e2e ./integration/e2e/"
+cd "$REPO"
+"${NSX[@]}" env GOPROXY=off GOFLAGS="$GOFLAGS -mod=readonly" \
+  go test -tags e2e -count=1 "$@" ./integration/e2e/
+log "e2e tests passed"
