@@ -6,7 +6,9 @@
 #   SIZE_MIB=256 RUNS=5 bash bench/digest.sh
 #
 # Each run is timed under GNU time (/usr/bin/time -v) for the peak RSS, and
-# with nanosecond wall clocks around it for the wall time. The file is read
+# with nanosecond wall clocks around it for the wall time; CPU time is
+# GNU time's user + system (less sensitive to other load on the machine
+# than wall time). The file is read
 # once before timing, so every run hashes from the page cache: the numbers
 # are hashing speed, not disk speed. Runs of the two tools alternate. The
 # file lives in a temporary directory that is removed on exit.
@@ -50,8 +52,9 @@ echo "== writing ${SIZE_MIB} MiB from /dev/urandom to $tmp/data"
 head -c "$((SIZE_MIB * 1024 * 1024))" /dev/urandom >"$tmp/data"
 cat "$tmp/data" >/dev/null # warm the page cache
 
-# run NAME OUTFILE CMD...: runs CMD under GNU time; appends "wall_s rss_kib"
-# to $tmp/NAME.runs and leaves CMD's stdout in OUTFILE.
+# run NAME OUTFILE CMD...: runs CMD under GNU time; appends
+# "wall_s rss_kib cpu_s" (cpu = user + system) to $tmp/NAME.runs and leaves
+# CMD's stdout in OUTFILE.
 run() {
 	local name=$1 out=$2
 	shift 2
@@ -59,13 +62,15 @@ run() {
 	t0=$(date +%s%N)
 	/usr/bin/time -v -o "$tmp/time.txt" "$@" >"$out"
 	t1=$(date +%s%N)
-	local rss
-	rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$tmp/time.txt")
-	awk -v a="$t0" -v b="$t1" -v r="$rss" 'BEGIN {printf "%.4f %d\n", (b - a) / 1e9, r}' >>"$tmp/$name.runs"
+	awk -v a="$t0" -v b="$t1" -F': ' '
+		/User time \(seconds\)/ {cpu += $2}
+		/System time \(seconds\)/ {cpu += $2}
+		/Maximum resident set size/ {rss = $2}
+		END {printf "%.4f %d %.2f\n", (b - a) / 1e9, rss, cpu}' "$tmp/time.txt" >>"$tmp/$name.runs"
 }
 
-# median FILE: median of column 1; maxcol2 FILE: max of column 2.
-median() { sort -n -k1,1 "$1" | awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else printf "%.4f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+# median FILE COL: median of column COL; maxcol2 FILE: max of column 2.
+median() { awk -v c="$2" '{print $c}' "$1" | sort -n | awk '{v[NR] = $1} END {if (NR % 2) print v[(NR + 1) / 2]; else printf "%.4f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 maxcol2() { awk 'BEGIN {m = 0} $2 > m {m = $2} END {print m}' "$1"; }
 
 results=()
@@ -81,23 +86,25 @@ for alg in $ALGS; do
 			echo "digest.sh: $alg MISMATCH: $ref printed '$ref_hex', ours printed '$our_hex'" >&2
 			exit 1
 		fi
-		printf '  run %d: %s %ss, ours %ss (same hex %s...)\n' "$i" "$ref" \
+		printf '  run %d: %s %ss, ours %ss wall (same hex %s...)\n' "$i" "$ref" \
 			"$(tail -n1 "$tmp/$ref.runs" | cut -d' ' -f1)" \
 			"$(tail -n1 "$tmp/ours-$alg.runs" | cut -d' ' -f1)" "${our_hex:0:16}"
 	done
-	ref_t=$(median "$tmp/$ref.runs")
-	our_t=$(median "$tmp/ours-$alg.runs")
+	ref_t=$(median "$tmp/$ref.runs" 1)
+	our_t=$(median "$tmp/ours-$alg.runs" 1)
+	ref_c=$(median "$tmp/$ref.runs" 3)
+	our_c=$(median "$tmp/ours-$alg.runs" 3)
 	ref_rss=$(maxcol2 "$tmp/$ref.runs")
 	our_rss=$(maxcol2 "$tmp/ours-$alg.runs")
-	results+=("$(awk -v alg="$alg" -v ref="$ref" -v n="$SIZE_MIB" -v rt="$ref_t" -v ot="$our_t" -v rr="$ref_rss" -v orr="$our_rss" 'BEGIN {
-		printf "%-7s %-22s %9.3f %10.0f %11.1f\n", alg, ref, rt, n / rt, rr / 1024
-		printf "%-7s %-22s %9.3f %10.0f %11.1f   ratio ours/%s time = %.2f\n", alg, "digest.FromFile", ot, n / ot, orr / 1024, ref, ot / rt
+	results+=("$(awk -v alg="$alg" -v ref="$ref" -v n="$SIZE_MIB" -v rt="$ref_t" -v ot="$our_t" -v rc="$ref_c" -v oc="$our_c" -v rr="$ref_rss" -v orr="$our_rss" 'BEGIN {
+		printf "%-7s %-16s %8.3f %8.0f %8.2f %8.0f %9.1f\n", alg, ref, rt, n / rt, rc, n / rc, rr / 1024
+		printf "%-7s %-16s %8.3f %8.0f %8.2f %8.0f %9.1f   ours/%s: wall %.2f, cpu %.2f\n", alg, "digest.FromFile", ot, n / ot, oc, n / oc, orr / 1024, ref, ot / rt, oc / rc
 	}')")
 done
 
 echo
-echo "== results: ${SIZE_MIB} MiB file, median of $RUNS runs, page cache warm"
-printf '%-7s %-22s %9s %10s %11s\n' alg tool "wall s" "MiB/s" "peak RSS MiB"
+echo "== results: ${SIZE_MIB} MiB file, median of $RUNS runs, page cache warm, load $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-7s %-16s %8s %8s %8s %8s %9s\n' alg tool "wall s" "MiB/s" "cpu s" "MiB/cpu-s" "RSS MiB"
 for r in "${results[@]}"; do
 	echo "$r"
 done
