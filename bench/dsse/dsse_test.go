@@ -149,6 +149,7 @@ func TestFixture(t *testing.T) {
 	if n := len(f.payload); n < 900 || n > 1300 {
 		t.Errorf("statement is %d bytes, want about 1 KiB", n)
 	}
+	t.Logf("statement %d bytes, envelope JSON %d bytes, signature %d bytes", len(f.payload), len(f.envJSON), len(f.sig))
 	ctx := context.Background()
 	ev, err := ssldsse.NewEnvelopeVerifier(f.sslSV)
 	if err != nil {
