@@ -86,21 +86,21 @@ func NewStatement(predicateType string, predicate any, subjects ...ResourceDescr
 // differs from a field name only in case, and nothing after the value.
 // Unknown fields are ignored, as the spec requires.
 func ParseStatement(data []byte) (*Statement, error) {
-	var st Statement
-	if err := strictjson.UnmarshalWith(data, &st, statementOptions); err != nil {
+	st, err := decodeStatement(data)
+	if err != nil {
 		return nil, malformed("statement", err)
 	}
 	if err := st.Validate(); err != nil {
 		return nil, err
 	}
-	return &st, nil
+	return st, nil
 }
 
 var statementType = reflect.TypeFor[Statement]()
 
 // statementOptions bound the subject list and its digest sets while
-// scanning, before encoding/json allocates anything for them (SECURITY.md
-// C22): the counts are checked again by Validate.
+// scanning, before anything is allocated for them (SECURITY.md C22): the
+// counts are checked again by Validate.
 var statementOptions = strictjson.Options{
 	MaxBytes: limits.MaxStatementBytes,
 	MaxLen: map[string]int{
