@@ -30,6 +30,56 @@ func stringField(d *strictjson.Decoder, p *string) error {
 	return err
 }
 
+// internField is stringField for values that are mostly well known.
+func internField(d *strictjson.Decoder, p *string) error {
+	if null, err := d.Null(); null || err != nil {
+		return err
+	}
+	b, err := d.StringBytes()
+	*p = intern(b)
+	return err
+}
+
+// intern returns b as a string, without a copy if it is one of the
+// strings that recur in every statement and envelope.
+func intern(b []byte) string {
+	switch string(b) {
+	case StatementTypeV1:
+		return StatementTypeV1
+	case StatementTypeV01:
+		return StatementTypeV01
+	case PayloadType:
+		return PayloadType
+	case PredicateSLSAProvenanceV1:
+		return PredicateSLSAProvenanceV1
+	case PredicateSLSAProvenanceV02:
+		return PredicateSLSAProvenanceV02
+	case PredicateVSAV1:
+		return PredicateVSAV1
+	case PredicateSPDX:
+		return PredicateSPDX
+	case PredicateCycloneDX:
+		return PredicateCycloneDX
+	case PredicateTestResult:
+		return PredicateTestResult
+	case PredicateVulns:
+		return PredicateVulns
+	case PredicateOpenVEX:
+		return PredicateOpenVEX
+	case "sha256":
+		return "sha256"
+	case "sha384":
+		return "sha384"
+	case "sha512":
+		return "sha512"
+	case "sha1":
+		return "sha1"
+	case "gitCommit":
+		return "gitCommit"
+	}
+	return string(b)
+}
+
 // decodeStatement decodes a statement document.
 func decodeStatement(data []byte) (*Statement, error) {
 	d, err := strictjson.NewDecoder(data, statementType, statementOptions)
@@ -54,11 +104,11 @@ func decodeStatement(data []byte) (*Statement, error) {
 func statementField(d *strictjson.Decoder, st *Statement, key []byte) error {
 	switch string(key) {
 	case "_type":
-		return stringField(d, &st.Type)
+		return internField(d, &st.Type)
 	case "subject":
 		return subjectsField(d, &st.Subject)
 	case "predicateType":
-		return stringField(d, &st.PredicateType)
+		return internField(d, &st.PredicateType)
 	case "predicate":
 		// json.RawMessage keeps the value's text, null included.
 		raw, err := d.Raw()
@@ -128,7 +178,7 @@ func digestSetField(d *strictjson.Decoder, p *digest.Set) error {
 	return d.Object(func(key []byte) error {
 		var v string
 		err := stringField(d, &v) // null stores "", as encoding/json does
-		set[string(key)] = v
+		set[intern(key)] = v
 		return err
 	})
 }
@@ -173,7 +223,7 @@ func envelopeField(d *strictjson.Decoder, w *wireEnvelope, key []byte) error {
 	case "payload":
 		return bytesField(d, &w.payload)
 	case "payloadType":
-		return stringField(d, &w.payloadType)
+		return internField(d, &w.payloadType)
 	case "signatures":
 		if null, err := d.Null(); null || err != nil {
 			w.signatures = nil

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
 	"reflect"
 	"strconv"
 	"strings"
@@ -70,6 +71,29 @@ func AppendPAE(b []byte, payloadType string, payload []byte) []byte {
 	b = strconv.AppendInt(b, int64(len(payload)), 10)
 	b = append(b, ' ')
 	return append(b, payload...)
+}
+
+// WritePAE writes PAE(payloadType, payload) to w in pieces, for callers
+// that hash it rather than keep it: the payload is not copied.
+func WritePAE(w io.Writer, payloadType string, payload []byte) error {
+	var buf [48]byte
+	b := append(buf[:0], "DSSEv1 "...)
+	b = strconv.AppendInt(b, int64(len(payloadType)), 10)
+	b = append(b, ' ')
+	if _, err := w.Write(b); err != nil {
+		return err
+	}
+	if _, err := io.WriteString(w, payloadType); err != nil {
+		return err
+	}
+	b = append(buf[:0], ' ')
+	b = strconv.AppendInt(b, int64(len(payload)), 10)
+	b = append(b, ' ')
+	if _, err := w.Write(b); err != nil {
+		return err
+	}
+	_, err := w.Write(payload)
+	return err
 }
 
 // PAE returns the bytes the envelope's signatures sign.

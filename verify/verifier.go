@@ -3,8 +3,12 @@ package verify
 import (
 	"bytes"
 	"context"
+	"crypto"
+	"crypto/sha256"
+	"crypto/sha512"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/chainmail-dev/chainmail/attest"
 	"github.com/chainmail-dev/chainmail/bundle"
@@ -119,12 +123,14 @@ func (v *Verifier) VerifyEnvelope(ctx context.Context, env *attest.Envelope, pol
 		return nil, err
 	}
 	env = env.Clone() // verify and decode the same bytes, whatever the caller does next
-	res := &Result{PayloadType: env.PayloadType}
+	res := &Result{PayloadType: env.PayloadType, Checks: make([]Check, 0, 5)}
 	if err := v.checkPayloadType(env); err != nil {
 		return nil, err
 	}
 	res.addCheck(CheckPayloadType)
-	signers, err := v.verifySignatures(ctx, env.PAE(), sigsOf(env))
+	msg := newSignedMessage(env)
+	signers, err := v.verifySignatures(ctx, msg, sigsOf(env))
+	msg.release()
 	if err != nil {
 		return nil, err
 	}
@@ -373,10 +379,76 @@ func sigsOf(env *attest.Envelope) []sigInfo {
 	return out
 }
 
+// signedMessage is what an envelope's signatures sign, PAE(payloadType,
+// payload), built once, with its digest for each hash computed at most
+// once however many signatures and keys are tried. The messages and their
+// buffers are pooled: a message is released when its signatures are
+// checked, and nothing keeps its bytes or digests.
+type signedMessage struct {
+	data []byte
+	have [3]bool // sums computed: SHA-256, SHA-384, SHA-512
+	s256 [sha256.Size]byte
+	s384 [sha512.Size384]byte
+	s512 [sha512.Size]byte
+}
+
+var signedMessages = sync.Pool{New: func() any { return new(signedMessage) }}
+
+// maxPooledPAE bounds the buffers the pool keeps.
+const maxPooledPAE = 64 << 10
+
+func newSignedMessage(env *attest.Envelope) *signedMessage {
+	m := signedMessages.Get().(*signedMessage)
+	m.data = attest.AppendPAE(m.data[:0], env.PayloadType, env.Payload)
+	return m
+}
+
+// release returns m to the pool; it must not be used afterwards.
+func (m *signedMessage) release() {
+	m.data = m.data[:0]
+	if cap(m.data) > maxPooledPAE {
+		m.data = nil
+	}
+	m.have = [3]bool{}
+	signedMessages.Put(m)
+}
+
+// digest returns the message's digest with h, which must be SHA-256,
+// SHA-384 or SHA-512.
+func (m *signedMessage) digest(h crypto.Hash) ([]byte, bool) {
+	switch h {
+	case crypto.SHA256:
+		if !m.have[0] {
+			m.s256, m.have[0] = sha256.Sum256(m.data), true
+		}
+		return m.s256[:], true
+	case crypto.SHA384:
+		if !m.have[1] {
+			m.s384, m.have[1] = sha512.Sum384(m.data), true
+		}
+		return m.s384[:], true
+	case crypto.SHA512:
+		if !m.have[2] {
+			m.s512, m.have[2] = sha512.Sum512(m.data), true
+		}
+		return m.s512[:], true
+	}
+	return nil, false
+}
+
+// verify checks sig over m with k: keys.Verify(k's key, k's scheme,
+// m.data, sig), with the digest computed once.
+func (m *signedMessage) verify(k *PublicKey, sig []byte) error {
+	if d, ok := m.digest(k.scheme.Hash()); ok {
+		return keys.VerifyDigest(k.pub, k.scheme, d, sig)
+	}
+	return k.verify(m.data, sig)
+}
+
 // verifySignatures counts the distinct trusted keys with a valid signature
 // over message. A key counts once however many signatures it made, under
 // whatever keyids; keyids only decide which key is tried first.
-func (v *Verifier) verifySignatures(ctx context.Context, message []byte, sigs []sigInfo) ([]Signer, error) {
+func (v *Verifier) verifySignatures(ctx context.Context, message *signedMessage, sigs []sigInfo) ([]Signer, error) {
 	if len(sigs) > limits.MaxSignatures {
 		return nil, fmt.Errorf("%w: %d signatures, limit %d", ErrMalformed, len(sigs), limits.MaxSignatures)
 	}
@@ -421,12 +493,12 @@ func (v *Verifier) verifySignatures(ctx context.Context, message []byte, sigs []
 
 // match returns the trusted key that made sig: among the keys not yet
 // accepted, or, with counted set, among those already accepted.
-func (v *Verifier) match(message []byte, s sigInfo, accepted map[string]bool, counted bool) *PublicKey {
+func (v *Verifier) match(message *signedMessage, s sigInfo, accepted map[string]bool, counted bool) *PublicKey {
 	for _, k := range v.candidates(s.hint) {
 		if accepted[k.id] != counted || !k.plausible(len(s.sig)) {
 			continue
 		}
-		if k.verify(message, s.sig) == nil {
+		if message.verify(k, s.sig) == nil {
 			return k
 		}
 	}

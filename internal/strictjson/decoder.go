@@ -33,7 +33,7 @@ import (
 // Check does: a callback that binds a key must be for a type whose JSON
 // field of that name it fills.
 type Decoder struct {
-	s        *scanner
+	s        scanner
 	cur      valueCtx // the next value
 	start    int      // offset of the top-level value
 	deferred error    // the first type error
@@ -52,7 +52,7 @@ func NewDecoder(data []byte, t reflect.Type, o Options) (*Decoder, error) {
 	if err := checkSize(data, o); err != nil {
 		return nil, err
 	}
-	d := &Decoder{s: getScanner(data, o)}
+	d := getDecoder(data, o)
 	d.cur = valueCtx{sh: typeShape(t)}
 	d.start = d.s.pos
 	return d, nil
@@ -84,7 +84,7 @@ func (k Kind) String() string {
 // Kind returns the type of the next value, judged by its first byte; the
 // value itself is checked when it is read.
 func (d *Decoder) Kind() Kind {
-	s := d.s
+	s := &d.s
 	if s.pos >= len(s.data) {
 		return KindInvalid
 	}
@@ -147,7 +147,7 @@ func (d *Decoder) Raw() ([]byte, error) {
 
 // Null reads the next value if it is null, and reports whether it was.
 func (d *Decoder) Null() (bool, error) {
-	s := d.s
+	s := &d.s
 	if s.pos >= len(s.data) || s.data[s.pos] != 'n' {
 		return false, nil
 	}
@@ -157,13 +157,17 @@ func (d *Decoder) Null() (bool, error) {
 // String reads a string value. A value of another type (null included) is
 // a type error: "" is returned, and Finish reports it.
 func (d *Decoder) String() (string, error) {
-	s := d.s
+	s := &d.s
 	if s.pos >= len(s.data) || s.data[s.pos] != '"' {
 		return "", d.mismatch("string")
 	}
-	raw, escaped, err := s.str()
-	if err != nil || !escaped {
-		return string(raw), err
+	start, escaped, err := s.str()
+	if err != nil {
+		return "", err
+	}
+	raw := s.data[start : s.pos-1]
+	if !escaped {
+		return string(raw), nil
 	}
 	if s.scratch, err = unescape(s.scratch[:0], raw); err != nil {
 		return "", err
@@ -176,13 +180,17 @@ func (d *Decoder) String() (string, error) {
 // modify them, and copy them to keep them. A value of another type is a
 // type error: nil is returned, and Finish reports it.
 func (d *Decoder) StringBytes() ([]byte, error) {
-	s := d.s
+	s := &d.s
 	if s.pos >= len(s.data) || s.data[s.pos] != '"' {
 		return nil, d.mismatch("string")
 	}
-	raw, escaped, err := s.str()
-	if err != nil || !escaped {
-		return raw, err
+	start, escaped, err := s.str()
+	if err != nil {
+		return nil, err
+	}
+	raw := s.data[start : s.pos-1]
+	if !escaped {
+		return raw, nil
 	}
 	return unescape(nil, raw)
 }
@@ -194,11 +202,12 @@ func (d *Decoder) StringBytes() ([]byte, error) {
 // error, reported by Finish. Members are checked as Check does before fn
 // sees them: no duplicate, no case variant of a field name, the bounds.
 func (d *Decoder) Object(fn func(key []byte) error) error {
-	s := d.s
+	s := &d.s
 	if s.pos >= len(s.data) || s.data[s.pos] != '{' {
 		return d.mismatch("object")
 	}
-	o, empty, err := s.openObject(d.cur.sh, d.cur.depth, d.cur.pat)
+	var o objScan
+	empty, err := s.openObject(&o, d.cur.sh, d.cur.depth, d.cur.pat)
 	if err != nil || empty {
 		return err
 	}
@@ -229,11 +238,12 @@ func (d *Decoder) Object(fn func(key []byte) error) error {
 // included) is a type error, reported by Finish. The bounds of Options
 // apply before fn sees an element.
 func (d *Decoder) Array(fn func(i int) error) error {
-	s := d.s
+	s := &d.s
 	if s.pos >= len(s.data) || s.data[s.pos] != '[' {
 		return d.mismatch("array")
 	}
-	a, empty, err := s.openArray(d.cur.sh, d.cur.depth, d.cur.pat)
+	var a arrScan
+	empty, err := s.openArray(&a, d.cur.sh, d.cur.depth, d.cur.pat)
 	if err != nil || empty {
 		return err
 	}
@@ -306,9 +316,4 @@ func (d *Decoder) Finish() error {
 
 // Release returns the Decoder's buffers to a pool. The Decoder must not
 // be used afterwards. Calling it is optional.
-func (d *Decoder) Release() {
-	if d.s != nil {
-		putScanner(d.s)
-		d.s = nil
-	}
-}
+func (d *Decoder) Release() { putDecoder(d) }

@@ -33,9 +33,9 @@ type scanner struct {
 	keyText []byte     // decoded keys that had escapes
 
 	maxArray   int
-	bounds     map[string]int // Options.MaxLen
-	boundDepth int            // no bound applies below this depth
-	pat        []byte         // path patterns (Options.MaxLen), a stack of prefixes
+	boundPaths []string // the paths of Options.MaxLen
+	boundVals  []int    // and their bounds
+	pat        []byte   // path patterns (Options.MaxLen), a stack of prefixes
 
 	scratch []byte // unescaped string values, reused
 }
@@ -60,26 +60,31 @@ func (s *scanner) keyBytes(k keyRef) []byte {
 	return s.data[k.off : k.off+k.n]
 }
 
-var scanners = sync.Pool{New: func() any { return new(scanner) }}
+// Decoders, and with them the scanners Check uses, come from a pool.
+var decoders = sync.Pool{New: func() any { return new(Decoder) }}
 
-// getScanner returns a scanner from the pool, set up for data.
-func getScanner(data []byte, o Options) *scanner {
-	s := scanners.Get().(*scanner)
-	s.init(data, o)
-	return s
+// getDecoder returns a Decoder from the pool, its scanner set up for data.
+func getDecoder(data []byte, o Options) *Decoder {
+	d := decoders.Get().(*Decoder)
+	d.s.init(data, o)
+	return d
 }
 
-// putScanner returns s to the pool, keeping its buffers unless they grew
-// large, and nothing of the input.
-func putScanner(s *scanner) {
+// putDecoder returns d to the pool, keeping its scanner's buffers unless
+// they grew large, and nothing of the input.
+func putDecoder(d *Decoder) {
 	const maxKeep = 64 << 10
-	*s = scanner{
-		path:    s.path[:0],
-		keys:    s.keys[:0],
-		keyText: s.keyText[:0],
-		pat:     s.pat[:0],
-		scratch: s.scratch[:0],
-	}
+	s := &d.s
+	*d = Decoder{s: scanner{
+		boundPaths: s.boundPaths[:0],
+		boundVals:  s.boundVals[:0],
+		path:       s.path[:0],
+		keys:       s.keys[:0],
+		keyText:    s.keyText[:0],
+		pat:        s.pat[:0],
+		scratch:    s.scratch[:0],
+	}}
+	s = &d.s
 	if cap(s.keyText) > maxKeep {
 		s.keyText = nil
 	}
@@ -92,25 +97,22 @@ func putScanner(s *scanner) {
 	if cap(s.keys) > maxKeep/16 {
 		s.keys = nil
 	}
-	scanners.Put(s)
+	decoders.Put(d)
 }
 
 func (s *scanner) init(data []byte, o Options) {
 	s.data = data
 	s.pos = 0
 	s.maxArray = o.MaxArrayLen
-	s.bounds = o.MaxLen
-	s.boundDepth = 0
+	s.boundPaths = s.boundPaths[:0]
+	s.boundVals = s.boundVals[:0]
 	s.path = s.path[:0]
 	s.keys = s.keys[:0]
 	s.keyText = s.keyText[:0]
 	s.pat = s.pat[:0]
-	for p := range o.MaxLen {
-		// A path of n segments names a value at nesting depth n; this
-		// count may be one too high, which only costs a little work.
-		if n := strings.Count(p, ".") + strings.Count(p, "[]") + 1; n > s.boundDepth {
-			s.boundDepth = n
-		}
+	for p, n := range o.MaxLen {
+		s.boundPaths = append(s.boundPaths, p)
+		s.boundVals = append(s.boundVals, n)
 	}
 	s.skipSpace()
 }
@@ -124,33 +126,41 @@ func (s *scanner) end() error {
 	return nil
 }
 
-// limit returns the bound on the elements or members of the container at
-// nesting depth depth whose path pattern is s.pat[:pat], if there is one.
-// Below boundDepth patterns are not tracked (childPattern leaves them
-// empty), so no bound applies there.
-func (s *scanner) limit(pat, depth int) (int, bool) {
-	if s.bounds == nil || depth > s.boundDepth {
+// limit returns the bound on the elements or members of the container
+// whose path pattern is s.pat[:pat], if there is one. Patterns are not
+// tracked (pat < 0) below a pattern that begins no bound's path.
+func (s *scanner) limit(pat int) (int, bool) {
+	if pat < 0 {
 		return 0, false
 	}
-	n, ok := s.bounds[string(s.pat[:pat])]
-	return n, ok
+	for i, p := range s.boundPaths {
+		if p == string(s.pat[:pat]) {
+			return s.boundVals[i], true
+		}
+	}
+	return 0, false
 }
 
-// childPattern makes the path pattern of a value at depth reached from
-// the pattern s.pat[:pat] by seg ("[]" for an array element) and returns
-// its length, or 0 (the empty pattern) when no bound can apply that deep.
-// The patterns of the values being scanned are prefixes of each other, so
-// one buffer holds them all.
-func (s *scanner) childPattern(pat int, seg []byte, depth int) int {
-	if s.bounds == nil || depth > s.boundDepth {
-		return 0
+// childPattern makes the path pattern of a value reached from the pattern
+// s.pat[:pat] by seg ("[]" for an array element) and returns its length,
+// or -1 when no bound can apply to the value or below it. The patterns of
+// the values being scanned are prefixes of each other, so one buffer holds
+// them all.
+func (s *scanner) childPattern(pat int, seg []byte) int {
+	if pat < 0 {
+		return -1
 	}
 	s.pat = s.pat[:pat]
 	if pat != 0 && string(seg) != "[]" {
 		s.pat = append(s.pat, '.')
 	}
 	s.pat = append(s.pat, seg...)
-	return len(s.pat)
+	for _, p := range s.boundPaths {
+		if strings.HasPrefix(p, string(s.pat)) {
+			return len(s.pat)
+		}
+	}
+	return -1 // no bound's path begins so: none applies below
 }
 
 var elemSeg = []byte("[]")
@@ -178,6 +188,9 @@ func (s *scanner) fail(kind error, detail string) error {
 }
 
 func (s *scanner) skipSpace() {
+	if s.pos < len(s.data) && s.data[s.pos] > ' ' {
+		return // compact JSON: nothing to skip
+	}
 	for s.pos < len(s.data) {
 		switch s.data[s.pos] {
 		case ' ', '\t', '\n', '\r':
@@ -281,20 +294,21 @@ const (
 // byte is sure to be one (a borrow may mark bytes above it), and it is:
 // borrows only travel upwards, from a byte that really matched.
 func special8(x uint64) uint64 {
-	lt20 := (x - lsb*0x20) &^ x // bytes < 0x20 (below 0x80: x's own high bit clears the rest)
+	ctl := (x - lsb*0x20) | x // high bit: a byte < 0x20 or >= 0x80
 	q := x ^ lsb*'"'
-	quote := (q - lsb) &^ q // bytes == '"'
 	b := x ^ lsb*'\\'
-	bslash := (b - lsb) &^ b // bytes == '\\'
-	return (lt20 | quote | bslash | x) & msb
+	quote := (q - lsb) &^ q  // high bit: a byte == '"'
+	bslash := (b - lsb) &^ b // high bit: a byte == '\\'
+	return (ctl | quote | bslash) & msb
 }
 
-// str scans a string starting at its opening quote and returns its raw
-// content (escapes not decoded) and whether it has escapes. Runs of plain
-// ASCII are skipped 8 bytes at a time.
-func (s *scanner) str() (raw []byte, escaped bool, err error) {
+// str scans a string starting at its opening quote, leaving s.pos after
+// its closing quote, and returns where its raw content (escapes not
+// decoded) starts, data[start:s.pos-1], and whether it has escapes. Runs
+// of plain ASCII are skipped 8 bytes at a time.
+func (s *scanner) str() (start int, escaped bool, err error) {
 	d := s.data
-	start := s.pos + 1
+	start = s.pos + 1
 	i := start
 	for {
 		for i+8 <= len(d) {
@@ -306,30 +320,30 @@ func (s *scanner) str() (raw []byte, escaped bool, err error) {
 		}
 		if i >= len(d) {
 			s.pos = i
-			return nil, false, s.fail(ErrSyntax, "unterminated string")
+			return 0, false, s.fail(ErrSyntax, "unterminated string")
 		}
 		c := d[i]
 		switch {
 		case c == '"':
 			s.pos = i + 1
-			return d[start:i], escaped, nil
+			return start, escaped, nil
 		case c == '\\':
 			escaped = true
 			s.pos = i
 			if _, err := s.escape(); err != nil {
-				return nil, false, err
+				return 0, false, err
 			}
 			i = s.pos
 		case c < 0x20:
 			s.pos = i
-			return nil, false, s.fail(ErrSyntax, "control character in string")
+			return 0, false, s.fail(ErrSyntax, "control character in string")
 		case c < utf8.RuneSelf:
 			i++
 		default:
 			r, n := utf8.DecodeRune(d[i:])
 			if r == utf8.RuneError && n == 1 {
 				s.pos = i
-				return nil, false, s.fail(ErrInvalidUTF8, "")
+				return 0, false, s.fail(ErrInvalidUTF8, "")
 			}
 			i += n
 		}
@@ -426,19 +440,12 @@ func unescape(dst, raw []byte) ([]byte, error) {
 	return dst, nil
 }
 
-// key scans an object key and returns where its text is: in the input
-// when it has no escapes, else decoded into keyText.
-func (s *scanner) key() (keyRef, error) {
-	start := s.pos + 1
-	raw, escaped, err := s.str()
-	if err != nil {
-		return keyRef{}, err
-	}
-	if !escaped {
-		return keyRef{off: start, n: len(raw)}, nil
-	}
+// decodeKey decodes the text of a key with escapes, data[start:end], into
+// keyText.
+func (s *scanner) decodeKey(start, end int) (keyRef, error) {
 	off := len(s.keyText)
-	if s.keyText, err = unescape(s.keyText, raw); err != nil {
+	var err error
+	if s.keyText, err = unescape(s.keyText, s.data[start:end]); err != nil {
 		return keyRef{}, err
 	}
 	return keyRef{off: off, n: len(s.keyText) - off, decoded: true}, nil
@@ -457,22 +464,24 @@ type objScan struct {
 	members  int
 }
 
-// openObject consumes the '{' of an object at nesting depth depth. It
-// reports empty, and consumes the whole object, for "{}".
-func (s *scanner) openObject(sh *shape, depth, pat int) (o objScan, empty bool, err error) {
+// openObject consumes the '{' of an object at nesting depth depth and
+// sets o up for its members. It reports empty, and consumes the whole
+// object, for "{}".
+func (s *scanner) openObject(o *objScan, sh *shape, depth, pat int) (empty bool, err error) {
 	if depth >= limits.MaxJSONDepth {
-		return o, false, s.fail(ErrDepth, fmt.Sprintf("limit %d", limits.MaxJSONDepth))
+		return false, s.fail(ErrDepth, fmt.Sprintf("limit %d", limits.MaxJSONDepth))
 	}
 	s.pos++ // '{'
 	s.skipSpace()
 	if s.pos < len(s.data) && s.data[s.pos] == '}' {
 		s.pos++
-		return o, true, nil
+		return true, nil
 	}
-	o = objScan{sh: sh, depth: depth + 1, pat: pat, keysBase: len(s.keys), textBase: len(s.keyText)}
-	o.bound, o.bounded = s.limit(pat, depth)
+	o.sh, o.depth, o.pat = sh, depth+1, pat
+	o.keysBase, o.textBase = len(s.keys), len(s.keyText)
+	o.bound, o.bounded = s.limit(pat)
 	s.path = append(s.path, pathElem{index: -1})
-	return o, false, nil
+	return false, nil
 }
 
 // memberKey scans a member's key and the ':' after it, and returns the
@@ -482,9 +491,15 @@ func (s *scanner) memberKey(o *objScan) (key []byte, child *shape, childPat int,
 		return nil, nil, 0, s.fail(ErrSyntax, "expected object key")
 	}
 	keyPos := s.pos
-	ref, err := s.key()
+	start, escaped, err := s.str()
 	if err != nil {
 		return nil, nil, 0, err
+	}
+	ref := keyRef{off: start, n: s.pos - 1 - start}
+	if escaped {
+		if ref, err = s.decodeKey(start, s.pos-1); err != nil {
+			return nil, nil, 0, err
+		}
 	}
 	key = s.keyBytes(ref)
 	s.path[len(s.path)-1].key = ref
@@ -517,9 +532,11 @@ func (s *scanner) memberKey(o *objScan) (key []byte, child *shape, childPat int,
 			s.keys = s.keys[:o.keysBase]
 		}
 	}
-	if child, err = o.sh.member(key); err != nil {
-		s.pos = keyPos
-		return nil, nil, 0, s.fail(ErrKeyCase, err.Error())
+	if o.sh != nil {
+		if child, err = o.sh.member(key); err != nil {
+			s.pos = keyPos
+			return nil, nil, 0, s.fail(ErrKeyCase, err.Error())
+		}
 	}
 	s.skipSpace()
 	if s.pos >= len(s.data) || s.data[s.pos] != ':' {
@@ -527,7 +544,11 @@ func (s *scanner) memberKey(o *objScan) (key []byte, child *shape, childPat int,
 	}
 	s.pos++
 	s.skipSpace()
-	return key, child, s.childPattern(o.pat, key, o.depth), nil
+	childPat = -1
+	if o.pat >= 0 {
+		childPat = s.childPattern(o.pat, key)
+	}
+	return key, child, childPat, nil
 }
 
 // endMember consumes the ',' or '}' after a member's value and reports
@@ -554,7 +575,8 @@ func (s *scanner) endMember(o *objScan) (done bool, err error) {
 }
 
 func (s *scanner) object(sh *shape, depth, pat int) error {
-	o, empty, err := s.openObject(sh, depth, pat)
+	var o objScan
+	empty, err := s.openObject(&o, sh, depth, pat)
 	if err != nil || empty {
 		return err
 	}
@@ -581,29 +603,30 @@ type arrScan struct {
 	i     int // index of the current element
 }
 
-// openArray consumes the '[' of an array at nesting depth depth. It
-// reports empty, and consumes the whole array, for "[]".
-func (s *scanner) openArray(sh *shape, depth, pat int) (a arrScan, empty bool, err error) {
+// openArray consumes the '[' of an array at nesting depth depth and sets
+// a up for its elements. It reports empty, and consumes the whole array,
+// for "[]".
+func (s *scanner) openArray(a *arrScan, sh *shape, depth, pat int) (empty bool, err error) {
 	if depth >= limits.MaxJSONDepth {
-		return a, false, s.fail(ErrDepth, fmt.Sprintf("limit %d", limits.MaxJSONDepth))
+		return false, s.fail(ErrDepth, fmt.Sprintf("limit %d", limits.MaxJSONDepth))
 	}
 	s.pos++ // '['
 	s.skipSpace()
 	if s.pos < len(s.data) && s.data[s.pos] == ']' {
 		s.pos++
-		return a, true, nil
+		return true, nil
 	}
 	bound := s.maxArray
-	if n, ok := s.limit(pat, depth); ok && (bound <= 0 || n < bound) {
+	if n, ok := s.limit(pat); ok && (bound <= 0 || n < bound) {
 		bound = n
 		if bound <= 0 {
-			return a, false, s.fail(ErrTooLarge, "array must be empty")
+			return false, s.fail(ErrTooLarge, "array must be empty")
 		}
 	}
-	a = arrScan{elem: sh.element(), depth: depth + 1, bound: bound}
-	a.pat = s.childPattern(pat, elemSeg, depth+1)
+	*a = arrScan{elem: sh.element(), depth: depth + 1, bound: bound}
+	a.pat = s.childPattern(pat, elemSeg)
 	s.path = append(s.path, pathElem{index: 0})
-	return a, false, nil
+	return false, nil
 }
 
 // startElem is called before each element.
@@ -638,7 +661,8 @@ func (s *scanner) endElem(a *arrScan) (done bool, err error) {
 }
 
 func (s *scanner) array(sh *shape, depth, pat int) error {
-	a, empty, err := s.openArray(sh, depth, pat)
+	var a arrScan
+	empty, err := s.openArray(&a, sh, depth, pat)
 	if err != nil || empty {
 		return err
 	}

@@ -15,7 +15,8 @@ import (
 // shape means "anything": no case check below it.
 type shape struct {
 	fields map[string]*shapeRef // struct: exact JSON name -> field shape
-	names  []string             // struct: the same names, for the fold check
+	names  []string             // struct: the same names, sorted, for the fold check
+	refs   []*shapeRef          // struct: the shapes of names[i]
 	elem   *shapeRef            // map, slice, array
 }
 
@@ -44,7 +45,14 @@ func (sh *shape) member(key []byte) (*shape, error) {
 	if sh.fields == nil {
 		return sh.elem.get(), nil
 	}
-	if f, ok := sh.fields[string(key)]; ok {
+	if len(sh.names) <= 8 {
+		// A few string compares beat hashing the key.
+		for i, n := range sh.names {
+			if n == string(key) {
+				return sh.refs[i].get(), nil
+			}
+		}
+	} else if f, ok := sh.fields[string(key)]; ok {
 		return f.get(), nil
 	}
 	k := string(key)
@@ -103,6 +111,9 @@ func buildShape(t reflect.Type) *shape {
 			sh.names = append(sh.names, name)
 		}
 		sort.Strings(sh.names) // deterministic error messages
+		for _, n := range sh.names {
+			sh.refs = append(sh.refs, sh.fields[n])
+		}
 		return sh
 	case reflect.Map, reflect.Slice, reflect.Array:
 		return &shape{elem: &shapeRef{t: t.Elem()}}

@@ -145,12 +145,12 @@ func CheckWith(data []byte, t reflect.Type, o Options) error {
 	if err := checkSize(data, o); err != nil {
 		return err
 	}
-	s := getScanner(data, o)
-	err := s.value(typeShape(t), 0, 0)
+	d := getDecoder(data, o)
+	err := d.s.value(typeShape(t), 0, 0)
 	if err == nil {
-		err = s.end()
+		err = d.s.end()
 	}
-	putScanner(s)
+	putDecoder(d)
 	return err
 }
 
