@@ -1,6 +1,9 @@
 package attest
 
 import (
+	"strings"
+	"sync"
+
 	"github.com/chainmail-dev/chainmail/digest"
 	"github.com/chainmail-dev/chainmail/internal/strictjson"
 )
@@ -43,42 +46,93 @@ func internField(d *strictjson.Decoder, p *string) error {
 // intern returns b as a string, without a copy if it is one of the
 // strings that recur in every statement and envelope.
 func intern(b []byte) string {
-	switch string(b) {
-	case StatementTypeV1:
-		return StatementTypeV1
-	case StatementTypeV01:
-		return StatementTypeV01
-	case PayloadType:
-		return PayloadType
-	case PredicateSLSAProvenanceV1:
-		return PredicateSLSAProvenanceV1
-	case PredicateSLSAProvenanceV02:
-		return PredicateSLSAProvenanceV02
-	case PredicateVSAV1:
-		return PredicateVSAV1
-	case PredicateSPDX:
-		return PredicateSPDX
-	case PredicateCycloneDX:
-		return PredicateCycloneDX
-	case PredicateTestResult:
-		return PredicateTestResult
-	case PredicateVulns:
-		return PredicateVulns
-	case PredicateOpenVEX:
-		return PredicateOpenVEX
-	case "sha256":
-		return "sha256"
-	case "sha384":
-		return "sha384"
-	case "sha512":
-		return "sha512"
-	case "sha1":
-		return "sha1"
-	case "gitCommit":
-		return "gitCommit"
+	if v, ok := known(b); ok {
+		return v
 	}
 	return string(b)
 }
+
+// known returns b as a string if it is one of the strings that recur in
+// every statement and envelope, which need no copy.
+func known(b []byte) (string, bool) {
+	switch string(b) {
+	case StatementTypeV1:
+		return StatementTypeV1, true
+	case StatementTypeV01:
+		return StatementTypeV01, true
+	case PayloadType:
+		return PayloadType, true
+	case PredicateSLSAProvenanceV1:
+		return PredicateSLSAProvenanceV1, true
+	case PredicateSLSAProvenanceV02:
+		return PredicateSLSAProvenanceV02, true
+	case PredicateVSAV1:
+		return PredicateVSAV1, true
+	case PredicateSPDX:
+		return PredicateSPDX, true
+	case PredicateCycloneDX:
+		return PredicateCycloneDX, true
+	case PredicateTestResult:
+		return PredicateTestResult, true
+	case PredicateVulns:
+		return PredicateVulns, true
+	case PredicateOpenVEX:
+		return PredicateOpenVEX, true
+	case "sha256":
+		return "sha256", true
+	case "sha384":
+		return "sha384", true
+	case "sha512":
+		return "sha512", true
+	case "sha1":
+		return "sha1", true
+	case "gitCommit":
+		return "gitCommit", true
+	}
+	return "", false
+}
+
+// statementDecoder is the state of decoding one statement. Its strings
+// are made at the end, all in one allocation: until then they are the
+// input's bytes, noted in pending with the field they go to. (Fields are
+// named by subject index, not pointer, as the subject list may still
+// move when it grows.)
+type statementDecoder struct {
+	d        *strictjson.Decoder
+	st       *Statement
+	pending  []pendingString
+	size     int // bytes in pending
+	subjects []ResourceDescriptor
+}
+
+// pendingString is a string value waiting for its copy.
+type pendingString struct {
+	text    []byte
+	subject int        // index of the subject whose field it is, or -1
+	field   uint8      // which field (see fieldOf)
+	set     digest.Set // for digestEntry: the set and key
+	key     string
+}
+
+// The fields pendingString.field names.
+const (
+	stmtType uint8 = iota
+	stmtPredicateType
+	rdName
+	rdURI
+	rdDownloadLocation
+	rdMediaType
+	digestEntry
+)
+
+// statementAlloc is a Statement with room for its first subjects, so that
+// a small statement is one allocation.
+type statementAlloc struct {
+	st       Statement
+	subjects [2]ResourceDescriptor
+}
+
+var statementDecoders = sync.Pool{New: func() any { return new(statementDecoder) }}
 
 // decodeStatement decodes a statement document.
 func decodeStatement(data []byte) (*Statement, error) {
@@ -87,28 +141,104 @@ func decodeStatement(data []byte) (*Statement, error) {
 		return nil, err
 	}
 	defer d.Release()
-	st := new(Statement)
+	a := new(statementAlloc)
+	sd := statementDecoders.Get().(*statementDecoder)
+	defer sd.release()
+	sd.d, sd.st, sd.subjects = d, &a.st, a.subjects[:0]
 	if null, err := d.Null(); err != nil {
 		return nil, err
 	} else if !null {
-		if err := d.Object(func(key []byte) error { return statementField(d, st, key) }); err != nil {
+		if err := d.Object(sd.statementField); err != nil {
 			return nil, err
 		}
 	}
 	if err := d.Finish(); err != nil {
 		return nil, err
 	}
-	return st, nil
+	sd.makeStrings()
+	return &a.st, nil
 }
 
-func statementField(d *strictjson.Decoder, st *Statement, key []byte) error {
+// release clears sd (it holds the input and the statement) and returns
+// it to the pool.
+func (sd *statementDecoder) release() {
+	clear(sd.pending)
+	pending := sd.pending[:0]
+	if cap(pending) > 1024 {
+		pending = nil
+	}
+	*sd = statementDecoder{pending: pending}
+	statementDecoders.Put(sd)
+}
+
+// text notes a string value for field of subject (-1: the statement).
+func (sd *statementDecoder) text(subject int, field uint8, p *string) error {
+	d := sd.d
+	if null, err := d.Null(); null || err != nil {
+		return err
+	}
+	b, err := d.StringBytes()
+	if err != nil || len(b) == 0 {
+		*p = ""
+		return err
+	}
+	if v, ok := known(b); ok {
+		*p = v
+		return nil
+	}
+	sd.pending = append(sd.pending, pendingString{text: b, subject: subject, field: field})
+	sd.size += len(b)
+	return nil
+}
+
+// makeStrings copies the pending strings into one allocation and stores
+// them in their fields.
+func (sd *statementDecoder) makeStrings() {
+	if len(sd.pending) == 0 {
+		return
+	}
+	var b strings.Builder
+	b.Grow(sd.size)
+	for _, p := range sd.pending {
+		b.Write(p.text)
+	}
+	all := b.String()
+	off := 0
+	for _, p := range sd.pending {
+		v := all[off : off+len(p.text)]
+		off += len(p.text)
+		var rd *ResourceDescriptor
+		if p.subject >= 0 {
+			rd = &sd.st.Subject[p.subject]
+		}
+		switch p.field {
+		case stmtType:
+			sd.st.Type = v
+		case stmtPredicateType:
+			sd.st.PredicateType = v
+		case rdName:
+			rd.Name = v
+		case rdURI:
+			rd.URI = v
+		case rdDownloadLocation:
+			rd.DownloadLocation = v
+		case rdMediaType:
+			rd.MediaType = v
+		case digestEntry:
+			p.set[p.key] = v
+		}
+	}
+}
+
+func (sd *statementDecoder) statementField(key []byte) error {
+	d, st := sd.d, sd.st
 	switch string(key) {
 	case "_type":
-		return internField(d, &st.Type)
+		return sd.text(-1, stmtType, &st.Type)
 	case "subject":
-		return subjectsField(d, &st.Subject)
+		return sd.subjectsField()
 	case "predicateType":
-		return internField(d, &st.PredicateType)
+		return sd.text(-1, stmtPredicateType, &st.PredicateType)
 	case "predicate":
 		// json.RawMessage keeps the value's text, null included.
 		raw, err := d.Raw()
@@ -120,24 +250,29 @@ func statementField(d *strictjson.Decoder, st *Statement, key []byte) error {
 	return nil // unknown: skipped (and checked) by the decoder
 }
 
-func subjectsField(d *strictjson.Decoder, p *[]ResourceDescriptor) error {
+func (sd *statementDecoder) subjectsField() error {
+	d, st := sd.d, sd.st
 	if null, err := d.Null(); null || err != nil {
-		*p = nil
+		st.Subject = nil
 		return err
 	}
 	if d.Kind() != strictjson.KindArray {
-		return d.Decode(p) // a type error, as encoding/json reports it
+		return d.Decode(&st.Subject) // a type error, as encoding/json reports it
 	}
-	subjects := make([]ResourceDescriptor, 0, 2)
+	// The pending strings name subjects by index, so the list may grow
+	// (and move) as it likes.
+	subjects := sd.subjects
 	err := d.Array(func(int) error {
 		subjects = append(subjects, ResourceDescriptor{})
-		return resourceDescriptor(d, &subjects[len(subjects)-1])
+		i := len(subjects) - 1
+		return sd.resourceDescriptor(i, &subjects[i])
 	})
-	*p = subjects
+	st.Subject = subjects
 	return err
 }
 
-func resourceDescriptor(d *strictjson.Decoder, rd *ResourceDescriptor) error {
+func (sd *statementDecoder) resourceDescriptor(i int, rd *ResourceDescriptor) error {
+	d := sd.d
 	if null, err := d.Null(); null || err != nil {
 		return err
 	}
@@ -147,17 +282,17 @@ func resourceDescriptor(d *strictjson.Decoder, rd *ResourceDescriptor) error {
 	return d.Object(func(key []byte) error {
 		switch string(key) {
 		case "name":
-			return stringField(d, &rd.Name)
+			return sd.text(i, rdName, &rd.Name)
 		case "uri":
-			return stringField(d, &rd.URI)
+			return sd.text(i, rdURI, &rd.URI)
 		case "digest":
-			return digestSetField(d, &rd.Digest)
+			return sd.digestSetField(&rd.Digest)
 		case "content":
 			return d.Decode(&rd.Content) // base64, or an array of numbers
 		case "downloadLocation":
-			return stringField(d, &rd.DownloadLocation)
+			return sd.text(i, rdDownloadLocation, &rd.DownloadLocation)
 		case "mediaType":
-			return stringField(d, &rd.MediaType)
+			return sd.text(i, rdMediaType, &rd.MediaType)
 		case "annotations":
 			return d.Decode(&rd.Annotations)
 		}
@@ -165,7 +300,8 @@ func resourceDescriptor(d *strictjson.Decoder, rd *ResourceDescriptor) error {
 	})
 }
 
-func digestSetField(d *strictjson.Decoder, p *digest.Set) error {
+func (sd *statementDecoder) digestSetField(p *digest.Set) error {
+	d := sd.d
 	if null, err := d.Null(); null || err != nil {
 		*p = nil
 		return err
@@ -176,10 +312,18 @@ func digestSetField(d *strictjson.Decoder, p *digest.Set) error {
 	set := make(digest.Set, 2)
 	*p = set
 	return d.Object(func(key []byte) error {
-		var v string
-		err := stringField(d, &v) // null stores "", as encoding/json does
-		set[intern(key)] = v
-		return err
+		k := intern(key)
+		set[k] = "" // null stores "", as encoding/json does
+		if null, err := d.Null(); null || err != nil {
+			return err
+		}
+		b, err := d.StringBytes()
+		if err != nil || len(b) == 0 {
+			return err
+		}
+		sd.pending = append(sd.pending, pendingString{text: b, subject: -1, field: digestEntry, set: set, key: k})
+		sd.size += len(b)
+		return nil
 	})
 }
 

@@ -122,14 +122,19 @@ func (v *Verifier) VerifyEnvelope(ctx context.Context, env *attest.Envelope, pol
 	if err := checkBounds(env); err != nil {
 		return nil, err
 	}
-	env = env.Clone() // verify and decode the same bytes, whatever the caller does next
-	res := &Result{PayloadType: env.PayloadType, Checks: make([]Check, 0, 5)}
-	if err := v.checkPayloadType(env); err != nil {
+	// Verify and decode the same bytes, whatever the caller does next.
+	payloadType := env.PayloadType
+	if err := v.checkPayloadType(payloadType); err != nil {
 		return nil, err
 	}
+	payload, sigs := copyEnvelope(env)
+	r := new(resultAlloc)
+	res := &r.res
+	res.PayloadType = payloadType
+	res.Checks = r.checks[:0]
 	res.addCheck(CheckPayloadType)
-	msg := newSignedMessage(env)
-	signers, err := v.verifySignatures(ctx, msg, sigsOf(env))
+	msg := newSignedMessage(payloadType, payload)
+	signers, err := v.verifySignatures(ctx, msg, sigs, r.signers[:0])
 	msg.release()
 	if err != nil {
 		return nil, err
@@ -137,11 +142,42 @@ func (v *Verifier) VerifyEnvelope(ctx context.Context, env *attest.Envelope, pol
 	res.Signers = signers
 	res.addCheck(CheckSignatures)
 	res.addCheck(CheckThreshold)
-	res.Payload = env.Payload
-	if err := v.checkStatement(res, env, &artifact{p: policy}); err != nil {
+	res.Payload = payload
+	if err := v.checkStatement(r, payloadType, payload, &artifact{p: policy}); err != nil {
 		return nil, err
 	}
 	return res, nil
+}
+
+// resultAlloc is a Result with room for its usual slices, so that it is
+// one allocation.
+type resultAlloc struct {
+	res     Result
+	checks  [5]Check
+	signers [1]Signer
+	skipped [1]Check
+}
+
+// copyEnvelope copies the payload and the signatures of env into one new
+// buffer (a nil payload stays nil, as bytes.Clone leaves it).
+func copyEnvelope(env *attest.Envelope) ([]byte, []sigInfo) {
+	n := len(env.Payload)
+	for _, s := range env.Signatures {
+		n += len(s.Sig)
+	}
+	buf := make([]byte, n)
+	var payload []byte
+	if env.Payload != nil {
+		payload = buf[:copy(buf, env.Payload):len(env.Payload)]
+	}
+	sigs := make([]sigInfo, len(env.Signatures))
+	off := len(env.Payload)
+	for i, s := range env.Signatures {
+		end := off + copy(buf[off:], s.Sig)
+		sigs[i] = sigInfo{hint: s.KeyID, sig: buf[off:end:end]}
+		off = end
+	}
+	return payload, sigs
 }
 
 // VerifyBundle checks a key-signed Sigstore bundle: a DSSE bundle as
@@ -357,26 +393,18 @@ func (v *Verifier) ready(ctx context.Context, artifact ArtifactPolicy) error {
 	return nil
 }
 
-func (v *Verifier) checkPayloadType(env *attest.Envelope) error {
+func (v *Verifier) checkPayloadType(payloadType string) error {
 	for _, t := range v.payloadTypes {
-		if env.PayloadType == t {
+		if payloadType == t {
 			return nil
 		}
 	}
-	return fmt.Errorf("%w: %q", ErrPayloadType, truncate(env.PayloadType))
+	return fmt.Errorf("%w: %q", ErrPayloadType, truncate(payloadType))
 }
 
 type sigInfo struct {
 	hint string
 	sig  []byte
-}
-
-func sigsOf(env *attest.Envelope) []sigInfo {
-	out := make([]sigInfo, len(env.Signatures))
-	for i, s := range env.Signatures {
-		out[i] = sigInfo{hint: s.KeyID, sig: s.Sig}
-	}
-	return out
 }
 
 // signedMessage is what an envelope's signatures sign, PAE(payloadType,
@@ -397,9 +425,9 @@ var signedMessages = sync.Pool{New: func() any { return new(signedMessage) }}
 // maxPooledPAE bounds the buffers the pool keeps.
 const maxPooledPAE = 64 << 10
 
-func newSignedMessage(env *attest.Envelope) *signedMessage {
+func newSignedMessage(payloadType string, payload []byte) *signedMessage {
 	m := signedMessages.Get().(*signedMessage)
-	m.data = attest.AppendPAE(m.data[:0], env.PayloadType, env.Payload)
+	m.data = attest.AppendPAE(m.data[:0], payloadType, payload)
 	return m
 }
 
@@ -446,9 +474,10 @@ func (m *signedMessage) verify(k *PublicKey, sig []byte) error {
 }
 
 // verifySignatures counts the distinct trusted keys with a valid signature
-// over message. A key counts once however many signatures it made, under
-// whatever keyids; keyids only decide which key is tried first.
-func (v *Verifier) verifySignatures(ctx context.Context, message *signedMessage, sigs []sigInfo) ([]Signer, error) {
+// over message, appending them to signers. A key counts once however many
+// signatures it made, under whatever keyids; keyids only decide which key
+// is tried first.
+func (v *Verifier) verifySignatures(ctx context.Context, message *signedMessage, sigs []sigInfo, signers []Signer) ([]Signer, error) {
 	if len(sigs) > limits.MaxSignatures {
 		return nil, fmt.Errorf("%w: %d signatures, limit %d", ErrMalformed, len(sigs), limits.MaxSignatures)
 	}
@@ -462,7 +491,6 @@ func (v *Verifier) verifySignatures(ctx context.Context, message *signedMessage,
 		return nil, ErrNoSignature
 	}
 	accepted := map[string]bool{}
-	var signers []Signer
 	var rejected []*SignatureError
 	for i, s := range sigs {
 		if err := ctx.Err(); err != nil {
@@ -556,22 +584,23 @@ func checkBounds(env *attest.Envelope) error {
 }
 
 // checkStatement decodes an in-toto payload and matches its subjects.
-func (v *Verifier) checkStatement(res *Result, env *attest.Envelope, art *artifact) error {
-	if env.PayloadType != attest.PayloadType {
+func (v *Verifier) checkStatement(r *resultAlloc, payloadType string, payload []byte, art *artifact) error {
+	res := &r.res
+	if payloadType != attest.PayloadType {
 		if art.p.kind != artifactUnsafeSkip {
-			return fmt.Errorf("%w: payload type %q has no subjects to match the artifact against; use WithoutArtifactUnsafe", ErrArtifactPolicy, truncate(env.PayloadType))
+			return fmt.Errorf("%w: payload type %q has no subjects to match the artifact against; use WithoutArtifactUnsafe", ErrArtifactPolicy, truncate(payloadType))
 		}
-		res.Skipped = append(res.Skipped, CheckSubject)
+		res.Skipped = append(r.skipped[:0], CheckSubject)
 		return nil
 	}
-	st, err := attest.ParseStatement(env.Payload)
+	st, err := attest.ParseStatement(payload)
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
 	res.Statement = st
 	res.addCheck(CheckStatement)
 	if art.p.kind == artifactUnsafeSkip {
-		res.Skipped = append(res.Skipped, CheckSubject)
+		res.Skipped = append(r.skipped[:0], CheckSubject)
 		return nil
 	}
 	subject, matched, err := art.matchSubjects(st)

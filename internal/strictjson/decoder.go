@@ -53,7 +53,7 @@ func NewDecoder(data []byte, t reflect.Type, o Options) (*Decoder, error) {
 		return nil, err
 	}
 	d := getDecoder(data, o)
-	d.cur = valueCtx{sh: typeShape(t)}
+	d.cur = valueCtx{sh: typeShape(t), pat: d.s.rootPattern()}
 	d.start = d.s.pos
 	return d, nil
 }
@@ -303,7 +303,7 @@ func (d *Decoder) Decode(v any) error {
 // error, if any.
 func (d *Decoder) Finish() error {
 	if d.s.pos == d.start {
-		d.cur = valueCtx{sh: d.cur.sh}
+		d.cur = valueCtx{sh: d.cur.sh, pat: d.s.rootPattern()}
 		if err := d.Skip(); err != nil {
 			return err
 		}

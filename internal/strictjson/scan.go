@@ -38,6 +38,8 @@ type scanner struct {
 	pat        []byte   // path patterns (Options.MaxLen), a stack of prefixes
 
 	scratch []byte // unescaped string values, reused
+
+	slow bool // a quick scan failed: scan everything below with paths
 }
 
 // keyRef locates a key's text: data[off:off+n], or keyText[off:off+n] for
@@ -115,6 +117,15 @@ func (s *scanner) init(data []byte, o Options) {
 		s.boundVals = append(s.boundVals, n)
 	}
 	s.skipSpace()
+}
+
+// rootPattern is the path pattern of the top-level value: "" if there are
+// bounds, else none (-1).
+func (s *scanner) rootPattern() int {
+	if len(s.boundPaths) == 0 {
+		return -1
+	}
+	return 0
 }
 
 // end checks that nothing but white space follows the top-level value.
@@ -204,6 +215,26 @@ func (s *scanner) skipSpace() {
 // value scans one value at nesting depth depth whose path pattern (see
 // Options.MaxLen) is s.pat[:pat].
 func (s *scanner) value(sh *shape, depth, pat int) error {
+	if sh == nil && pat < 0 && s.maxArray == 0 && !s.slow && s.pos < len(s.data) && (s.data[s.pos] == '{' || s.data[s.pos] == '[') {
+		// No case check, no bound: the quick scan decides, and only a
+		// value it refuses is scanned again, once, to say why (nothing
+		// below is tried quickly again, so no byte is scanned more than
+		// twice).
+		start, keys, text := s.pos, len(s.keys), len(s.keyText)
+		if s.skip(depth) {
+			return nil
+		}
+		s.pos, s.keys, s.keyText = start, s.keys[:keys], s.keyText[:text]
+		s.slow = true
+		err := s.checked(sh, depth, pat)
+		s.slow = false
+		return err
+	}
+	return s.checked(sh, depth, pat)
+}
+
+// checked is value with the path kept for error messages.
+func (s *scanner) checked(sh *shape, depth, pat int) error {
 	if s.pos >= len(s.data) {
 		return s.fail(ErrSyntax, "unexpected end of input")
 	}
@@ -226,6 +257,113 @@ func (s *scanner) value(sh *shape, depth, pat int) error {
 	default:
 		return s.fail(ErrSyntax, fmt.Sprintf("unexpected character %q", c))
 	}
+}
+
+// skip is the quick scan of a value with no shape and no bound: the
+// checks of value (syntax, strings, depth, duplicate keys), without
+// keeping the path. It reports whether the value passed; when it did not,
+// value scans it again to report the error. (It also gives up, to the
+// same effect, on what it does not handle: keys with escapes and objects
+// of more than 32 members.)
+func (s *scanner) skip(depth int) bool {
+	d := s.data
+	if s.pos >= len(d) {
+		return false
+	}
+	switch c := d[s.pos]; {
+	case c == '{':
+		if depth >= limits.MaxJSONDepth {
+			return false
+		}
+		s.pos++
+		s.skipSpace()
+		if s.pos < len(d) && d[s.pos] == '}' {
+			s.pos++
+			return true
+		}
+		base := len(s.keys)
+		for {
+			if s.pos >= len(d) || d[s.pos] != '"' {
+				return false
+			}
+			start, escaped, err := s.str()
+			if err != nil || escaped || len(s.keys)-base >= 32 {
+				return false
+			}
+			n := s.pos - 1 - start
+			for _, k := range s.keys[base:] {
+				if k.n == n && string(d[k.off:k.off+n]) == string(d[start:start+n]) {
+					return false
+				}
+			}
+			s.keys = append(s.keys, keyRef{off: start, n: n})
+			s.skipSpace()
+			if s.pos >= len(d) || d[s.pos] != ':' {
+				return false
+			}
+			s.pos++
+			s.skipSpace()
+			if !s.skip(depth + 1) {
+				return false
+			}
+			s.skipSpace()
+			if s.pos >= len(d) {
+				return false
+			}
+			switch d[s.pos] {
+			case ',':
+				s.pos++
+				s.skipSpace()
+			case '}':
+				s.pos++
+				s.keys = s.keys[:base]
+				return true
+			default:
+				return false
+			}
+		}
+	case c == '[':
+		if depth >= limits.MaxJSONDepth {
+			return false
+		}
+		s.pos++
+		s.skipSpace()
+		if s.pos < len(d) && d[s.pos] == ']' {
+			s.pos++
+			return true
+		}
+		for {
+			if !s.skip(depth + 1) {
+				return false
+			}
+			s.skipSpace()
+			if s.pos >= len(d) {
+				return false
+			}
+			switch d[s.pos] {
+			case ',':
+				s.pos++
+				s.skipSpace()
+			case ']':
+				s.pos++
+				return true
+			default:
+				return false
+			}
+		}
+	case c == '"':
+		_, _, err := s.str()
+		return err == nil
+	case c == '-' || (c >= '0' && c <= '9'):
+		return s.number() == nil
+	case c == 't':
+		return s.literal("true") == nil
+	case c == 'f':
+		return s.literal("false") == nil
+	case c == 'n':
+		return s.literal("null") == nil
+	}
+	return false
 }
 
 func (s *scanner) literal(lit string) error {

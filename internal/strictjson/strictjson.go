@@ -146,7 +146,7 @@ func CheckWith(data []byte, t reflect.Type, o Options) error {
 		return err
 	}
 	d := getDecoder(data, o)
-	err := d.s.value(typeShape(t), 0, 0)
+	err := d.s.value(typeShape(t), 0, d.s.rootPattern())
 	if err == nil {
 		err = d.s.end()
 	}
