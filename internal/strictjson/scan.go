@@ -167,7 +167,7 @@ func (s *scanner) childPattern(pat int, seg []byte) int {
 	}
 	s.pat = append(s.pat, seg...)
 	for _, p := range s.boundPaths {
-		if strings.HasPrefix(p, string(s.pat)) {
+		if len(p) >= len(s.pat) && p[:len(s.pat)] == string(s.pat) {
 			return len(s.pat)
 		}
 	}
@@ -283,11 +283,11 @@ func (s *scanner) skip(depth int) bool {
 		}
 		base := len(s.keys)
 		for {
-			if s.pos >= len(d) || d[s.pos] != '"' {
+			if s.pos >= len(d) || d[s.pos] != '"' || len(s.keys)-base >= 32 {
 				return false
 			}
-			start, escaped, err := s.str()
-			if err != nil || escaped || len(s.keys)-base >= 32 {
+			start := s.pos + 1
+			if !s.plain() { // a key with escapes, or not ASCII: the slow way
 				return false
 			}
 			n := s.pos - 1 - start
@@ -303,7 +303,11 @@ func (s *scanner) skip(depth int) bool {
 			}
 			s.pos++
 			s.skipSpace()
-			if !s.skip(depth + 1) {
+			if s.pos < len(d) && d[s.pos] == '"' {
+				if _, _, err := s.str(); err != nil {
+					return false
+				}
+			} else if !s.skip(depth + 1) {
 				return false
 			}
 			s.skipSpace()
@@ -445,8 +449,11 @@ func special8(x uint64) uint64 {
 // decoded) starts, data[start:s.pos-1], and whether it has escapes. Runs
 // of plain ASCII are skipped 8 bytes at a time.
 func (s *scanner) str() (start int, escaped bool, err error) {
-	d := s.data
 	start = s.pos + 1
+	if s.plain() {
+		return start, false, nil
+	}
+	d := s.data
 	i := start
 	for {
 		for i+8 <= len(d) {
@@ -486,6 +493,36 @@ func (s *scanner) str() (start int, escaped bool, err error) {
 			i += n
 		}
 	}
+}
+
+// plain scans the string at s.pos if it is plain ASCII text (no escapes,
+// no control characters, no byte >= 0x80) and reports whether it was; if
+// not, s.pos is left as it was. It is the common case of str, with
+// nothing to report.
+func (s *scanner) plain() bool {
+	d := s.data
+	i := s.pos + 1
+	for i+8 <= len(d) {
+		if m := special8(binary.LittleEndian.Uint64(d[i:])); m != 0 {
+			i += bits.TrailingZeros64(m) >> 3
+			if d[i] == '"' {
+				s.pos = i + 1
+				return true
+			}
+			return false
+		}
+		i += 8
+	}
+	for ; i < len(d); i++ {
+		switch c := d[i]; {
+		case c == '"':
+			s.pos = i + 1
+			return true
+		case c < 0x20 || c == '\\' || c >= utf8.RuneSelf:
+			return false
+		}
+	}
+	return false
 }
 
 // escape scans one escape sequence starting at the backslash.
