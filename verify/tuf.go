@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -183,6 +184,9 @@ func cacheName(repo string) string {
 // version: the cache holds the latest root reached through verified
 // rotations, and starting over from an older anchor would be a rollback.
 func newestRoot(anchor []byte, cached string) ([]byte, error) {
+	if err := checkTUFKeys(anchor); err != nil {
+		return nil, fmt.Errorf("%w: initial TUF root: %v", ErrTrustedRoot, err)
+	}
 	a, err := metadata.Root().FromBytes(anchor)
 	if err != nil {
 		return nil, fmt.Errorf("%w: initial TUF root: %v", ErrTrustedRoot, err)
@@ -192,6 +196,9 @@ func newestRoot(anchor []byte, cached string) ([]byte, error) {
 		return anchor, nil
 	}
 	if err != nil {
+		return nil, fmt.Errorf("%w: cached TUF root: %v", ErrTrustedRoot, err)
+	}
+	if err := checkTUFKeys(data); err != nil {
 		return nil, fmt.Errorf("%w: cached TUF root: %v", ErrTrustedRoot, err)
 	}
 	c, err := metadata.Root().FromBytes(data)
@@ -263,5 +270,62 @@ func (f *tufFetcher) DownloadFile(urlPath string, maxLength int64, _ time.Durati
 	if int64(len(data)) > maxLength {
 		return nil, &metadata.ErrDownloadLengthMismatch{Msg: fmt.Sprintf("%s is larger than %d bytes", urlPath, maxLength)}
 	}
+	if strings.HasSuffix(urlPath, ".json") && !strings.Contains(urlPath, "/targets/") {
+		if err := checkTUFKeys(data); err != nil {
+			return nil, fmt.Errorf("verify: %s: %w", urlPath, err)
+		}
+	}
 	return data, nil
+}
+
+// checkTUFKeys refuses metadata whose keys (a root's, or a delegation's)
+// pair a key type with another type's signature scheme, or carry an
+// Ed25519 key of the wrong length (SECURITY.md C73): go-tuf picks the
+// verifier by key type alone and does not check the scheme. Everything
+// else about the metadata is left to go-tuf.
+func checkTUFKeys(data []byte) error {
+	var md struct {
+		Signed struct {
+			Keys        map[string]tufKey `json:"keys"`
+			Delegations *struct {
+				Keys map[string]tufKey `json:"keys"`
+			} `json:"delegations"`
+		} `json:"signed"`
+	}
+	if err := json.Unmarshal(data, &md); err != nil {
+		return nil // not this check's business: go-tuf reports it
+	}
+	keys := md.Signed.Keys
+	if md.Signed.Delegations != nil {
+		for id, k := range md.Signed.Delegations.Keys {
+			if keys == nil {
+				keys = map[string]tufKey{}
+			}
+			keys["delegation "+id] = k
+		}
+	}
+	for id, k := range keys {
+		ok := false
+		switch k.Type {
+		case metadata.KeyTypeEd25519:
+			b, err := hex.DecodeString(k.Value.Public)
+			ok = k.Scheme == metadata.KeySchemeEd25519 && err == nil && len(b) == 32
+		case metadata.KeyTypeECDSA_SHA2_P256, metadata.KeyTypeECDSA_SHA2_P256_COMPAT:
+			ok = k.Scheme == metadata.KeySchemeECDSA_SHA2_P256 || k.Scheme == metadata.KeySchemeECDSA_SHA2_P384
+		case metadata.KeyTypeRSASSA_PSS_SHA256:
+			ok = k.Scheme == metadata.KeySchemeRSASSA_PSS_SHA256
+		}
+		if !ok {
+			return fmt.Errorf("TUF key %q: key type %q with scheme %q", truncate(id), truncate(k.Type), truncate(k.Scheme))
+		}
+	}
+	return nil
+}
+
+type tufKey struct {
+	Type   string `json:"keytype"`
+	Scheme string `json:"scheme"`
+	Value  struct {
+		Public string `json:"public"`
+	} `json:"keyval"`
 }
