@@ -7,12 +7,16 @@ import (
 	"crypto/x509"
 	"encoding/asn1"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
+	"strings"
 	"time"
 
 	"github.com/digitorus/pkcs7"
+	protorekor "github.com/sigstore/protobuf-specs/gen/pb-go/rekor/v1"
 	sgbundle "github.com/sigstore/sigstore-go/pkg/bundle"
 	"github.com/sigstore/sigstore-go/pkg/root"
 	"github.com/sigstore/sigstore-go/pkg/tlog"
@@ -637,9 +641,69 @@ func (r *sigstoreRun) buildEntity() error {
 		if err != nil {
 			return fmt.Errorf("%w: log entry %d: %v", ErrTransparencyLog, i, err)
 		}
+		if err := checkKindVersion(tle); err != nil {
+			return fmt.Errorf("%w: log entry %d: %v", ErrTransparencyLog, i, err)
+		}
+		if err := checkV1Checkpoint(tle.GetInclusionProof().GetCheckpoint().GetEnvelope()); err != nil {
+			return fmt.Errorf("%w: log entry %d: %v", ErrTransparencyLog, i, err)
+		}
 		e.entries = append(e.entries, entry)
 	}
 	r.entity = e
+	return nil
+}
+
+// checkKindVersion requires the bundle's kindVersion of an entry to be
+// the kind and version of its body. sigstore-go copies the bundle's
+// values into the parsed entry and then compares them with themselves,
+// so a bundle could label an entry as anything.
+func checkKindVersion(tle *protorekor.TransparencyLogEntry) error {
+	var body struct {
+		Kind       string `json:"kind"`
+		APIVersion string `json:"apiVersion"`
+	}
+	if err := json.Unmarshal(tle.GetCanonicalizedBody(), &body); err != nil {
+		return fmt.Errorf("entry body: %v", err)
+	}
+	kv := tle.GetKindVersion()
+	if body.Kind != kv.GetKind() || body.APIVersion != kv.GetVersion() {
+		return fmt.Errorf("the bundle says %s/%s, the entry is %s/%s", truncate(kv.GetKind()), truncate(kv.GetVersion()), truncate(body.Kind), truncate(body.APIVersion))
+	}
+	return nil
+}
+
+// v1Origin is the origin line of a Rekor v1 checkpoint: "<host> - <tree id>".
+var v1Origin = regexp.MustCompile(`^([^ ]+) - [0-9]+$`)
+
+// checkV1Checkpoint requires every signature line of a Rekor v1
+// checkpoint to name the log host of its origin line: Rekor v1 signs as
+// "<host>" a checkpoint whose origin is "<host> - <tree id>". The name is
+// not covered by the signature, and the signature check ignores it, so a
+// checkpoint with another name has been tampered with. (Rekor v2
+// checkpoints are checked by sigstore-go against the log's URL.)
+func checkV1Checkpoint(envelope string) error {
+	if envelope == "" {
+		return nil
+	}
+	body, sigs, ok := strings.Cut(envelope, "\n\n")
+	if !ok {
+		return nil // malformed: sigstore-go reports it
+	}
+	origin, _, _ := strings.Cut(body, "\n")
+	m := v1Origin.FindStringSubmatch(origin)
+	if m == nil {
+		return nil
+	}
+	for _, line := range strings.Split(strings.TrimSuffix(sigs, "\n"), "\n") {
+		rest, ok := strings.CutPrefix(line, "\u2014 ")
+		if !ok {
+			return fmt.Errorf("checkpoint signature line %q", truncate(line))
+		}
+		name, _, _ := strings.Cut(rest, " ")
+		if name != m[1] {
+			return fmt.Errorf("checkpoint of %q signed as %q", truncate(m[1]), truncate(name))
+		}
+	}
 	return nil
 }
 
