@@ -366,6 +366,7 @@ type sigstoreRun struct {
 
 	version string
 	leaf    *x509.Certificate // certificate-signed bundles
+	leafID  *Identity         // its identity
 	key     *PublicKey        // key-signed: the policy key that verified
 	signKey crypto.PublicKey  // the key that made the signature
 	scheme  keys.Scheme
@@ -434,10 +435,11 @@ func (r *sigstoreRun) checkMaterial(context.Context) error {
 	if err != nil {
 		return fmt.Errorf("%w: %v", ErrCertificate, err)
 	}
-	if err := checkLeaf(leaf); err != nil {
+	id, err := checkLeaf(leaf)
+	if err != nil {
 		return err
 	}
-	r.leaf = leaf
+	r.leaf, r.leafID = leaf, id
 	return nil
 }
 
@@ -448,12 +450,12 @@ var oidSANExt = oidSAN
 // no anyExtendedKeyUsage (C48, which crypto/x509 does not enforce for a
 // leaf without an EKU extension), no unknown critical extension but the
 // Fulcio otherName SAN (C49), and a readable identity (C42, C44).
-func checkLeaf(leaf *x509.Certificate) error {
+func checkLeaf(leaf *x509.Certificate) (*Identity, error) {
 	if _, err := keys.SchemeFor(leaf.PublicKey, false); err != nil {
-		return fmt.Errorf("%w: leaf key: %v", ErrCertificate, err)
+		return nil, fmt.Errorf("%w: leaf key: %v", ErrCertificate, err)
 	}
 	if leaf.IsCA || (leaf.BasicConstraintsValid && leaf.IsCA) {
-		return fmt.Errorf("%w: the signing certificate is a CA", ErrCertificate)
+		return nil, fmt.Errorf("%w: the signing certificate is a CA", ErrCertificate)
 	}
 	codeSigning := false
 	for _, u := range leaf.ExtKeyUsage {
@@ -461,17 +463,18 @@ func checkLeaf(leaf *x509.Certificate) error {
 		case x509.ExtKeyUsageCodeSigning:
 			codeSigning = true
 		case x509.ExtKeyUsageAny:
-			return fmt.Errorf("%w: the signing certificate allows any extended key usage", ErrCertificate)
+			return nil, fmt.Errorf("%w: the signing certificate allows any extended key usage", ErrCertificate)
 		}
 	}
 	if !codeSigning {
-		return fmt.Errorf("%w: the signing certificate does not list the code-signing key usage", ErrCertificate)
+		return nil, fmt.Errorf("%w: the signing certificate does not list the code-signing key usage", ErrCertificate)
 	}
 	if leaf.KeyUsage != 0 && leaf.KeyUsage&x509.KeyUsageDigitalSignature == 0 {
-		return fmt.Errorf("%w: the signing certificate's key usage excludes digital signatures", ErrCertificate)
+		return nil, fmt.Errorf("%w: the signing certificate's key usage excludes digital signatures", ErrCertificate)
 	}
-	if _, err := identityOf(leaf); err != nil {
-		return err
+	id, err := identityOf(leaf)
+	if err != nil {
+		return nil, err
 	}
 	// The otherName SAN is the only critical extension crypto/x509 does
 	// not handle that a Fulcio certificate carries; identityOf has checked
@@ -486,10 +489,10 @@ func checkLeaf(leaf *x509.Certificate) error {
 		kept = append(kept, oid)
 	}
 	if len(unhandled) > 0 {
-		return fmt.Errorf("%w: unknown critical extensions %v", ErrCertificate, unhandled)
+		return nil, fmt.Errorf("%w: unknown critical extensions %v", ErrCertificate, unhandled)
 	}
 	leaf.UnhandledCriticalExtensions = kept
-	return nil
+	return id, nil
 }
 
 // checkSignature verifies the signature over the DSSE envelope or the
@@ -497,11 +500,12 @@ func checkLeaf(leaf *x509.Certificate) error {
 func (r *sigstoreRun) checkSignature(context.Context) error {
 	var candidates []*PublicKey
 	if r.leaf != nil {
-		k, err := NewPublicKey(r.leaf.PublicKey)
+		scheme, err := keys.SchemeFor(r.leaf.PublicKey, false)
 		if err != nil {
 			return fmt.Errorf("%w: leaf key: %v", ErrCertificate, err)
 		}
-		candidates = []*PublicKey{k}
+		// The leaf's key is not a trusted key and needs no id.
+		candidates = []*PublicKey{{pub: r.leaf.PublicKey, scheme: scheme}}
 	} else {
 		hint, _ := r.b.PublicKeyHint()
 		candidates = (&Verifier{keys: r.identity.keys}).candidates(hint)
@@ -940,10 +944,7 @@ func (r *sigstoreRun) checkIdentity(context.Context) error {
 	case identityUnsafeSkip:
 		r.res.Skipped = append(r.res.Skipped, CheckIdentity)
 	}
-	id, err := identityOf(r.leaf)
-	if err != nil {
-		return err
-	}
+	id := r.leafID
 	r.res.Identity = id
 	if r.identity.kind == identityUnsafeSkip {
 		return nil
