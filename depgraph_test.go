@@ -33,7 +33,7 @@ var allowedImports = map[string][]string{
 		"github.com/sigstore/sigstore-go/pkg/bundle",
 		"google.golang.org/protobuf/",
 	},
-	"sign":   {"attest", "bundle", "digest", "internal/keys"},
+	"sign": {"attest", "bundle", "digest", "internal/keys"},
 	"verify": {
 		"attest", "bundle", "digest", "internal/keys", "internal/limits", "internal/strictjson",
 		// Sigstore bundle verification is built on sigstore-go (and what

@@ -284,6 +284,7 @@ func NewKeyPolicy(keys ...*PublicKey) (IdentityPolicy, error) {
 // the signature with.
 func WithoutIdentityUnsafe() IdentityPolicy { return IdentityPolicy{kind: identityUnsafeSkip} }
 
+// String describes the policy, for logs.
 func (p IdentityPolicy) String() string {
 	switch p.kind {
 	case identityCertificate:

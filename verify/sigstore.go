@@ -51,19 +51,18 @@ type SigstoreVerifier struct {
 }
 
 type sigstoreConfig struct {
-	tlog, tlogSet      int
-	skipTlog           bool
-	signedTS           int
-	integratedTS       int
-	observerTS         int
-	observerSet        bool
-	sct                int
-	sctSet, skipSCT    bool
-	callerTime         time.Time
-	now                time.Time
-	minVersion         string
-	payloadTypes       []string
-	payloadTypesCalled bool
+	tlog, tlogSet   int
+	skipTlog        bool
+	signedTS        int
+	integratedTS    int
+	observerTS      int
+	observerSet     bool
+	sct             int
+	sctSet, skipSCT bool
+	callerTime      time.Time
+	now             time.Time
+	minVersion      string
+	payloadTypes    []string
 }
 
 // SigstoreOption configures NewSigstoreVerifier.
@@ -368,11 +367,8 @@ type sigstoreRun struct {
 	leaf    *x509.Certificate // certificate-signed bundles
 	leafID  *Identity         // its identity
 	key     *PublicKey        // key-signed: the policy key that verified
-	signKey crypto.PublicKey  // the key that made the signature
-	scheme  keys.Scheme
-	sig     []byte // the signature bytes (DSSE or message)
+	sig     []byte            // the signature bytes (DSSE or message)
 	env     *attest.Envelope
-	art     *artifact
 	tm      root.TrustedMaterial
 	entity  *sgEntity
 
@@ -443,8 +439,6 @@ func (r *sigstoreRun) checkMaterial(context.Context) error {
 	return nil
 }
 
-var oidSANExt = oidSAN
-
 // checkLeaf applies the Fulcio profile to a leaf certificate: an allowed
 // key (C54), not a CA (C46), the code-signing EKU listed explicitly and
 // no anyExtendedKeyUsage (C48, which crypto/x509 does not enforce for a
@@ -454,7 +448,7 @@ func checkLeaf(leaf *x509.Certificate) (*Identity, error) {
 	if _, err := keys.SchemeFor(leaf.PublicKey, false); err != nil {
 		return nil, fmt.Errorf("%w: leaf key: %v", ErrCertificate, err)
 	}
-	if leaf.IsCA || (leaf.BasicConstraintsValid && leaf.IsCA) {
+	if leaf.IsCA {
 		return nil, fmt.Errorf("%w: the signing certificate is a CA", ErrCertificate)
 	}
 	codeSigning := false
@@ -482,7 +476,7 @@ func checkLeaf(leaf *x509.Certificate) (*Identity, error) {
 	var unhandled []string
 	kept := leaf.UnhandledCriticalExtensions[:0:0]
 	for _, oid := range leaf.UnhandledCriticalExtensions {
-		if oid.Equal(oidSANExt) {
+		if oid.Equal(oidSAN) {
 			continue
 		}
 		unhandled = append(unhandled, oid.String())
@@ -559,8 +553,8 @@ func (r *sigstoreRun) checkSignature(context.Context) error {
 			algs = append(algs, a)
 		}
 	}
-	r.art = &artifact{p: r.policy}
-	set, data, err := r.art.digests(algs, keepBytes && r.policy.kind != artifactDigests)
+	art := &artifact{p: r.policy}
+	set, data, err := art.digests(algs, keepBytes && r.policy.kind != artifactDigests)
 	if err != nil {
 		return err
 	}
@@ -603,7 +597,6 @@ func (r *sigstoreRun) checkSignature(context.Context) error {
 }
 
 func (r *sigstoreRun) useKey(k *PublicKey) {
-	r.signKey, r.scheme = k.pub, k.scheme
 	if r.leaf == nil {
 		r.key = k
 		hint, _ := r.b.PublicKeyHint()

@@ -97,8 +97,8 @@ func TestSigstoreZeroAndNil(t *testing.T) {
 	v := s.verifier(t)
 	_, err = v.Verify(ctx, nil, artDigest(b.artifact), testIdentity(t))
 	wantReject(t, err, verify.ErrMalformed)
-	//nolint:staticcheck // a nil context is what is tested
-	_, err = v.Verify(nil, b.bundle(t), artDigest(b.artifact), testIdentity(t))
+	var nilCtx context.Context // a nil context is what is tested
+	_, err = v.Verify(nilCtx, b.bundle(t), artDigest(b.artifact), testIdentity(t))
 	wantReject(t, err, nil)
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()

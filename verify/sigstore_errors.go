@@ -45,6 +45,8 @@ type IdentityError struct {
 	Reasons []string
 }
 
+// Error says which identity the certificate holds and why the first
+// accepted identity did not match.
 func (e *IdentityError) Error() string {
 	var b strings.Builder
 	b.WriteString("verify: certificate identity")

@@ -42,7 +42,9 @@ const (
 // VerifiedTime is a time at which the signature is known to have existed,
 // and the certificate chain was checked to be valid.
 type VerifiedTime struct {
-	Time   time.Time
+	// Time is the verified time.
+	Time time.Time
+	// Source says who vouches for it.
 	Source TimeSource
 	// Authority is the log's base URL or the timestamp authority's URI
 	// (empty for the caller's time).

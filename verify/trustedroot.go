@@ -219,10 +219,14 @@ type TimestampAuthority struct {
 
 // TrustedRootSpec lists the authorities of a trusted root built in code.
 type TrustedRootSpec struct {
+	// CertificateAuthorities issue signing certificates (Fulcio).
 	CertificateAuthorities []CertificateAuthority
-	TransparencyLogs       []TransparencyLog
-	CTLogs                 []TransparencyLog
-	TimestampAuthorities   []TimestampAuthority
+	// TransparencyLogs record signatures (Rekor).
+	TransparencyLogs []TransparencyLog
+	// CTLogs sign the SCTs in signing certificates.
+	CTLogs []TransparencyLog
+	// TimestampAuthorities sign RFC 3161 timestamps.
+	TimestampAuthorities []TimestampAuthority
 }
 
 // NewTrustedRoot builds a trusted root in code. It goes through the same
