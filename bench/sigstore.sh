@@ -55,7 +55,7 @@ echo
 # paired ratios.
 gawk '
   /^Benchmark/ && $3 ~ /^[0-9.]+$/ && $6 == "cpu-ns/op" {
-    name = $1; sub(/-[0-9]+$/, "", name)
+    name = $1; sub(/-[0-9]+$/, "", name); sub(/^Benchmark/, "", name)
     if (split(name, p, "/impl=") != 2) next
     k = p[1] "|" p[2]
     n = ++c[k]; wall[k][n] = $3; cpu[k][n] = $5
@@ -86,6 +86,7 @@ echo "== 2. $N verifications of one keyless bundle (happy-path-v0.3: certificate
 go build -o "$WORK/verifymany" ./bench/sigstore/verifymany
 # Alternate the two in rounds, so both see the same load.
 ROUNDS=4
+[ "$N" -ge "$ROUNDS" ] || ROUNDS=1
 for ((r = 0; r < ROUNDS; r++)); do
   for impl in chainmail sigstore-go; do
     "$WORK/verifymany" -impl "$impl" -n $((N / ROUNDS)) -bundle "$BUNDLE" -trusted-root "$TROOT" \

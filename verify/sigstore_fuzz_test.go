@@ -1,8 +1,10 @@
 package verify_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"os"
 	"testing"
 
 	protobundle "github.com/sigstore/protobuf-specs/gen/pb-go/bundle/v1"
@@ -86,6 +88,45 @@ func FuzzSigstoreVerifyJSON(f *testing.F) {
 			if !known {
 				t.Fatalf("%s: a changed bundle verified", c.name)
 			}
+		}
+	})
+}
+
+// FuzzParseTrustedRoot: a trusted root that parses re-encodes to JSON
+// that parses to the same root; anything else is rejected with
+// ErrTrustedRoot, never a panic.
+func FuzzParseTrustedRoot(f *testing.F) {
+	for _, p := range []string{
+		conformanceDir + "/production_trusted_root.json",
+		conformanceDir + "/bundle-verify/rekor2-happy-path/trusted_root.json",
+		conformanceDir + "/bundle-verify/trust-root-tlog-missing-validity-start_fail/trusted_root.json",
+		conformanceDir + "/bundle-verify/invalid-ct-key_fail/trusted_root.json",
+	} {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		tr, err := verify.ParseTrustedRoot(data)
+		if err != nil {
+			if tr != nil || !errors.Is(err, verify.ErrTrustedRoot) {
+				t.Fatalf("root %v, error %v", tr, err)
+			}
+			return
+		}
+		out, err := tr.MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := verify.ParseTrustedRoot(out)
+		if err != nil {
+			t.Fatalf("re-encoded root does not parse: %v", err)
+		}
+		out2, _ := again.MarshalJSON()
+		if !bytes.Equal(out, out2) {
+			t.Fatal("re-encoding is not stable")
 		}
 	})
 }

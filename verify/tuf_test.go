@@ -626,6 +626,53 @@ func TestAdversarial_C71_TUFMixAndMatch(t *testing.T) {
 	})
 }
 
+// C72: targets delegates to A, then to B (terminating); both list
+// trusted_root.json, with different content. The pre-order walk takes A's,
+// every time.
+func TestAdversarial_C72_TUFDelegationOrder(t *testing.T) {
+	payload := tufPayload(t)
+	other := []byte(strings.Replace(string(payload), "https://rekor.test", "https://rekor.other", 1))
+	r := newTUFRepo(t, payload)
+	delegate := func(name string, content []byte) (metadata.DelegatedRole, *metadata.Key) {
+		k := newKey()
+		tk, _ := metadata.KeyFromPublicKey(k.Public())
+		id, _ := tk.ID()
+		d := metadata.Targets(time.Now().AddDate(1, 0, 0))
+		tf, err := metadata.TargetFile().FromBytes(verify.DefaultTUFTarget, content, "sha256")
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.Signed.Targets[verify.DefaultTUFTarget] = tf
+		d.Sign(signer(t, k))
+		r.put("1."+name+".json", toBytes(t, d))
+		sum := sha256.Sum256(content)
+		r.put("targets/"+hex.EncodeToString(sum[:])+"."+verify.DefaultTUFTarget, content)
+		r.snapshot.Signed.Meta[name+".json"] = metadata.MetaFile(1)
+		return metadata.DelegatedRole{Name: name, KeyIDs: []string{id}, Threshold: 1, Paths: []string{"*"}}, tk
+	}
+	roleA, keyA := delegate("A", payload)
+	roleB, keyB := delegate("B", other)
+	roleB.Terminating = true
+	idA, _ := keyA.ID()
+	idB, _ := keyB.ID()
+	r.targets.Signed.Targets = map[string]*metadata.TargetFiles{}
+	r.targets.Signed.Delegations = &metadata.Delegations{
+		Keys:  map[string]*metadata.Key{idA: keyA, idB: keyB},
+		Roles: []metadata.DelegatedRole{roleA, roleB},
+	}
+	r.targets.Signed.Version++
+	r.snapshot.Signed.Version++
+	r.ts.Signed.Version++
+	r.signTargets()
+	for i := 0; i < 200; i++ {
+		tr, err := r.fetch(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameRoot(t, tr, payload)
+	}
+}
+
 func TestAdversarial_C73_TUFKeyTypeSchemeMismatch(t *testing.T) {
 	payload := tufPayload(t)
 	mismatch := func(r *tufRepo) {
