@@ -45,7 +45,7 @@ cd "$ROOT"
 echo "== go $(go env GOVERSION), $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')"
 echo
 echo "== 1. Chainmail vs sigstore-go, same bundle and trusted root (go test -bench, -count $COUNT)"
-go test ./bench/sigstore -run '^$' -bench . -benchmem -count "$COUNT" | tee "$WORK/bench.txt" | grep -E '^Benchmark' || true
+go test ./bench/sigstore -run '^$' -bench 'Verify' -benchmem -count "$COUNT" | tee "$WORK/bench.txt" | grep -E '^Benchmark' || true
 echo
 # The machine may be busy. Two defences: the benchmarks also report
 # cpu-ns/op, the process CPU time per verification, which other processes
@@ -72,6 +72,16 @@ gawk '
       printf "%-46s %11.0f %11.0f %9.3f %9.3f\n", q[1], median(cpu[k]), median(cpu[o]), median(rc), median(rw)
     }
   }' "$WORK/bench.txt" | tee "$WORK/ratios.txt"
+echo
+
+echo "== 1b. Overhead ratio, calls alternated one by one (BenchmarkOverheadRatio, -count $COUNT)"
+go test ./bench/sigstore -run '^$' -bench 'OverheadRatio' -benchtime 2s -count "$COUNT" | tee "$WORK/ratio.txt" | grep -E '^Benchmark' || true
+gawk '
+  /^BenchmarkOverheadRatio/ { name = $1; sub(/-[0-9]+$/, "", name); sub(/^BenchmarkOverheadRatio\//, "", name)
+    for (i = 3; i < NF; i++) if ($(i+1) == "chainmail/sigstore-go") r[name][++c[name]] = $i }
+  function median(a,   s, m) { m = asort(a, s); return (m % 2) ? s[(m + 1) / 2] : (s[m / 2] + s[m / 2 + 1]) / 2 }
+  END { PROCINFO["sorted_in"] = "@ind_str_asc"; printf "%-32s %s\n", "bundle", "median chainmail/sigstore-go"
+    for (k in r) printf "%-32s %.3f\n", k, median(r[k]) }' "$WORK/ratio.txt"
 echo
 
 A=testdata/conformance/assets

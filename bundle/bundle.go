@@ -70,7 +70,7 @@ func Parse(data []byte) (*Bundle, error) {
 	if err := protojson.Unmarshal(data, pb); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
-	return New(pb)
+	return wrap(pb) // pb is ours: no copy needed
 }
 
 // New validates a protobuf bundle and wraps a copy of it.
@@ -78,12 +78,16 @@ func New(pb *protobundle.Bundle) (*Bundle, error) {
 	if pb == nil {
 		return nil, fmt.Errorf("%w: nil bundle", ErrMalformed)
 	}
+	return wrap(proto.Clone(pb).(*protobundle.Bundle))
+}
+
+// wrap validates pb, which the caller no longer uses, and wraps it.
+func wrap(pb *protobundle.Bundle) (*Bundle, error) {
 	switch pb.GetMediaType() {
 	case MediaTypeV01, MediaTypeV02, MediaTypeV03, mediaTypeV03Legacy:
 	default:
 		return nil, fmt.Errorf("%w: %w: media type %q", ErrMalformed, ErrUnsupportedVersion, truncate(pb.GetMediaType()))
 	}
-	pb = proto.Clone(pb).(*protobundle.Bundle)
 	if err := checkCounts(pb); err != nil {
 		return nil, err
 	}
@@ -94,9 +98,8 @@ func New(pb *protobundle.Bundle) (*Bundle, error) {
 		}
 		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
-	if _, err := sg.TlogEntries(); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
-	}
+	// sgbundle.NewBundle has parsed every tlog entry (its validate calls
+	// TlogEntries and returns the error), so they are not parsed again.
 	return &Bundle{sg: sg}, nil
 }
 

@@ -181,3 +181,49 @@ func BenchmarkVerifyJSON(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkOverheadRatio alternates the two verifiers call by call on the
+// same parsed bundle, so both see the same machine load, and reports the
+// ratio of their total times ("chainmail/sigstore-go"): the overhead of
+// Chainmail's API over calling sigstore-go directly (goal <= 1.05).
+func BenchmarkOverheadRatio(b *testing.B) {
+	for _, name := range cases {
+		f := load(b, name)
+		b.Run(name, func(b *testing.B) {
+			v, id, art := chainmailVerifier(b, f)
+			ours, err := bundle.Parse(f.data)
+			if err != nil {
+				b.Fatal(err)
+			}
+			sv, pol := sigstoreGoVerifier(b, f)
+			var theirs sgbundle.Bundle
+			if err := theirs.UnmarshalJSON(f.data); err != nil {
+				b.Fatal(err)
+			}
+			ctx := context.Background()
+			var tOurs, tTheirs time.Duration
+			b.ResetTimer()
+			for i := 0; b.Loop(); i++ {
+				// Alternate which goes first, so neither always runs with a
+				// warm cache.
+				for j := 0; j < 2; j++ {
+					start := time.Now()
+					if (i+j)%2 == 0 {
+						if _, err := v.Verify(ctx, ours, art, id); err != nil {
+							b.Fatal(err)
+						}
+						tOurs += time.Since(start)
+					} else {
+						if _, err := sv.Verify(&theirs, pol); err != nil {
+							b.Fatal(err)
+						}
+						tTheirs += time.Since(start)
+					}
+				}
+			}
+			b.ReportMetric(float64(tOurs)/float64(tTheirs), "chainmail/sigstore-go")
+			b.ReportMetric(float64(tOurs)/float64(b.N), "chainmail-ns/op")
+			b.ReportMetric(float64(tTheirs)/float64(b.N), "sigstore-go-ns/op")
+		})
+	}
+}
