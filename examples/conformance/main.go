@@ -36,6 +36,7 @@ import (
 
 	"github.com/chainmail-dev/chainmail/digest"
 	"github.com/chainmail-dev/chainmail/examples/internal/cli"
+	"github.com/chainmail-dev/chainmail/sign"
 	"github.com/chainmail-dev/chainmail/verify"
 )
 
@@ -227,15 +228,54 @@ func parseSign(args []string) (signArgs, error) {
 	return a, nil
 }
 
-// signBundle is where keyless signing plugs in.
-//
-// NOT YET WIRED: the keyless signing API (Fulcio certificate, Rekor entry,
-// RFC 3161 timestamp) is being written in package sign; until it lands,
-// sign-bundle parses its arguments and stops here with exit status 2.
+// signBundle signs FILE keyless: the identity token gets a Fulcio
+// certificate for a fresh key, the signature goes to the timestamp
+// authorities and transparency logs the signing config selects, and the
+// bundle is written to --bundle. With --trusted-root, the new bundle is
+// verified against it before it is written.
 func signBundle(a signArgs) int {
-	_ = a
-	fmt.Fprintf(os.Stderr, "%s: sign-bundle: not yet wired\n", prog)
-	return cli.ExitUsage
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if a.signingConfig == "" {
+		return fail(cli.ExitUsage, errors.New("sign-bundle: --signing-config is required (this client does not fetch one over TUF)"))
+	}
+	sc, err := sign.LoadSigningConfig(a.signingConfig)
+	if err != nil {
+		return fail(cli.ExitUsage, err)
+	}
+	services, err := sign.ServicesFromSigningConfig(sc, time.Now())
+	if err != nil {
+		return fail(cli.ExitUsage, err)
+	}
+	cfg := sign.KeylessConfig{Token: sign.StaticToken(a.identityToken), Services: services}
+	if a.trustedRoot != "" {
+		tr, err := verify.LoadTrustedRoot(a.trustedRoot)
+		if err != nil {
+			return fail(cli.ExitUsage, err)
+		}
+		cfg.TrustedRoot = tr.SigstoreGo()
+	}
+	k, err := sign.NewKeyless(cfg)
+	if err != nil {
+		return fail(cli.ExitUsage, err)
+	}
+	f, err := os.Open(a.artifact)
+	if err != nil {
+		return fail(cli.ExitUsage, err)
+	}
+	defer f.Close()
+	b, err := k.SignBlob(ctx, f)
+	if err != nil {
+		return fail(cli.ExitRejected, err)
+	}
+	out, err := b.MarshalJSON()
+	if err != nil {
+		return fail(cli.ExitRejected, err)
+	}
+	if err := cli.WriteFile(a.bundle, out, 0o644); err != nil {
+		return fail(cli.ExitRejected, err)
+	}
+	return cli.ExitOK
 }
 
 // artifactPolicy reads FILE_OR_DIGEST as the protocol says: a digest if
