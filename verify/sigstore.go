@@ -63,6 +63,7 @@ type sigstoreConfig struct {
 	now             time.Time
 	minVersion      string
 	payloadTypes    []string
+	statementTypes  []string
 }
 
 // SigstoreOption configures NewSigstoreVerifier.
@@ -206,6 +207,16 @@ func WithAcceptedPayloadTypes(types ...string) SigstoreOption {
 		}
 		c.payloadTypes = append([]string(nil), types...)
 		return nil
+	}
+}
+
+// WithAcceptedStatementTypes sets the in-toto statement _type values
+// accepted, as WithStatementTypes does for a Verifier.
+func WithAcceptedStatementTypes(types ...string) SigstoreOption {
+	return func(c *sigstoreConfig) error {
+		st, err := statementTypes(types)
+		c.statementTypes = st
+		return err
 	}
 }
 
@@ -962,8 +973,7 @@ func (r *sigstoreRun) checkContent(context.Context) error {
 		return nil
 	}
 	r.res.Payload = bytes.Clone(r.env.Payload)
-	var kv *Verifier
-	return kv.checkStatement(r.res, r.env, &artifact{p: r.policy})
+	return checkStatement(r.res, r.env, &artifact{p: r.policy}, r.v.cfg.statementTypes)
 }
 
 // checkTSASigner enforces that a timestamp embedding its signer's

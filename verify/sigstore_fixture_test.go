@@ -629,7 +629,6 @@ func testIdentity(t testing.TB) verify.IdentityPolicy {
 	return p
 }
 
-
 // trustedWith builds a trusted root from the test Sigstore's, changed by
 // edit.
 func (s *testSigstore) trustedWith(t testing.TB, edit func(*verify.TrustedRootSpec)) *verify.TrustedRoot {

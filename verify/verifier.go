@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/chainmail-dev/chainmail/attest"
 	"github.com/chainmail-dev/chainmail/bundle"
@@ -22,9 +23,10 @@ const MaxKeys = 100
 // is immutable and safe for concurrent use. Build it with NewVerifier; a
 // nil or zero Verifier rejects everything.
 type Verifier struct {
-	keys         []*PublicKey
-	threshold    int
-	payloadTypes []string
+	keys           []*PublicKey
+	threshold      int
+	payloadTypes   []string
+	statementTypes []string
 }
 
 // Option configures NewVerifier.
@@ -57,6 +59,31 @@ func WithPayloadTypes(types ...string) Option {
 		v.payloadTypes = append([]string(nil), types...)
 		return nil
 	}
+}
+
+// WithStatementTypes sets the in-toto statement _type values accepted,
+// compared exactly (SECURITY.md C18). The default accepts
+// attest.StatementTypeV1 and attest.StatementTypeV01, which SLSA v0.2
+// provenance still uses; WithStatementTypes(attest.StatementTypeV1)
+// requires v1.
+func WithStatementTypes(types ...string) Option {
+	return func(v *Verifier) error {
+		st, err := statementTypes(types)
+		v.statementTypes = st
+		return err
+	}
+}
+
+func statementTypes(types []string) ([]string, error) {
+	if len(types) == 0 {
+		return nil, fmt.Errorf("%w: no statement types", ErrInvalidOptions)
+	}
+	for _, t := range types {
+		if t != attest.StatementTypeV1 && t != attest.StatementTypeV01 {
+			return nil, fmt.Errorf("%w: statement type %q is not one attest parses", ErrInvalidOptions, truncate(t))
+		}
+	}
+	return append([]string(nil), types...), nil
 }
 
 // NewVerifier returns a Verifier trusting keys. The keys must be distinct
@@ -132,7 +159,7 @@ func (v *Verifier) VerifyEnvelope(ctx context.Context, env *attest.Envelope, pol
 	res.addCheck(CheckSignatures)
 	res.addCheck(CheckThreshold)
 	res.Payload = env.Payload
-	if err := v.checkStatement(res, env, &artifact{p: policy}); err != nil {
+	if err := checkStatement(res, env, &artifact{p: policy}, v.statementTypes); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -483,8 +510,9 @@ func checkBounds(env *attest.Envelope) error {
 	return nil
 }
 
-// checkStatement decodes an in-toto payload and matches its subjects.
-func (v *Verifier) checkStatement(res *Result, env *attest.Envelope, art *artifact) error {
+// checkStatement decodes an in-toto payload, checks its _type against
+// accepted (nil: any type attest parses) and matches its subjects.
+func checkStatement(res *Result, env *attest.Envelope, art *artifact, accepted []string) error {
 	if env.PayloadType != attest.PayloadType {
 		if art.p.kind != artifactUnsafeSkip {
 			return fmt.Errorf("%w: payload type %q has no subjects to match the artifact against; use WithoutArtifactUnsafe", ErrArtifactPolicy, truncate(env.PayloadType))
@@ -495,6 +523,9 @@ func (v *Verifier) checkStatement(res *Result, env *attest.Envelope, art *artifa
 	st, err := attest.ParseStatement(env.Payload)
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrMalformed, err)
+	}
+	if accepted != nil && !contains(accepted, st.Type) {
+		return fmt.Errorf("%w: statement _type %q is not accepted (want %s)", ErrMalformed, truncate(st.Type), strings.Join(accepted, " or "))
 	}
 	res.Statement = st
 	res.addCheck(CheckStatement)
