@@ -115,62 +115,52 @@ func usage() {
   conformance sign-bundle [--staging] --identity-token TOKEN --bundle FILE [--trusted-root FILE] [--signing-config FILE] FILE`)
 }
 
-// flagValue takes the value of the flag at args[i]; "--flag=value" is
-// accepted too.
-func flagValue(args []string, i int, seen map[string]bool) (name, value string, next int, err error) {
-	name = args[i]
-	if k, v, ok := strings.Cut(name, "="); ok {
-		name, value, next = k, v, i+1
-	} else {
-		if i+1 >= len(args) {
-			return name, "", 0, fmt.Errorf("%s needs a value", name)
+// parseArgs reads the protocol's arguments: "--staging", the flags named
+// in flags (each taking one value, as "--flag value" or "--flag=value",
+// at most once) and positional arguments, which it returns.
+func parseArgs(args []string, staging *bool, flags map[string]*string) ([]string, error) {
+	var positional []string
+	seen := map[string]bool{}
+	for i := 0; i < len(args); i++ {
+		arg := args[i]
+		switch {
+		case arg == "--staging":
+			*staging = true
+			continue
+		case !strings.HasPrefix(arg, "--"):
+			positional = append(positional, arg)
+			continue
 		}
-		value, next = args[i+1], i+2
+		name, value, inline := strings.Cut(arg, "=")
+		dst, ok := flags[name]
+		if !ok {
+			return nil, fmt.Errorf("unknown flag %s", name)
+		}
+		if seen[name] {
+			return nil, fmt.Errorf("%s given twice", name)
+		}
+		seen[name] = true
+		if !inline {
+			if i+1 >= len(args) {
+				return nil, fmt.Errorf("%s needs a value", name)
+			}
+			i++
+			value = args[i]
+		}
+		*dst = value
 	}
-	if seen[name] {
-		return name, "", 0, fmt.Errorf("%s given twice", name)
-	}
-	seen[name] = true
-	return name, value, next, nil
+	return positional, nil
 }
 
 func parseVerify(args []string) (verifyArgs, error) {
 	var a verifyArgs
-	seen := map[string]bool{}
-	var positional []string
-	for i := 0; i < len(args); {
-		arg := args[i]
-		if arg == "--staging" {
-			a.staging = true
-			i++
-			continue
-		}
-		if !strings.HasPrefix(arg, "--") {
-			positional = append(positional, arg)
-			i++
-			continue
-		}
-		name, value, next, err := flagValue(args, i, seen)
-		if err != nil {
-			return a, err
-		}
-		switch name {
-		case "--bundle":
-			a.bundle = value
-		case "--certificate-identity":
-			a.identity = value
-		case "--certificate-oidc-issuer":
-			a.issuer = value
-		case "--key":
-			a.key = value
-		case "--trusted-root":
-			a.trustedRoot = value
-		default:
-			return a, fmt.Errorf("unknown flag %s", name)
-		}
-		i = next
-	}
+	positional, err := parseArgs(args, &a.staging, map[string]*string{
+		"--bundle": &a.bundle, "--certificate-identity": &a.identity, "--certificate-oidc-issuer": &a.issuer,
+		"--key": &a.key, "--trusted-root": &a.trustedRoot,
+	})
 	switch {
+	case err != nil:
+		return a, err
 	case len(positional) != 1:
 		return a, fmt.Errorf("want one FILE_OR_DIGEST, got %d arguments", len(positional))
 	case a.bundle == "":
@@ -186,39 +176,13 @@ func parseVerify(args []string) (verifyArgs, error) {
 
 func parseSign(args []string) (signArgs, error) {
 	var a signArgs
-	seen := map[string]bool{}
-	var positional []string
-	for i := 0; i < len(args); {
-		arg := args[i]
-		if arg == "--staging" {
-			a.staging = true
-			i++
-			continue
-		}
-		if !strings.HasPrefix(arg, "--") {
-			positional = append(positional, arg)
-			i++
-			continue
-		}
-		name, value, next, err := flagValue(args, i, seen)
-		if err != nil {
-			return a, err
-		}
-		switch name {
-		case "--identity-token":
-			a.identityToken = value
-		case "--bundle":
-			a.bundle = value
-		case "--trusted-root":
-			a.trustedRoot = value
-		case "--signing-config":
-			a.signingConfig = value
-		default:
-			return a, fmt.Errorf("unknown flag %s", name)
-		}
-		i = next
-	}
+	positional, err := parseArgs(args, &a.staging, map[string]*string{
+		"--identity-token": &a.identityToken, "--bundle": &a.bundle,
+		"--trusted-root": &a.trustedRoot, "--signing-config": &a.signingConfig,
+	})
 	switch {
+	case err != nil:
+		return a, err
 	case len(positional) != 1:
 		return a, fmt.Errorf("want one FILE, got %d arguments", len(positional))
 	case a.identityToken == "":
