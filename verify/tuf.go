@@ -79,6 +79,22 @@ type TUFOptions struct {
 // Errors wrap ErrTrustedRoot; with Offline, a missing file also wraps
 // ErrOffline.
 func FetchTrustedRoot(ctx context.Context, opts TUFOptions) (*TrustedRoot, error) {
+	data, err := FetchTUFTarget(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	return ParseTrustedRoot(data)
+}
+
+// FetchTUFTarget is FetchTrustedRoot for any target of the repository: it
+// returns the target's bytes, verified by the TUF workflow, with the same
+// cache, offline mode and errors. Use it for the signing config a Sigstore
+// TUF repository distributes (target "signing_config.v0.2.json"), then
+// parse it with package sign:
+//
+//	data, err := verify.FetchTUFTarget(ctx, verify.TUFOptions{CacheDir: dir, Target: "signing_config.v0.2.json"})
+//	sc, err := sign.ParseSigningConfig(data)
+func FetchTUFTarget(ctx context.Context, opts TUFOptions) ([]byte, error) {
 	if ctx == nil {
 		return nil, fmt.Errorf("%w: nil context", ErrTrustedRoot)
 	}
@@ -158,7 +174,7 @@ func FetchTrustedRoot(ctx context.Context, opts TUFOptions) (*TrustedRoot, error
 			return nil, fmt.Errorf("%w: downloading %q: %v", ErrTrustedRoot, truncate(target), err)
 		}
 	}
-	return ParseTrustedRoot(data)
+	return data, nil
 }
 
 // cacheName is the cache subdirectory of a repository: its host and path

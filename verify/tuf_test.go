@@ -5,6 +5,7 @@ package verify_test
 // and signs it).
 
 import (
+	"bytes"
 	"context"
 	"crypto"
 	"crypto/ed25519"
@@ -28,6 +29,7 @@ import (
 	"github.com/sigstore/sigstore/pkg/signature"
 	"github.com/theupdateframework/go-tuf/v2/metadata"
 
+	"github.com/chainmail-dev/chainmail/sign"
 	"github.com/chainmail-dev/chainmail/verify"
 )
 
@@ -139,14 +141,21 @@ func (r *tufRepo) publishRoot(keys ...ed25519.PrivateKey) {
 // publishTargets publishes payload as trusted_root.json with new
 // targets, snapshot and timestamp versions.
 func (r *tufRepo) publishTargets(payload []byte) {
+	r.targets.Signed.Targets = map[string]*metadata.TargetFiles{}
+	r.addTarget(verify.DefaultTUFTarget, payload)
+}
+
+// addTarget publishes one more target (consistent snapshot naming) and
+// signs the targets role.
+func (r *tufRepo) addTarget(name string, payload []byte) {
 	t := r.t
-	tf, err := metadata.TargetFile().FromBytes(verify.DefaultTUFTarget, payload, "sha256")
+	tf, err := metadata.TargetFile().FromBytes(name, payload, "sha256")
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.targets.Signed.Targets = map[string]*metadata.TargetFiles{verify.DefaultTUFTarget: tf}
+	r.targets.Signed.Targets[name] = tf
 	sum := sha256.Sum256(payload)
-	r.put("targets/"+hex.EncodeToString(sum[:])+"."+verify.DefaultTUFTarget, payload)
+	r.put("targets/"+hex.EncodeToString(sum[:])+"."+name, payload)
 	r.signTargets()
 }
 
@@ -798,4 +807,33 @@ func cacheFile(t *testing.T, dir, name string) []byte {
 		t.Fatalf("no %s in the cache", name)
 	}
 	return found
+}
+
+// TestFetchTUFTargetSigningConfig fetches a signing config distributed
+// next to the trusted root, as Sigstore's TUF repository does, and hands
+// it to package sign. A changed file is refused: TUF checks its hash.
+func TestFetchTUFTargetSigningConfig(t *testing.T) {
+	r := newTUFRepo(t, tufPayload(t))
+	sc := readFile(t, filepath.Join("..", "testdata", "sigstore", "signing_config.v0.2.json"))
+	r.addTarget("signing_config.v0.2.json", sc) // before any client has read version 1
+	opts := r.opts(t.TempDir())
+	opts.Target = "signing_config.v0.2.json"
+	data, err := verify.FetchTUFTarget(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(data, sc) {
+		t.Fatal("fetched signing config differs from the published one")
+	}
+	if _, err := sign.ParseSigningConfig(data); err != nil {
+		t.Fatalf("sign.ParseSigningConfig: %v", err)
+	}
+	// Tamper with the served file: the hash in targets.json no longer
+	// matches and nothing is returned.
+	sum := sha256.Sum256(sc)
+	r.put("targets/"+hex.EncodeToString(sum[:])+".signing_config.v0.2.json", append(bytes.Clone(sc), ' '))
+	opts.CacheDir = t.TempDir()
+	if _, err := verify.FetchTUFTarget(context.Background(), opts); !errors.Is(err, verify.ErrTrustedRoot) {
+		t.Fatalf("tampered target: %v", err)
+	}
 }
