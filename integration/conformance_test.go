@@ -57,9 +57,9 @@ func TestConformanceClientArguments(t *testing.T) {
 		{"flag without value", []string{"verify-bundle", "--bundle"}, 2, "needs a value"},
 		{"flag twice", []string{"verify-bundle", "--bundle", "a", "--bundle", "b", artifact}, 2, "twice"},
 		{"sign without token", []string{"sign-bundle", "--bundle", "out.json", artifact}, 2, "--identity-token"},
-		// Keyless signing is not wired to the conformance client yet: the
-		// arguments parse, then it stops with exit status 2.
-		{"sign", []string{"sign-bundle", "--staging", "--identity-token", "tok", "--bundle", filepath.Join(dir, "out.json"), "--trusted-root", "tr.json", "--signing-config", "sc.json", artifact}, 2, "not yet wired"},
+		// The arguments parse, then a missing signing config is a usage
+		// error (exit 2) and no bundle is written.
+		{"sign with missing signing config", []string{"sign-bundle", "--staging", "--identity-token", "tok", "--bundle", filepath.Join(dir, "out.json"), "--trusted-root", "tr.json", "--signing-config", "sc.json", artifact}, 2, "sc.json"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := run(t, dir, nil, "conformance", tc.args...)
@@ -68,6 +68,9 @@ func TestConformanceClientArguments(t *testing.T) {
 			}
 			if strings.Contains(r.stderr, "panic") {
 				t.Fatal(r.stderr)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "out.json")); !os.IsNotExist(err) {
+				t.Fatalf("a rejected run left a bundle behind (stat: %v)", err)
 			}
 		})
 	}
