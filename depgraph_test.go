@@ -57,7 +57,22 @@ var allowedImports = map[string][]string{
 		"github.com/go-openapi/strfmt",
 		"google.golang.org/protobuf/encoding/protojson",
 	},
-	"verify": {"attest", "bundle", "digest", "internal/keys", "internal/limits"},
+	"verify": {
+		"attest", "bundle", "digest", "internal/keys", "internal/limits", "internal/strictjson",
+		// Sigstore bundle verification is built on sigstore-go (and what
+		// its exported API takes: sigstore's signature.Verifier), the TUF
+		// client on go-tuf; pkcs7 reads the signer of RFC 3161 timestamps.
+		"github.com/sigstore/sigstore-go/pkg/bundle",
+		"github.com/sigstore/sigstore-go/pkg/root",
+		"github.com/sigstore/sigstore-go/pkg/tlog",
+		"github.com/sigstore/sigstore-go/pkg/tuf",
+		"github.com/sigstore/sigstore-go/pkg/verify",
+		"github.com/sigstore/sigstore/pkg/signature",
+		"github.com/sigstore/protobuf-specs/gen/pb-go/",
+		"github.com/theupdateframework/go-tuf/v2/metadata",
+		"github.com/digitorus/pkcs7",
+		"google.golang.org/protobuf/",
+	},
 }
 
 func TestImportGraph(t *testing.T) {

@@ -14,20 +14,29 @@
 //     (SLSA provenance v1 and v0.2, VSA, SPDX, CycloneDX, test results,
 //     vulnerability scans, OpenVEX) behind a registry, and DSSE envelopes
 //     with PAE.
+//   - [github.com/chainmail-dev/chainmail/sbom]: SBOMs. CycloneDX and SPDX
+//     documents of Go modules and binaries (what is really linked, licenses
+//     detected offline, hashes, PURLs, the dependency graph); decoding of
+//     every common format, validation, conversion, merge, diff and OpenVEX.
 //   - [github.com/chainmail-dev/chainmail/bundle]: Sigstore bundles
 //     (v0.1–v0.3), parsed strictly and written deterministically.
 //   - [github.com/chainmail-dev/chainmail/sign]: the Signer interface any
 //     KMS or HSM adapter implements; signers for ECDSA, Ed25519 and RSA keys;
 //     key loading (PEM, cosign's encrypted format) and generation; signing
-//     statements into DSSE envelopes and Sigstore bundles.
+//     statements into DSSE envelopes and Sigstore bundles; keyless signing
+//     (OIDC token -> Fulcio certificate -> Rekor entry -> RFC 3161
+//     timestamp) with token sources for CI providers.
 //   - [github.com/chainmail-dev/chainmail/verify]: verification of
 //     envelopes and bundles against trusted keys with a threshold of
-//     distinct keys, and of statement subjects against artifacts, with
-//     typed errors and a Result that says who signed and what was checked.
+//     distinct keys, of Sigstore bundles against trusted roots (a file, a
+//     value built in code, or TUF) and identity policies, and of statement
+//     subjects against artifacts, with typed errors and a Result that says
+//     who signed, when (and by whose clock), and what was checked.
 //
 // Import graph, checked by a test: digest imports only the standard
-// library; attest imports digest; bundle imports attest; sign and verify
-// import attest, bundle and digest, never each other.
+// library; attest imports digest; sbom and bundle import attest; sign and
+// verify import attest, bundle and digest (and sigstore-go), never each
+// other.
 //
 // # Quick start
 //
@@ -82,11 +91,15 @@
 //
 // # What is not checked
 //
-//   - Key-signed bundles are verified by their signature only: a
-//     transparency log entry or timestamp in such a bundle is not checked
-//     by verify.Verifier, and Result.Checks never claims it was.
-//   - Key revocation and expiry: a trusted key is trusted until the caller
-//     stops passing it.
+//   - verify.Verifier (trusted keys) checks signatures only: a
+//     transparency log entry or timestamp in a key-signed bundle is checked
+//     by verify.SigstoreVerifier with a trusted root, never by
+//     verify.Verifier, and Result.Checks never claims it was.
+//   - Certificate revocation: Fulcio certificates are short-lived and
+//     checked against verified signing times, never the wall clock; long
+//     lived keys are trusted within the validity the trusted root gives.
+//   - Key revocation and expiry for keys the caller passes: a trusted key
+//     is trusted until the caller stops passing it.
 //   - Freshness: an old valid signature verifies; policies on time belong
 //     to the caller.
 //   - Predicate semantics: verification proves who signed a statement, not

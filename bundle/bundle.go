@@ -26,10 +26,6 @@ const (
 	MediaTypeV01 = "application/vnd.dev.sigstore.bundle+json;version=0.1"
 	MediaTypeV02 = "application/vnd.dev.sigstore.bundle+json;version=0.2"
 	MediaTypeV03 = "application/vnd.dev.sigstore.bundle.v0.3+json"
-
-	// mediaTypeV03Legacy is the v0.1-style spelling of v0.3, which some
-	// clients wrote and sigstore-go reads.
-	mediaTypeV03Legacy = "application/vnd.dev.sigstore.bundle+json;version=0.3"
 )
 
 // maxArrayLen bounds every JSON array of a bundle before it is decoded.
@@ -72,7 +68,7 @@ func Parse(data []byte) (*Bundle, error) {
 	if err := protojson.Unmarshal(data, pb); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
-	return New(pb)
+	return wrap(pb) // pb is ours: no copy needed
 }
 
 // New validates a protobuf bundle and wraps a copy of it.
@@ -80,12 +76,11 @@ func New(pb *protobundle.Bundle) (*Bundle, error) {
 	if pb == nil {
 		return nil, fmt.Errorf("%w: nil bundle", ErrMalformed)
 	}
-	switch pb.GetMediaType() {
-	case MediaTypeV01, MediaTypeV02, MediaTypeV03, mediaTypeV03Legacy:
-	default:
-		return nil, fmt.Errorf("%w: %w: media type %q", ErrMalformed, ErrUnsupportedVersion, truncate(pb.GetMediaType()))
-	}
-	pb = proto.Clone(pb).(*protobundle.Bundle)
+	return wrap(proto.Clone(pb).(*protobundle.Bundle))
+}
+
+// wrap validates pb, which the caller no longer uses, and wraps it.
+func wrap(pb *protobundle.Bundle) (*Bundle, error) {
 	if !knownMediaType(pb.GetMediaType()) {
 		return nil, fmt.Errorf("%w: %w: media type %q", ErrMalformed, ErrUnsupportedVersion, truncate(pb.GetMediaType()))
 	}
@@ -102,9 +97,8 @@ func New(pb *protobundle.Bundle) (*Bundle, error) {
 		}
 		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
-	if _, err := sg.TlogEntries(); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
-	}
+	// sgbundle.NewBundle has parsed every tlog entry (its validate calls
+	// TlogEntries and returns the error), so they are not parsed again.
 	return &Bundle{sg: sg}, nil
 }
 

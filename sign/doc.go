@@ -57,7 +57,8 @@
 //
 // Services come from a Sigstore signing config, a file or the one a TUF
 // repository distributes ([LoadSigningConfig], [ParseSigningConfig],
-// [ServicesFromSigningConfig]), or are written out: a Fulcio URL, Rekor
+// [ServicesFromSigningConfig]; verify.FetchTUFTarget fetches
+// "signing_config.v0.2.json" through TUF), or are written out: a Fulcio URL, Rekor
 // logs with their API version, timestamp URLs. Rekor v2 entries carry no
 // signing time, so Rekor v2 requires a timestamp authority; signing
 // without any transparency log must be asked for with

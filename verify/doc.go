@@ -59,4 +59,64 @@
 // or expired, nor how old a signature is. It proves who signed which
 // statement about which artifact; whether the statement's claims are
 // acceptable is the caller's policy.
+//
+// # Sigstore bundles
+//
+// A [SigstoreVerifier] checks Sigstore bundles (v0.1 to v0.3, message
+// signatures and DSSE envelopes) the way cosign and sigstore-go do, and
+// is built on sigstore-go. It trusts a [TrustedRoot]: from a
+// trusted_root.json file ([LoadTrustedRoot], [ParseTrustedRoot]), from
+// TUF with the public-good root embedded and a local cache
+// ([FetchTrustedRoot], offline with [TUFOptions].Offline), or built in
+// code ([NewTrustedRoot]). Each call names the artifact, as for a key
+// [Verifier], and who must have signed, as an [IdentityPolicy]:
+//
+//	tr, err := verify.LoadTrustedRoot("trusted_root.json")
+//	v, err := verify.NewSigstoreVerifier(tr)
+//	id, err := verify.NewIdentityPolicy(verify.CertificateIdentity{
+//		SANRegexp: `https://github\.com/org/repo/\.github/workflows/release\.yml@refs/tags/v.*`,
+//		Issuer:    "https://token.actions.githubusercontent.com",
+//		Claims:    verify.FulcioClaims{SourceRepositoryURI: "https://github.com/org/repo"},
+//	})
+//	res, err := v.VerifyJSON(ctx, bundleJSON, verify.WithArtifactFile("app.tar.gz"), id)
+//	fmt.Println(res.Identity.SAN, res.Times[0].Time, res.Times[0].Source)
+//
+// Identity policies: [NewIdentityPolicy] for Fulcio certificates (the SAN
+// exactly or by a regular expression that must match the whole SAN, the
+// OIDC issuer likewise, and Fulcio claims exactly), [NewKeyPolicy] for
+// bundles signed by a key, and [WithoutIdentityUnsafe]. An identity
+// without SAN or issuer criteria is a configuration error, never a
+// wildcard; the zero policy is rejected.
+//
+// By default the verifier requires an entry in one transparency log, one
+// verified time from a log's signed promise or a timestamp authority,
+// one SCT in a certificate, and bundles of v0.2 or later
+// ([WithTransparencyLog], [WithObserverTimestamps], [WithSignedTimestamps],
+// [WithIntegratedTimestamps], [WithSignedCertificateTimestamps],
+// [WithMinBundleVersion]). The certificate chain must be valid at every
+// verified time. The current time is never taken as the signing time: a
+// bundle without a trusted time verifies only when the caller vouches for
+// one with [WithTime] (for air-gapped or long-lived keys), and the result
+// says so. [Result] then holds the verified [Identity] (SAN, issuer,
+// [FulcioClaims], certificate), the verified times with their source
+// ([VerifiedTime]), and the log entries checked ([LogEntry]).
+//
+// What it adds to sigstore-go (SECURITY.md areas C to F): an inclusion
+// proof per log entry, not per bundle (C32); a minimum bundle version
+// (C33); log thresholds counted by distinct log (C34); every entry and
+// every timestamp must verify, none is skipped when it fails (C38);
+// entry kinds checked against the bundle's labels, and Rekor v1
+// checkpoint signer names against their origin; exactly one SAN (C42);
+// anchored regular expressions (C43); the issuer extension present,
+// UTF8String-typed and not contradicted by its v1 form (C44); a leaf that
+// is not a CA (C46) and lists code signing without anyExtendedKeyUsage
+// (C48); intermediates from the trusted root only (C47); a validity start
+// for every trusted authority (C41); log keys valid at every verified
+// time (C52); a timestamp signed by the trusted authority's own leaf
+// certificate (C58); TUF keys whose type and scheme agree (C73).
+// Rejections wrap [ErrUnverified] and a narrower reason:
+// [ErrTransparencyLog], [ErrTimestamp], [ErrCertificate], [ErrIdentity]
+// (an [*IdentityError] says what the certificate holds),
+// [ErrBundleVersion], [ErrIdentityPolicy], [ErrTrustedRoot], or those of
+// the key Verifier.
 package verify

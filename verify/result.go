@@ -53,6 +53,19 @@ type Result struct {
 	Bundle bool
 	// MessageSignature is set for a bundle signing the artifact directly.
 	MessageSignature bool
+
+	// The fields below are set by a SigstoreVerifier.
+
+	// BundleVersion is the Sigstore bundle's version, e.g. "v0.3".
+	BundleVersion string
+	// Identity is the verified signer identity of a certificate-signed
+	// bundle; nil for key-signed bundles (see Signers).
+	Identity *Identity
+	// Times are the verified times at which the signature existed, each
+	// with its source; the certificate chain was valid at every one.
+	Times []VerifiedTime
+	// LogEntries are the transparency log entries that verified.
+	LogEntries []LogEntry
 }
 
 // Signer is a trusted key that signed.

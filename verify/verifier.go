@@ -8,6 +8,7 @@ import (
 	"crypto/sha512"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"github.com/chainmail-dev/chainmail/attest"
@@ -26,9 +27,10 @@ const MaxKeys = 100
 // is immutable and safe for concurrent use. Build it with NewVerifier; a
 // nil or zero Verifier rejects everything.
 type Verifier struct {
-	keys         []*PublicKey
-	threshold    int
-	payloadTypes []string
+	keys           []*PublicKey
+	threshold      int
+	payloadTypes   []string
+	statementTypes []string
 }
 
 // Option configures NewVerifier.
@@ -61,6 +63,31 @@ func WithPayloadTypes(types ...string) Option {
 		v.payloadTypes = append([]string(nil), types...)
 		return nil
 	}
+}
+
+// WithStatementTypes sets the in-toto statement _type values accepted,
+// compared exactly (SECURITY.md C18). The default accepts
+// attest.StatementTypeV1 and attest.StatementTypeV01, which SLSA v0.2
+// provenance still uses; WithStatementTypes(attest.StatementTypeV1)
+// requires v1.
+func WithStatementTypes(types ...string) Option {
+	return func(v *Verifier) error {
+		st, err := statementTypes(types)
+		v.statementTypes = st
+		return err
+	}
+}
+
+func statementTypes(types []string) ([]string, error) {
+	if len(types) == 0 {
+		return nil, fmt.Errorf("%w: no statement types", ErrInvalidOptions)
+	}
+	for _, t := range types {
+		if t != attest.StatementTypeV1 && t != attest.StatementTypeV01 {
+			return nil, fmt.Errorf("%w: statement type %q is not one attest parses", ErrInvalidOptions, truncate(t))
+		}
+	}
+	return append([]string(nil), types...), nil
 }
 
 // NewVerifier returns a Verifier trusting keys. The keys must be distinct
@@ -143,7 +170,7 @@ func (v *Verifier) VerifyEnvelope(ctx context.Context, env *attest.Envelope, pol
 	res.addCheck(CheckSignatures)
 	res.addCheck(CheckThreshold)
 	res.Payload = payload
-	if err := v.checkStatement(r, payloadType, payload, &artifact{p: policy}); err != nil {
+	if err := checkStatement(res, r.skipped[:0], payloadType, payload, &artifact{p: policy}, v.statementTypes); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -583,24 +610,29 @@ func checkBounds(env *attest.Envelope) error {
 	return nil
 }
 
-// checkStatement decodes an in-toto payload and matches its subjects.
-func (v *Verifier) checkStatement(r *resultAlloc, payloadType string, payload []byte, art *artifact) error {
-	res := &r.res
+// checkStatement decodes an in-toto payload, checks its _type against
+// accepted (nil: any type attest parses) and matches its subjects. A
+// skipped subject check is appended to skipped, which becomes
+// res.Skipped (callers pass res.Skipped, or a preallocated buffer).
+func checkStatement(res *Result, skipped []Check, payloadType string, payload []byte, art *artifact, accepted []string) error {
 	if payloadType != attest.PayloadType {
 		if art.p.kind != artifactUnsafeSkip {
 			return fmt.Errorf("%w: payload type %q has no subjects to match the artifact against; use WithoutArtifactUnsafe", ErrArtifactPolicy, truncate(payloadType))
 		}
-		res.Skipped = append(r.skipped[:0], CheckSubject)
+		res.Skipped = append(skipped, CheckSubject)
 		return nil
 	}
 	st, err := attest.ParseStatement(payload)
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
+	if accepted != nil && !contains(accepted, st.Type) {
+		return fmt.Errorf("%w: statement _type %q is not accepted (want %s)", ErrMalformed, truncate(st.Type), strings.Join(accepted, " or "))
+	}
 	res.Statement = st
 	res.addCheck(CheckStatement)
 	if art.p.kind == artifactUnsafeSkip {
-		res.Skipped = append(r.skipped[:0], CheckSubject)
+		res.Skipped = append(skipped, CheckSubject)
 		return nil
 	}
 	subject, matched, err := art.matchSubjects(st)

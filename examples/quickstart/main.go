@@ -28,6 +28,7 @@ import (
 	"github.com/chainmail-dev/chainmail/attest"
 	"github.com/chainmail-dev/chainmail/bundle"
 	"github.com/chainmail-dev/chainmail/digest"
+	"github.com/chainmail-dev/chainmail/examples/internal/cli"
 	"github.com/chainmail-dev/chainmail/sbom"
 	"github.com/chainmail-dev/chainmail/sign"
 	"github.com/chainmail-dev/chainmail/verify"
@@ -207,25 +208,13 @@ func flipFirstByte(path string) ([]byte, error) {
 	return data, nil
 }
 
-// writeFiles writes each file to a temporary name and renames it, so a
-// failure never leaves a half-written file.
+// writeFiles writes each file atomically (see cli.WriteFile).
 func writeFiles(dir string, files map[string][]byte) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
 	for name, data := range files {
-		tmp, err := os.CreateTemp(dir, "."+name+".*")
-		if err != nil {
-			return err
-		}
-		_, werr := tmp.Write(data)
-		cerr := tmp.Close()
-		if werr != nil || cerr != nil {
-			os.Remove(tmp.Name())
-			return errors.Join(werr, cerr)
-		}
-		if err := os.Rename(tmp.Name(), filepath.Join(dir, name)); err != nil {
-			os.Remove(tmp.Name())
+		if err := cli.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
 			return err
 		}
 	}

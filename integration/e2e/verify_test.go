@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 
@@ -12,6 +13,7 @@ import (
 
 	"github.com/chainmail-dev/chainmail/bundle"
 	"github.com/chainmail-dev/chainmail/digest"
+	"github.com/chainmail-dev/chainmail/verify"
 )
 
 // want is what a verification requires of a bundle.
@@ -26,10 +28,79 @@ type want struct {
 	integrated bool // Rekor v1 integrated time is the time source (no TSA)
 }
 
-// verifyBundle is the one place the e2e tests call a verifier. It is
-// sigstore-go's for now; package verify's Sigstore API replaces it when
-// the two branches meet, and nothing else in these tests changes.
+// verifyBundle is the one place the e2e tests call a verifier. Package
+// verify decides; sigstore-go's verifier runs on the same bundle as a
+// second opinion, and a bundle that sigstore-go rejects must never pass
+// ours (ours may be stricter: it checks more, see SECURITY.md).
 func verifyBundle(tr root.TrustedMaterial, b *bundle.Bundle, w want) error {
+	ours := verifyOurs(tr, b, w)
+	theirs := verifySigstoreGo(tr, b, w)
+	if ours == nil && theirs != nil {
+		return fmt.Errorf("e2e: package verify accepted a bundle sigstore-go rejects: %v", theirs)
+	}
+	return ours
+}
+
+// verifyOurs verifies with package verify's SigstoreVerifier.
+func verifyOurs(tr root.TrustedMaterial, b *bundle.Bundle, w want) error {
+	sgRoot, ok := tr.(*root.TrustedRoot)
+	if !ok {
+		return fmt.Errorf("e2e: trusted material %T is not a trusted root", tr)
+	}
+	raw, err := sgRoot.MarshalJSON()
+	if err != nil {
+		return err
+	}
+	trusted, err := verify.ParseTrustedRoot(raw)
+	if err != nil {
+		return err
+	}
+	// The local stack has no certificate transparency log, so its
+	// certificates carry no SCTs.
+	opts := []verify.SigstoreOption{verify.WithoutSignedCertificateTimestampsUnsafe()}
+	if w.timestamps > 0 {
+		opts = append(opts, verify.WithSignedTimestamps(w.timestamps))
+	}
+	if w.tlogs > 0 {
+		opts = append(opts, verify.WithTransparencyLog(w.tlogs))
+		if w.integrated {
+			opts = append(opts, verify.WithIntegratedTimestamps(w.tlogs))
+		}
+	} else {
+		opts = append(opts, verify.WithoutTransparencyLogUnsafe())
+	}
+	if w.timestamps == 0 && w.tlogs == 0 {
+		return errors.New("e2e: a verification must require a time source")
+	}
+	v, err := verify.NewSigstoreVerifier(trusted, opts...)
+	if err != nil {
+		return err
+	}
+	id, err := verify.NewIdentityPolicy(verify.CertificateIdentity{SAN: w.san, Issuer: w.issuer})
+	if err != nil {
+		return err
+	}
+	var artifact verify.ArtifactPolicy
+	switch {
+	case w.artifact != nil:
+		artifact = verify.WithArtifact(bytes.NewReader(w.artifact))
+	case !w.subject.IsZero():
+		artifact = verify.WithArtifactDigest(w.subject)
+	default:
+		return errors.New("e2e: a verification must name the artifact")
+	}
+	res, err := v.Verify(context.Background(), b, artifact, id)
+	if err != nil {
+		return err
+	}
+	if res.Identity == nil || res.Identity.SAN != w.san || res.Identity.Issuer != w.issuer || len(res.Times) == 0 {
+		return fmt.Errorf("e2e: verified, but the result is incomplete: %+v", res)
+	}
+	return nil
+}
+
+// verifySigstoreGo verifies with sigstore-go's verifier.
+func verifySigstoreGo(tr root.TrustedMaterial, b *bundle.Bundle, w want) error {
 	var opts []sgverify.VerifierOption
 	if w.timestamps > 0 {
 		opts = append(opts, sgverify.WithSignedTimestamps(w.timestamps))
@@ -61,7 +132,7 @@ func verifyBundle(tr root.TrustedMaterial, b *bundle.Bundle, w want) error {
 		return errors.New("e2e: a verification must name the artifact")
 	}
 	if _, err := v.Verify(b.SigstoreGo(), sgverify.NewPolicy(artifact, sgverify.WithCertificateIdentity(id))); err != nil {
-		return fmt.Errorf("verify: %w", err)
+		return fmt.Errorf("sigstore-go: %w", err)
 	}
 	return nil
 }
