@@ -5,6 +5,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"io"
+	"reflect"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -71,6 +73,29 @@ func AppendPAE(b []byte, payloadType string, payload []byte) []byte {
 	return append(b, payload...)
 }
 
+// WritePAE writes PAE(payloadType, payload) to w in pieces, for callers
+// that hash it rather than keep it: the payload is not copied.
+func WritePAE(w io.Writer, payloadType string, payload []byte) error {
+	var buf [48]byte
+	b := append(buf[:0], "DSSEv1 "...)
+	b = strconv.AppendInt(b, int64(len(payloadType)), 10)
+	b = append(b, ' ')
+	if _, err := w.Write(b); err != nil {
+		return err
+	}
+	if _, err := io.WriteString(w, payloadType); err != nil {
+		return err
+	}
+	b = append(buf[:0], ' ')
+	b = strconv.AppendInt(b, int64(len(payload)), 10)
+	b = append(b, ' ')
+	if _, err := w.Write(b); err != nil {
+		return err
+	}
+	_, err := w.Write(payload)
+	return err
+}
+
 // PAE returns the bytes the envelope's signatures sign.
 func (e *Envelope) PAE() []byte { return PAE(e.PayloadType, e.Payload) }
 
@@ -127,49 +152,53 @@ type signatureJSON struct {
 //
 // Whatever the text form, only the decoded bytes are used afterwards.
 func ParseEnvelope(data []byte) (*Envelope, error) {
-	var w envelopeJSON
-	if err := strictjson.UnmarshalWith(data, &w, envelopeOptions); err != nil {
+	w, err := decodeEnvelopeWire(data)
+	if err != nil {
 		return nil, malformed("envelope", err)
 	}
 	return w.decode()
 }
 
 // envelopeOptions bound the signature list while scanning, so that an
-// envelope of a million empty signatures is rejected before encoding/json
-// allocates for them (SECURITY.md C12, C107).
+// envelope of a million empty signatures is rejected before anything is
+// allocated for them (SECURITY.md C12, C107).
 var envelopeOptions = strictjson.Options{
 	MaxBytes: limits.MaxEnvelopeBytes,
 	MaxLen:   map[string]int{"signatures": limits.MaxSignatures},
 }
 
-func (w *envelopeJSON) decode() (*Envelope, error) {
-	if len(w.Signatures) > limits.MaxSignatures {
-		return nil, fmt.Errorf("%w: %w: envelope has %d signatures, limit %d", ErrMalformed, ErrTooLarge, len(w.Signatures), limits.MaxSignatures)
+var envelopeJSONType = reflect.TypeFor[envelopeJSON]()
+
+// decode checks the wire form's counts and sizes, then decodes the base64
+// texts, payload first.
+func (w *wireEnvelope) decode() (*Envelope, error) {
+	if len(w.signatures) > limits.MaxSignatures {
+		return nil, fmt.Errorf("%w: %w: envelope has %d signatures, limit %d", ErrMalformed, ErrTooLarge, len(w.signatures), limits.MaxSignatures)
 	}
-	if w.PayloadType == "" {
+	if w.payloadType == "" {
 		return nil, malformedf("envelope", "empty payloadType")
 	}
-	if len(w.PayloadType) > maxPayloadTypeBytes {
-		return nil, fmt.Errorf("%w: %w: payloadType is %d bytes, limit %d", ErrMalformed, ErrTooLarge, len(w.PayloadType), maxPayloadTypeBytes)
+	if len(w.payloadType) > maxPayloadTypeBytes {
+		return nil, fmt.Errorf("%w: %w: payloadType is %d bytes, limit %d", ErrMalformed, ErrTooLarge, len(w.payloadType), maxPayloadTypeBytes)
 	}
-	for i, s := range w.Signatures {
-		if len(s.KeyID) > maxKeyIDBytes {
-			return nil, fmt.Errorf("%w: %w: signatures[%d].keyid is %d bytes, limit %d", ErrMalformed, ErrTooLarge, i, len(s.KeyID), maxKeyIDBytes)
+	for i, s := range w.signatures {
+		if len(s.keyID) > maxKeyIDBytes {
+			return nil, fmt.Errorf("%w: %w: signatures[%d].keyid is %d bytes, limit %d", ErrMalformed, ErrTooLarge, i, len(s.keyID), maxKeyIDBytes)
 		}
-		if len(s.Sig) > base64.StdEncoding.EncodedLen(maxSignatureBytes) {
+		if len(s.sig) > base64.StdEncoding.EncodedLen(maxSignatureBytes) {
 			return nil, fmt.Errorf("%w: %w: signatures[%d].sig is longer than %d bytes", ErrMalformed, ErrTooLarge, i, maxSignatureBytes)
 		}
 	}
-	payload, err := DecodeBase64(w.Payload)
+	payload, err := decodeBase64(w.payload)
 	if err != nil {
 		return nil, malformed("envelope payload", err)
 	}
-	e := &Envelope{PayloadType: w.PayloadType, Payload: payload}
-	if len(w.Signatures) > 0 {
-		e.Signatures = make([]Signature, len(w.Signatures))
+	e := &Envelope{PayloadType: w.payloadType, Payload: payload}
+	if len(w.signatures) > 0 {
+		e.Signatures = make([]Signature, len(w.signatures))
 	}
-	for i, s := range w.Signatures {
-		sig, err := DecodeBase64(s.Sig)
+	for i, s := range w.signatures {
+		sig, err := decodeBase64(s.sig)
 		if err != nil {
 			return nil, malformed(fmt.Sprintf("envelope signatures[%d].sig", i), err)
 		}
@@ -177,7 +206,7 @@ func (w *envelopeJSON) decode() (*Envelope, error) {
 			// Unpadded text a few characters over the padded bound.
 			return nil, fmt.Errorf("%w: %w: signatures[%d].sig is longer than %d bytes", ErrMalformed, ErrTooLarge, i, maxSignatureBytes)
 		}
-		e.Signatures[i] = Signature{KeyID: s.KeyID, Sig: sig}
+		e.Signatures[i] = Signature{KeyID: s.keyID, Sig: sig}
 	}
 	return e, nil
 }
@@ -294,6 +323,44 @@ func DecodeBase64(s string) ([]byte, error) {
 		return nil, fmt.Errorf("invalid base64: %v", err)
 	}
 	return out, nil
+}
+
+// Strict encodings, made once (Encoding.Strict copies the whole table).
+var (
+	base64Std    = base64.StdEncoding.Strict()
+	base64RawStd = base64.RawStdEncoding.Strict()
+	base64URL    = base64.URLEncoding.Strict()
+	base64RawURL = base64.RawURLEncoding.Strict()
+)
+
+// decodeBase64 is DecodeBase64 of the text b, rule for rule and error for
+// error, without copying b into a string first; its tests (and the
+// envelope differential fuzz target) hold it to DecodeBase64.
+func decodeBase64(b []byte) ([]byte, error) {
+	if bytes.IndexByte(b, '\r') >= 0 || bytes.IndexByte(b, '\n') >= 0 {
+		return nil, fmt.Errorf("base64 value contains a line break")
+	}
+	url := bytes.IndexByte(b, '-') >= 0 || bytes.IndexByte(b, '_') >= 0
+	if url && (bytes.IndexByte(b, '+') >= 0 || bytes.IndexByte(b, '/') >= 0) {
+		return nil, fmt.Errorf("base64 value mixes the standard and URL-safe alphabets")
+	}
+	var enc *base64.Encoding
+	switch padded := len(b) > 0 && b[len(b)-1] == '='; {
+	case url && padded:
+		enc = base64URL
+	case url:
+		enc = base64RawURL
+	case padded:
+		enc = base64Std
+	default:
+		enc = base64RawStd
+	}
+	out := make([]byte, enc.DecodedLen(len(b)))
+	n, err := enc.Decode(out, b)
+	if err != nil {
+		return nil, fmt.Errorf("invalid base64: %v", err)
+	}
+	return out[:n], nil
 }
 
 // compile-time checks

@@ -86,21 +86,21 @@ func NewStatement(predicateType string, predicate any, subjects ...ResourceDescr
 // differs from a field name only in case, and nothing after the value.
 // Unknown fields are ignored, as the spec requires.
 func ParseStatement(data []byte) (*Statement, error) {
-	var st Statement
-	if err := strictjson.UnmarshalWith(data, &st, statementOptions); err != nil {
+	st, err := decodeStatement(data)
+	if err != nil {
 		return nil, malformed("statement", err)
 	}
 	if err := st.Validate(); err != nil {
 		return nil, err
 	}
-	return &st, nil
+	return st, nil
 }
 
 var statementType = reflect.TypeFor[Statement]()
 
 // statementOptions bound the subject list and its digest sets while
-// scanning, before encoding/json allocates anything for them (SECURITY.md
-// C22): the counts are checked again by Validate.
+// scanning, before anything is allocated for them (SECURITY.md C22): the
+// counts are checked again by Validate.
 var statementOptions = strictjson.Options{
 	MaxBytes: limits.MaxStatementBytes,
 	MaxLen: map[string]int{
@@ -265,6 +265,9 @@ func checkURI(s string) error {
 	if len(s) > 2048 {
 		return fmt.Errorf("%d bytes, limit 2048", len(s))
 	}
+	if printableASCII(s) {
+		return nil
+	}
 	for _, r := range s {
 		if r <= ' ' || r == 0x7f || r == utf8.RuneError {
 			return fmt.Errorf("%q contains white space or a control character", truncate(s))
@@ -280,6 +283,9 @@ func checkText(s string) error {
 	if len(s) > 4096 {
 		return fmt.Errorf("%d bytes, limit 4096", len(s))
 	}
+	if printableASCII(s) || s == "" {
+		return nil
+	}
 	if !utf8.ValidString(s) {
 		return fmt.Errorf("%q is not valid UTF-8", truncate(s))
 	}
@@ -287,6 +293,17 @@ func checkText(s string) error {
 		return fmt.Errorf("%q contains a control character", truncate(s))
 	}
 	return nil
+}
+
+// printableASCII reports whether s is non-empty and all of it printable
+// ASCII other than space: text both checks above accept at once.
+func printableASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c >= 0x7f {
+			return false
+		}
+	}
+	return s != ""
 }
 
 func truncate(s string) string {

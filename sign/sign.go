@@ -57,11 +57,22 @@ func AddSignature(ctx context.Context, env *attest.Envelope, s Signer) error {
 	if err := checkContext(ctx); err != nil {
 		return err
 	}
-	if _, err := keys.SchemeFor(s.Public(), false); err != nil {
+	scheme, err := keys.SchemeFor(s.Public(), false)
+	if err != nil {
 		return fmt.Errorf("sign: %w", err)
 	}
-	pae := env.PAE()
-	sig, err := s.Sign(ctx, pae)
+	var sig []byte
+	if ds, ok := s.(DigestSigner); ok && scheme.Hash() != 0 {
+		// The PAE goes straight into the hash; PSS or not, RSA hashes
+		// with SHA-256, so the scheme's hash is the signer's.
+		h := scheme.Hash().New()
+		if err := attest.WritePAE(h, env.PayloadType, env.Payload); err != nil {
+			return fmt.Errorf("sign: %w", err)
+		}
+		sig, err = ds.SignDigest(ctx, scheme.Hash(), h.Sum(nil))
+	} else {
+		sig, err = s.Sign(ctx, env.PAE())
+	}
 	if err != nil {
 		return signerError(err)
 	}

@@ -973,7 +973,7 @@ func (r *sigstoreRun) checkContent(context.Context) error {
 		return nil
 	}
 	r.res.Payload = bytes.Clone(r.env.Payload)
-	return checkStatement(r.res, r.env, &artifact{p: r.policy}, r.v.cfg.statementTypes)
+	return checkStatement(r.res, r.res.Skipped, r.env.PayloadType, r.env.Payload, &artifact{p: r.policy}, r.v.cfg.statementTypes)
 }
 
 // checkTSASigner enforces that a timestamp embedding its signer's

@@ -3,9 +3,13 @@ package verify
 import (
 	"bytes"
 	"context"
+	"crypto"
+	"crypto/sha256"
+	"crypto/sha512"
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/chainmail-dev/chainmail/attest"
 	"github.com/chainmail-dev/chainmail/bundle"
@@ -145,24 +149,62 @@ func (v *Verifier) VerifyEnvelope(ctx context.Context, env *attest.Envelope, pol
 	if err := checkBounds(env); err != nil {
 		return nil, err
 	}
-	env = env.Clone() // verify and decode the same bytes, whatever the caller does next
-	res := &Result{PayloadType: env.PayloadType}
-	if err := v.checkPayloadType(env); err != nil {
+	// Verify and decode the same bytes, whatever the caller does next.
+	payloadType := env.PayloadType
+	if err := v.checkPayloadType(payloadType); err != nil {
 		return nil, err
 	}
+	payload, sigs := copyEnvelope(env)
+	r := new(resultAlloc)
+	res := &r.res
+	res.PayloadType = payloadType
+	res.Checks = r.checks[:0]
 	res.addCheck(CheckPayloadType)
-	signers, err := v.verifySignatures(ctx, env.PAE(), sigsOf(env))
+	msg := newSignedMessage(payloadType, payload)
+	signers, err := v.verifySignatures(ctx, msg, sigs, r.signers[:0])
+	msg.release()
 	if err != nil {
 		return nil, err
 	}
 	res.Signers = signers
 	res.addCheck(CheckSignatures)
 	res.addCheck(CheckThreshold)
-	res.Payload = env.Payload
-	if err := checkStatement(res, env, &artifact{p: policy}, v.statementTypes); err != nil {
+	res.Payload = payload
+	if err := checkStatement(res, r.skipped[:0], payloadType, payload, &artifact{p: policy}, v.statementTypes); err != nil {
 		return nil, err
 	}
 	return res, nil
+}
+
+// resultAlloc is a Result with room for its usual slices, so that it is
+// one allocation.
+type resultAlloc struct {
+	res     Result
+	checks  [5]Check
+	signers [1]Signer
+	skipped [1]Check
+}
+
+// copyEnvelope copies the payload and the signatures of env into one new
+// buffer (a nil payload stays nil, as bytes.Clone leaves it).
+func copyEnvelope(env *attest.Envelope) ([]byte, []sigInfo) {
+	n := len(env.Payload)
+	for _, s := range env.Signatures {
+		n += len(s.Sig)
+	}
+	buf := make([]byte, n)
+	var payload []byte
+	if env.Payload != nil {
+		payload = buf[:copy(buf, env.Payload):len(env.Payload)]
+	}
+	sigs := make([]sigInfo, len(env.Signatures))
+	off := len(env.Payload)
+	for i, s := range env.Signatures {
+		end := off + copy(buf[off:], s.Sig)
+		sigs[i] = sigInfo{hint: s.KeyID, sig: buf[off:end:end]}
+		off = end
+	}
+	return payload, sigs
 }
 
 // VerifyBundle checks a key-signed Sigstore bundle: a DSSE bundle as
@@ -378,13 +420,13 @@ func (v *Verifier) ready(ctx context.Context, artifact ArtifactPolicy) error {
 	return nil
 }
 
-func (v *Verifier) checkPayloadType(env *attest.Envelope) error {
+func (v *Verifier) checkPayloadType(payloadType string) error {
 	for _, t := range v.payloadTypes {
-		if env.PayloadType == t {
+		if payloadType == t {
 			return nil
 		}
 	}
-	return fmt.Errorf("%w: %q", ErrPayloadType, truncate(env.PayloadType))
+	return fmt.Errorf("%w: %q", ErrPayloadType, truncate(payloadType))
 }
 
 type sigInfo struct {
@@ -392,18 +434,77 @@ type sigInfo struct {
 	sig  []byte
 }
 
-func sigsOf(env *attest.Envelope) []sigInfo {
-	out := make([]sigInfo, len(env.Signatures))
-	for i, s := range env.Signatures {
-		out[i] = sigInfo{hint: s.KeyID, sig: s.Sig}
+// signedMessage is what an envelope's signatures sign, PAE(payloadType,
+// payload), built once, with its digest for each hash computed at most
+// once however many signatures and keys are tried. The messages and their
+// buffers are pooled: a message is released when its signatures are
+// checked, and nothing keeps its bytes or digests.
+type signedMessage struct {
+	data []byte
+	have [3]bool // sums computed: SHA-256, SHA-384, SHA-512
+	s256 [sha256.Size]byte
+	s384 [sha512.Size384]byte
+	s512 [sha512.Size]byte
+}
+
+var signedMessages = sync.Pool{New: func() any { return new(signedMessage) }}
+
+// maxPooledPAE bounds the buffers the pool keeps.
+const maxPooledPAE = 64 << 10
+
+func newSignedMessage(payloadType string, payload []byte) *signedMessage {
+	m := signedMessages.Get().(*signedMessage)
+	m.data = attest.AppendPAE(m.data[:0], payloadType, payload)
+	return m
+}
+
+// release returns m to the pool; it must not be used afterwards.
+func (m *signedMessage) release() {
+	m.data = m.data[:0]
+	if cap(m.data) > maxPooledPAE {
+		m.data = nil
 	}
-	return out
+	m.have = [3]bool{}
+	signedMessages.Put(m)
+}
+
+// digest returns the message's digest with h, which must be SHA-256,
+// SHA-384 or SHA-512.
+func (m *signedMessage) digest(h crypto.Hash) ([]byte, bool) {
+	switch h {
+	case crypto.SHA256:
+		if !m.have[0] {
+			m.s256, m.have[0] = sha256.Sum256(m.data), true
+		}
+		return m.s256[:], true
+	case crypto.SHA384:
+		if !m.have[1] {
+			m.s384, m.have[1] = sha512.Sum384(m.data), true
+		}
+		return m.s384[:], true
+	case crypto.SHA512:
+		if !m.have[2] {
+			m.s512, m.have[2] = sha512.Sum512(m.data), true
+		}
+		return m.s512[:], true
+	}
+	return nil, false
+}
+
+// verify checks sig over m with k: keys.Verify(k's key, k's scheme,
+// m.data, sig), with the digest computed once.
+func (m *signedMessage) verify(k *PublicKey, sig []byte) error {
+	if d, ok := m.digest(k.scheme.Hash()); ok {
+		return keys.VerifyDigest(k.pub, k.scheme, d, sig)
+	}
+	return k.verify(m.data, sig)
 }
 
 // verifySignatures counts the distinct trusted keys with a valid signature
-// over message. A key counts once however many signatures it made, under
-// whatever keyids; keyids only decide which key is tried first.
-func (v *Verifier) verifySignatures(ctx context.Context, message []byte, sigs []sigInfo) ([]Signer, error) {
+// over message, appending them to signers. A key counts once however many
+// signatures it made, under whatever keyids; keyids only decide which key
+// is tried first.
+func (v *Verifier) verifySignatures(ctx context.Context, message *signedMessage, sigs []sigInfo, signers []Signer) ([]Signer, error) {
 	if len(sigs) > limits.MaxSignatures {
 		return nil, fmt.Errorf("%w: %d signatures, limit %d", ErrMalformed, len(sigs), limits.MaxSignatures)
 	}
@@ -417,7 +518,6 @@ func (v *Verifier) verifySignatures(ctx context.Context, message []byte, sigs []
 		return nil, ErrNoSignature
 	}
 	accepted := map[string]bool{}
-	var signers []Signer
 	var rejected []*SignatureError
 	for i, s := range sigs {
 		if err := ctx.Err(); err != nil {
@@ -448,12 +548,12 @@ func (v *Verifier) verifySignatures(ctx context.Context, message []byte, sigs []
 
 // match returns the trusted key that made sig: among the keys not yet
 // accepted, or, with counted set, among those already accepted.
-func (v *Verifier) match(message []byte, s sigInfo, accepted map[string]bool, counted bool) *PublicKey {
+func (v *Verifier) match(message *signedMessage, s sigInfo, accepted map[string]bool, counted bool) *PublicKey {
 	for _, k := range v.candidates(s.hint) {
 		if accepted[k.id] != counted || !k.plausible(len(s.sig)) {
 			continue
 		}
-		if k.verify(message, s.sig) == nil {
+		if message.verify(k, s.sig) == nil {
 			return k
 		}
 	}
@@ -511,16 +611,18 @@ func checkBounds(env *attest.Envelope) error {
 }
 
 // checkStatement decodes an in-toto payload, checks its _type against
-// accepted (nil: any type attest parses) and matches its subjects.
-func checkStatement(res *Result, env *attest.Envelope, art *artifact, accepted []string) error {
-	if env.PayloadType != attest.PayloadType {
+// accepted (nil: any type attest parses) and matches its subjects. A
+// skipped subject check is appended to skipped, which becomes
+// res.Skipped (callers pass res.Skipped, or a preallocated buffer).
+func checkStatement(res *Result, skipped []Check, payloadType string, payload []byte, art *artifact, accepted []string) error {
+	if payloadType != attest.PayloadType {
 		if art.p.kind != artifactUnsafeSkip {
-			return fmt.Errorf("%w: payload type %q has no subjects to match the artifact against; use WithoutArtifactUnsafe", ErrArtifactPolicy, truncate(env.PayloadType))
+			return fmt.Errorf("%w: payload type %q has no subjects to match the artifact against; use WithoutArtifactUnsafe", ErrArtifactPolicy, truncate(payloadType))
 		}
-		res.Skipped = append(res.Skipped, CheckSubject)
+		res.Skipped = append(skipped, CheckSubject)
 		return nil
 	}
-	st, err := attest.ParseStatement(env.Payload)
+	st, err := attest.ParseStatement(payload)
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrMalformed, err)
 	}
@@ -530,7 +632,7 @@ func checkStatement(res *Result, env *attest.Envelope, art *artifact, accepted [
 	res.Statement = st
 	res.addCheck(CheckStatement)
 	if art.p.kind == artifactUnsafeSkip {
-		res.Skipped = append(res.Skipped, CheckSubject)
+		res.Skipped = append(skipped, CheckSubject)
 		return nil
 	}
 	subject, matched, err := art.matchSubjects(st)
