@@ -103,7 +103,7 @@ func write(t *testing.T, path, content string) {
 
 func TestQuickstart(t *testing.T) {
 	dir := t.TempDir()
-	r := run(t, dir, nil, "quickstart", "-o", "out")
+	r := run(t, dir, nil, "quickstart", "-mode", "key", "-o", "out")
 	want(t, r, 0, "quickstart")
 	for _, s := range []string{"verified", "tampered   rejected"} {
 		if !strings.Contains(r.stdout, s) {
@@ -114,6 +114,16 @@ func TestQuickstart(t *testing.T) {
 	// quickstart binary itself.
 	r = run(t, dir, nil, "verify", "-key", "out/key.pub", "-bundle", "out/bundle.json", bin(t, "quickstart"))
 	want(t, r, 0, "verify quickstart bundle")
+
+	// Usage errors exit 2; keyless without the local stack's variables
+	// fails with a reason.
+	r = run(t, dir, nil, "quickstart", "-mode", "bogus")
+	want(t, r, 2, "quickstart -mode bogus")
+	r = run(t, dir, []string{"SIGSTORE_LOCAL_SIGNING_CONFIG=", "SIGSTORE_LOCAL_TRUSTED_ROOT="}, "quickstart", "-mode", "keyless")
+	want(t, r, 1, "quickstart -mode keyless without a stack")
+	if !strings.Contains(r.stderr, "SIGSTORE_LOCAL_SIGNING_CONFIG") {
+		t.Errorf("keyless without a stack: stderr %q does not say what to set", r.stderr)
+	}
 }
 
 const testResultType = "https://in-toto.io/attestation/test-result/v0.1"

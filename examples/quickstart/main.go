@@ -1,28 +1,41 @@
 // Command quickstart walks one real artifact through Chainmail's main job:
 // make its SBOM, put the SBOM in an in-toto statement about the artifact,
-// sign the statement with a fresh key into a Sigstore bundle, verify the
-// bundle against the key and the artifact, check what the verified SBOM
-// says, and show that a tampered copy of the artifact is rejected.
+// sign the statement into a Sigstore bundle, verify the bundle against the
+// signer and the artifact, check what the verified SBOM says, and show
+// that a tampered copy of the artifact is rejected.
 //
 // Usage:
 //
-//	go run ./examples/quickstart [-o DIR] [ARTIFACT]
+//	go run ./examples/quickstart [-o DIR] [-mode auto|key|keyless] [ARTIFACT]
 //
 // ARTIFACT defaults to the quickstart's own executable, a Go binary whose
 // SBOM comes from its embedded build information. Any other file gets a
 // statement with a minimal file predicate instead. With -o, the statement,
-// the signed bundle and the public key are written to DIR.
+// the signed bundle and, for a key, the public key are written to DIR.
+//
+// It signs with a fresh ECDSA key, or keyless against the project's local
+// Sigstore services when they are running (integration/localstack: source
+// its env file, which sets SIGSTORE_LOCAL_SIGNING_CONFIG,
+// SIGSTORE_LOCAL_TRUSTED_ROOT and SIGSTORE_LOCAL_OIDC_TOKEN_URL): an OIDC
+// token ($SIGSTORE_ID_TOKEN, else one from the local issuer), a Fulcio
+// certificate, a timestamp and a Rekor entry, verified against that
+// trusted root and the token's identity. -mode auto (the default) picks
+// keyless when those variables are set.
 package main
 
 import (
 	"bytes"
 	"context"
+	"crypto"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/chainmail-dev/chainmail/attest"
@@ -44,14 +57,26 @@ type filePredicate struct {
 }
 
 func main() {
-	out := flag.String("o", "", "write statement.json, bundle.json and key.pub to this directory")
+	out := flag.String("o", "", "write statement.json, bundle.json (and key.pub) to this directory")
+	mode := flag.String("mode", "auto", "key, keyless (local Sigstore services), or auto: keyless when $"+envSigningConfig+" is set")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: quickstart [-o DIR] [ARTIFACT]")
+		fmt.Fprintln(os.Stderr, "usage: quickstart [-o DIR] [-mode auto|key|keyless] [ARTIFACT]")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
 	if flag.NArg() > 1 {
 		flag.Usage()
+		os.Exit(2)
+	}
+	keyless := false
+	switch *mode {
+	case "key":
+	case "keyless":
+		keyless = true
+	case "auto":
+		keyless = os.Getenv(envSigningConfig) != ""
+	default:
+		fmt.Fprintf(os.Stderr, "quickstart: -mode %q: want auto, key or keyless\n", *mode)
 		os.Exit(2)
 	}
 	artifact := flag.Arg(0)
@@ -62,7 +87,20 @@ func main() {
 		}
 		artifact = self
 	}
-	if err := run(context.Background(), os.Stdout, artifact, *out); err != nil {
+	ctx := context.Background()
+	var (
+		s   signer
+		err error
+	)
+	if keyless {
+		s, err = newKeylessSigner(ctx)
+	} else {
+		s, err = newKeySigner()
+	}
+	if err != nil {
+		fail(err)
+	}
+	if err := run(ctx, os.Stdout, s, artifact, *out); err != nil {
 		fail(err)
 	}
 }
@@ -72,7 +110,7 @@ func fail(err error) {
 	os.Exit(1)
 }
 
-func run(ctx context.Context, w io.Writer, artifact, outDir string) error {
+func run(ctx context.Context, w io.Writer, s signer, artifact, outDir string) error {
 	start := time.Now()
 
 	// 1. Digest the artifact (streamed, constant memory).
@@ -107,16 +145,8 @@ func run(ctx context.Context, w io.Writer, artifact, outDir string) error {
 	}
 	fmt.Fprintf(w, "statement  %s, %d subject, predicate %s, %d bytes\n", st.Type, len(st.Subject), st.PredicateType, len(stJSON))
 
-	// 3. Sign it with a fresh key into a Sigstore bundle.
-	key, err := sign.GenerateKey(sign.ECDSAP256)
-	if err != nil {
-		return err
-	}
-	signer, err := sign.NewSigner(key)
-	if err != nil {
-		return err
-	}
-	b, err := sign.StatementBundle(ctx, st, signer)
+	// 3. Sign it into a Sigstore bundle.
+	b, err := s.sign(ctx, st)
 	if err != nil {
 		return err
 	}
@@ -124,27 +154,19 @@ func run(ctx context.Context, w io.Writer, artifact, outDir string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "signed     %s key %.16s…, bundle %s, %d bytes\n", signer.Scheme(), signer.ID(), b.Version(), len(bundleJSON))
+	fmt.Fprintf(w, "signed     %s, bundle %s, %d bytes\n", s.describe(b), b.Version(), len(bundleJSON))
 
 	// 4. Verify: parse the bundle as a consumer would, against the
-	// trusted public key and the artifact on disk.
-	pub, err := verify.NewPublicKey(key.Public())
-	if err != nil {
-		return err
-	}
-	v, err := verify.NewVerifier([]*verify.PublicKey{pub})
-	if err != nil {
-		return err
-	}
+	// trusted signer and the artifact on disk.
 	parsed, err := bundle.Parse(bundleJSON)
 	if err != nil {
 		return err
 	}
-	res, err := v.VerifyBundle(ctx, parsed, verify.WithArtifactFile(artifact))
+	res, err := s.verify(ctx, parsed, verify.WithArtifactFile(artifact))
 	if err != nil {
 		return fmt.Errorf("verification failed: %w", err)
 	}
-	fmt.Fprintf(w, "verified   %d of %d keys; subject %q matches; checks: %v\n", len(res.Signers), 1, res.Subject.Name, res.Checks)
+	fmt.Fprintf(w, "verified   %s; subject %q matches; checks: %v\n", who(res), res.Subject.Name, res.Checks)
 
 	// 5. Use what was verified: the SBOM decoded from the signed statement.
 	if sbomErr == nil {
@@ -166,23 +188,26 @@ func run(ctx context.Context, w io.Writer, artifact, outDir string) error {
 	if err != nil {
 		return err
 	}
-	_, err = v.VerifyBundle(ctx, parsed, verify.WithArtifact(bytes.NewReader(tampered)))
+	_, err = s.verify(ctx, parsed, verify.WithArtifact(bytes.NewReader(tampered)))
 	if !errors.Is(err, verify.ErrUnverified) {
 		return fmt.Errorf("a tampered artifact was not rejected: %v", err)
 	}
 	fmt.Fprintf(w, "tampered   rejected: %v\n", err)
 
 	if outDir != "" {
-		pubPEM, err := sign.MarshalPublicKey(key.Public())
-		if err != nil {
+		files := map[string][]byte{"statement.json": stJSON, "bundle.json": bundleJSON}
+		if err := s.addFiles(files); err != nil {
 			return err
 		}
-		if err := writeFiles(outDir, map[string][]byte{
-			"statement.json": stJSON, "bundle.json": bundleJSON, "key.pub": pubPEM,
-		}); err != nil {
+		if err := writeFiles(outDir, files); err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "wrote      %s/{statement.json,bundle.json,key.pub}\n", outDir)
+		names := make([]string, 0, len(files))
+		for name := range files {
+			names = append(names, name)
+		}
+		slices.Sort(names)
+		fmt.Fprintf(w, "wrote      %s/{%s}\n", outDir, strings.Join(names, ","))
 	}
 	fmt.Fprintf(w, "done in    %v\n", time.Since(start).Round(time.Millisecond))
 	return nil
@@ -220,3 +245,184 @@ func writeFiles(dir string, files map[string][]byte) error {
 	}
 	return nil
 }
+
+// who says who signed a verified bundle.
+func who(res *verify.Result) string {
+	if res.Identity != nil {
+		when := ""
+		if len(res.Times) > 0 {
+			when = fmt.Sprintf(" at %s (%s)", res.Times[0].Time.UTC().Format(time.RFC3339), res.Times[0].Source)
+		}
+		return fmt.Sprintf("signed by %s (issuer %s)%s", res.Identity.SAN, res.Identity.Issuer, when)
+	}
+	return fmt.Sprintf("%d of 1 keys", len(res.Signers))
+}
+
+// A signer signs a statement into a bundle and verifies bundles against
+// what it signed with: a fresh key, or a keyless identity.
+type signer interface {
+	sign(ctx context.Context, st *attest.Statement) (*bundle.Bundle, error)
+	verify(ctx context.Context, b *bundle.Bundle, artifact verify.ArtifactPolicy) (*verify.Result, error)
+	describe(b *bundle.Bundle) string
+	addFiles(files map[string][]byte) error
+}
+
+// keySigner signs with a fresh ECDSA P-256 key.
+type keySigner struct {
+	key    crypto.Signer
+	signer *sign.KeySigner
+	v      *verify.Verifier
+}
+
+func newKeySigner() (*keySigner, error) {
+	key, err := sign.GenerateKey(sign.ECDSAP256)
+	if err != nil {
+		return nil, err
+	}
+	signer, err := sign.NewSigner(key)
+	if err != nil {
+		return nil, err
+	}
+	pub, err := verify.NewPublicKey(key.Public())
+	if err != nil {
+		return nil, err
+	}
+	v, err := verify.NewVerifier([]*verify.PublicKey{pub})
+	if err != nil {
+		return nil, err
+	}
+	return &keySigner{key: key, signer: signer, v: v}, nil
+}
+
+func (k *keySigner) sign(ctx context.Context, st *attest.Statement) (*bundle.Bundle, error) {
+	return sign.StatementBundle(ctx, st, k.signer)
+}
+
+func (k *keySigner) verify(ctx context.Context, b *bundle.Bundle, artifact verify.ArtifactPolicy) (*verify.Result, error) {
+	return k.v.VerifyBundle(ctx, b, artifact)
+}
+
+func (k *keySigner) describe(*bundle.Bundle) string {
+	return fmt.Sprintf("%s key %.16s…", k.signer.Scheme(), k.signer.ID())
+}
+
+func (k *keySigner) addFiles(files map[string][]byte) error {
+	pubPEM, err := sign.MarshalPublicKey(k.key.Public())
+	if err != nil {
+		return err
+	}
+	files["key.pub"] = pubPEM
+	return nil
+}
+
+// The local Sigstore stack's variables (integration/localstack/start.sh
+// writes them to its env file).
+const (
+	envSigningConfig = "SIGSTORE_LOCAL_SIGNING_CONFIG"
+	envTrustedRoot   = "SIGSTORE_LOCAL_TRUSTED_ROOT"
+	envTokenURL      = "SIGSTORE_LOCAL_OIDC_TOKEN_URL"
+)
+
+// keylessSigner signs keyless against the services of a signing config
+// and verifies against a trusted root and the token's identity.
+type keylessSigner struct {
+	k        *sign.Keyless
+	v        *verify.SigstoreVerifier
+	identity verify.IdentityPolicy
+}
+
+func newKeylessSigner(ctx context.Context) (*keylessSigner, error) {
+	scPath, trPath := os.Getenv(envSigningConfig), os.Getenv(envTrustedRoot)
+	if scPath == "" || trPath == "" {
+		return nil, fmt.Errorf("keyless: set $%s and $%s (source the env file of integration/localstack/start.sh)", envSigningConfig, envTrustedRoot)
+	}
+	sc, err := sign.LoadSigningConfig(scPath)
+	if err != nil {
+		return nil, err
+	}
+	services, err := sign.ServicesFromSigningConfig(sc, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	trusted, err := verify.LoadTrustedRoot(trPath)
+	if err != nil {
+		return nil, err
+	}
+	// One token, minted now: its identity is the one to verify against.
+	tok, err := identityToken(ctx)
+	if err != nil {
+		return nil, err
+	}
+	claims, err := sign.ParseIDToken(tok)
+	if err != nil {
+		return nil, err
+	}
+	k, err := sign.NewKeyless(sign.KeylessConfig{
+		Token:       sign.StaticToken(tok),
+		Services:    services,
+		TrustedRoot: trusted.SigstoreGo(),
+	})
+	if err != nil {
+		return nil, err
+	}
+	var opts []verify.SigstoreOption
+	if len(trusted.SigstoreGo().CTLogs()) == 0 {
+		// The local Fulcio has no certificate transparency log, so its
+		// certificates carry no SCT; the trusted root says so.
+		opts = append(opts, verify.WithoutSignedCertificateTimestampsUnsafe())
+	}
+	v, err := verify.NewSigstoreVerifier(trusted, opts...)
+	if err != nil {
+		return nil, err
+	}
+	identity, err := verify.NewIdentityPolicy(verify.CertificateIdentity{SAN: claims.Identity(), Issuer: claims.Issuer})
+	if err != nil {
+		return nil, err
+	}
+	return &keylessSigner{k: k, v: v, identity: identity}, nil
+}
+
+// identityToken returns $SIGSTORE_ID_TOKEN, else a token from the local
+// OIDC issuer's token URL.
+func identityToken(ctx context.Context) (string, error) {
+	if os.Getenv(sign.EnvSigstoreIDToken) != "" {
+		return sign.EnvToken{Name: sign.EnvSigstoreIDToken}.Token(ctx)
+	}
+	u := os.Getenv(envTokenURL)
+	if u == "" {
+		return "", fmt.Errorf("keyless: set $%s or $%s", sign.EnvSigstoreIDToken, envTokenURL)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return "", err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("keyless: OIDC token: %w", err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, sign.MaxTokenBytes+1))
+	if err != nil {
+		return "", fmt.Errorf("keyless: OIDC token: %w", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("keyless: OIDC token: %s", resp.Status)
+	}
+	return sign.StaticToken(strings.TrimSpace(string(body))).Token(ctx)
+}
+
+func (k *keylessSigner) sign(ctx context.Context, st *attest.Statement) (*bundle.Bundle, error) {
+	return k.k.SignStatement(ctx, st)
+}
+
+func (k *keylessSigner) verify(ctx context.Context, b *bundle.Bundle, artifact verify.ArtifactPolicy) (*verify.Result, error) {
+	return k.v.Verify(ctx, b, artifact, k.identity)
+}
+
+func (k *keylessSigner) describe(b *bundle.Bundle) string {
+	return fmt.Sprintf("keyless (Fulcio certificate, %d timestamps, %d log entries)", b.TimestampCount(), b.TlogEntryCount())
+}
+
+func (k *keylessSigner) addFiles(map[string][]byte) error { return nil }

@@ -58,3 +58,15 @@ cd "$REPO"
 "${NSX[@]}" env GOPROXY=off GOFLAGS="$GOFLAGS -mod=readonly" \
   go test -tags e2e -count=1 "$@" ./integration/e2e/
 log "e2e tests passed"
+
+# The quickstart's main job, keyless against the same services: SBOM of
+# its own binary -> statement -> Fulcio certificate, timestamp and Rekor
+# entry -> verification against the stack's trusted root and the token's
+# identity -> a tampered copy rejected. It fails (exit 1) on any step.
+log "go run ./examples/quickstart -mode keyless"
+qs_out=$("${NSX[@]}" env GOPROXY=off GOFLAGS="$GOFLAGS -mod=readonly" \
+  go run ./examples/quickstart -mode keyless)
+printf '%s\n' "$qs_out"
+grep -q '^verified   signed by ' <<<"$qs_out"
+grep -q '^tampered   rejected: ' <<<"$qs_out"
+log "keyless quickstart passed"
