@@ -19,6 +19,7 @@ const module = "github.com/chainmail-dev/chainmail"
 var allowedImports = map[string][]string{
 	"digest":              {},
 	"internal/limits":     {},
+	"internal/netpolicy":  {},
 	"internal/strictjson": {"internal/limits"},
 	"attest":              {"digest", "internal/limits", "internal/strictjson"},
 	"attest/attestpb":     {"attest", "github.com/in-toto/attestation/go/v1", "google.golang.org/protobuf/"},
@@ -44,7 +45,7 @@ var allowedImports = map[string][]string{
 	// signtest is a test helper package: it may use both sides.
 	"sign/signtest": {"sign", "verify", "attest", "digest", "internal/keys"},
 	"sign": {
-		"attest", "bundle", "digest", "internal/keys", "internal/limits", "internal/strictjson",
+		"attest", "bundle", "digest", "internal/keys", "internal/limits", "internal/netpolicy", "internal/strictjson",
 		// Keyless signing wraps sigstore-go's service clients; the Rekor
 		// clients are built over the package's own transport.
 		"github.com/sigstore/sigstore-go/pkg/sign",
@@ -58,7 +59,7 @@ var allowedImports = map[string][]string{
 		"google.golang.org/protobuf/encoding/protojson",
 	},
 	"verify": {
-		"attest", "bundle", "digest", "internal/keys", "internal/limits", "internal/strictjson",
+		"attest", "bundle", "digest", "internal/keys", "internal/limits", "internal/netpolicy", "internal/strictjson",
 		// Sigstore bundle verification is built on sigstore-go (and what
 		// its exported API takes: sigstore's signature.Verifier), the TUF
 		// client on go-tuf; pkcs7 reads the signer of RFC 3161 timestamps.

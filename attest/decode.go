@@ -145,14 +145,7 @@ func decodeStatement(data []byte) (*Statement, error) {
 	sd := statementDecoders.Get().(*statementDecoder)
 	defer sd.release()
 	sd.d, sd.st, sd.subjects = d, &a.st, a.subjects[:0]
-	if null, err := d.Null(); err != nil {
-		return nil, err
-	} else if !null {
-		if err := d.Object(sd.statementField); err != nil {
-			return nil, err
-		}
-	}
-	if err := d.Finish(); err != nil {
+	if err := decodeDocument(d, sd.statementField); err != nil {
 		return nil, err
 	}
 	sd.makeStrings()
@@ -349,17 +342,26 @@ func decodeEnvelopeWire(data []byte) (*wireEnvelope, error) {
 	}
 	defer d.Release()
 	w := new(wireEnvelope)
-	if null, err := d.Null(); err != nil {
-		return nil, err
-	} else if !null {
-		if err := d.Object(func(key []byte) error { return envelopeField(d, w, key) }); err != nil {
-			return nil, err
-		}
-	}
-	if err := d.Finish(); err != nil {
+	if err := decodeDocument(d, func(key []byte) error { return envelopeField(d, w, key) }); err != nil {
 		return nil, err
 	}
 	return w, nil
+}
+
+// decodeDocument reads a whole document that is an object (each member
+// through field) or null (as encoding/json does: nothing is set), then
+// checks that nothing follows it.
+func decodeDocument(d *strictjson.Decoder, field func(key []byte) error) error {
+	null, err := d.Null()
+	if err != nil {
+		return err
+	}
+	if !null {
+		if err := d.Object(field); err != nil {
+			return err
+		}
+	}
+	return d.Finish()
 }
 
 func envelopeField(d *strictjson.Decoder, w *wireEnvelope, key []byte) error {

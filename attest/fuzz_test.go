@@ -3,43 +3,14 @@ package attest
 import (
 	"bytes"
 	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
 
-// jsonVectors returns every .json, .intoto and .jsonl file under the
-// vector directory, for fuzz seeds.
-func jsonVectors(f *testing.F) map[string][]byte {
-	f.Helper()
-	out := map[string][]byte{}
-	err := filepath.WalkDir(vectorDir, func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		switch filepath.Ext(path) {
-		case ".json", ".intoto", ".jsonl", ".sigstore", ".slsa", ".link", ".layout":
-			b, err := os.ReadFile(path)
-			if err != nil {
-				return err
-			}
-			out[path] = b
-		}
-		return nil
-	})
-	if err != nil {
-		f.Fatal(err)
-	}
-	if len(out) < 50 {
-		f.Fatalf("only %d seed files found", len(out))
-	}
-	return out
-}
-
 func FuzzParseStatement(f *testing.F) {
 	n := 0
-	for _, b := range jsonVectors(f) {
+	for _, b := range readTree(f, vectorDir, 50, ".json", ".intoto", ".jsonl", ".sigstore", ".slsa", ".link", ".layout") {
 		f.Add(b)
 		n++
 	}
@@ -98,7 +69,7 @@ func FuzzParseStatement(f *testing.F) {
 
 func FuzzParseEnvelope(f *testing.F) {
 	n := 0
-	for _, b := range jsonVectors(f) {
+	for _, b := range readTree(f, vectorDir, 50, ".json", ".intoto", ".jsonl", ".sigstore", ".slsa", ".link", ".layout") {
 		f.Add(b)
 		n++
 	}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -244,4 +245,34 @@ func equalEnvelopes(a, b *Envelope) bool {
 		}
 	}
 	return true
+}
+
+// readTree returns the files under dir (those with one of the extensions
+// exts, or all when none is given), keyed by path. It fails the test when
+// it finds fewer than min: a moved directory must not pass by testing
+// nothing.
+func readTree(tb testing.TB, dir string, min int, exts ...string) map[string][]byte {
+	tb.Helper()
+	out := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		if len(exts) > 0 && !slices.Contains(exts, filepath.Ext(path)) {
+			return nil
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		out[path] = b
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if len(out) < min {
+		tb.Fatalf("only %d files under %s", len(out), dir)
+	}
+	return out
 }

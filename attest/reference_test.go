@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"encoding/base64"
 	"errors"
-	"fmt"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -42,43 +39,17 @@ func refParseEnvelope(data []byte) (*Envelope, error) {
 	return refDecodeEnvelope(&w)
 }
 
+// refDecodeEnvelope hands the generic path's result to the same checks
+// and base64 decoding ParseEnvelope uses: the two paths differ in how
+// they read the JSON, which is what the differential tests compare.
+// (decodeBase64 is held to DecodeBase64 by FuzzParseEnvelopeDifferential
+// and TestDecodeBase64Bytes.)
 func refDecodeEnvelope(w *envelopeJSON) (*Envelope, error) {
-	if len(w.Signatures) > limits.MaxSignatures {
-		return nil, fmt.Errorf("%w: %w: envelope has %d signatures, limit %d", ErrMalformed, ErrTooLarge, len(w.Signatures), limits.MaxSignatures)
+	wire := &wireEnvelope{payload: []byte(w.Payload), payloadType: w.PayloadType}
+	for _, s := range w.Signatures {
+		wire.signatures = append(wire.signatures, wireSignature{keyID: s.KeyID, sig: []byte(s.Sig)})
 	}
-	if w.PayloadType == "" {
-		return nil, malformedf("envelope", "empty payloadType")
-	}
-	if len(w.PayloadType) > maxPayloadTypeBytes {
-		return nil, fmt.Errorf("%w: %w: payloadType is %d bytes, limit %d", ErrMalformed, ErrTooLarge, len(w.PayloadType), maxPayloadTypeBytes)
-	}
-	for i, s := range w.Signatures {
-		if len(s.KeyID) > maxKeyIDBytes {
-			return nil, fmt.Errorf("%w: %w: signatures[%d].keyid is %d bytes, limit %d", ErrMalformed, ErrTooLarge, i, len(s.KeyID), maxKeyIDBytes)
-		}
-		if len(s.Sig) > base64.StdEncoding.EncodedLen(maxSignatureBytes) {
-			return nil, fmt.Errorf("%w: %w: signatures[%d].sig is longer than %d bytes", ErrMalformed, ErrTooLarge, i, maxSignatureBytes)
-		}
-	}
-	payload, err := DecodeBase64(w.Payload)
-	if err != nil {
-		return nil, malformed("envelope payload", err)
-	}
-	e := &Envelope{PayloadType: w.PayloadType, Payload: payload}
-	if len(w.Signatures) > 0 {
-		e.Signatures = make([]Signature, len(w.Signatures))
-	}
-	for i, s := range w.Signatures {
-		sig, err := DecodeBase64(s.Sig)
-		if err != nil {
-			return nil, malformed(fmt.Sprintf("envelope signatures[%d].sig", i), err)
-		}
-		if len(sig) > maxSignatureBytes {
-			return nil, fmt.Errorf("%w: %w: signatures[%d].sig is longer than %d bytes", ErrMalformed, ErrTooLarge, i, maxSignatureBytes)
-		}
-		e.Signatures[i] = Signature{KeyID: s.KeyID, Sig: sig}
-	}
-	return e, nil
+	return wire.decode()
 }
 
 // sentinels are the error categories callers test with errors.Is.
@@ -129,31 +100,6 @@ func envelopeDifferential(t testing.TB, data []byte) {
 	got, gerr := ParseEnvelope(data)
 	want, werr := refParseEnvelope(data)
 	sameOutcome(t, "ParseEnvelope", data, got, gerr, want, werr)
-}
-
-// testdataFiles returns every file under the repository's testdata
-// directory.
-func testdataFiles(t testing.TB) map[string][]byte {
-	t.Helper()
-	out := map[string][]byte{}
-	err := filepath.WalkDir("../testdata", func(path string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		out[path] = b
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(out) < 100 {
-		t.Fatalf("only %d files under ../testdata", len(out))
-	}
-	return out
 }
 
 // statementEdgeCases are statements that take every branch of the
@@ -291,7 +237,7 @@ func envelopeEdgeCases() []string {
 // inside the vector bundles and their payloads, and the edge cases.
 func statementSeeds(t testing.TB) [][]byte {
 	var out [][]byte
-	for _, b := range testdataFiles(t) {
+	for _, b := range readTree(t, "../testdata", 100) {
 		out = append(out, b)
 	}
 	for _, b := range allStatements(t) {
@@ -305,7 +251,7 @@ func statementSeeds(t testing.TB) [][]byte {
 
 func envelopeSeeds(t testing.TB) [][]byte {
 	var out [][]byte
-	for _, b := range testdataFiles(t) {
+	for _, b := range readTree(t, "../testdata", 100) {
 		out = append(out, b)
 	}
 	for _, rel := range envelopeVectors {

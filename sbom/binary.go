@@ -141,21 +141,11 @@ func FromBuildInfo(bi *debug.BuildInfo, opts ...Option) (*Document, error) {
 		if m == nil {
 			continue
 		}
-		c := &Component{Kind: KindLibrary, Name: m.Path, Version: m.Version, PURL: GoPURL(m.Path, m.Version)}
-		sum := m.Sum
+		sum, replPath, replVersion := m.Sum, "", ""
 		if m.Replace != nil {
-			r := m.Replace.Path
-			if m.Replace.Version != "" {
-				r += "@" + m.Replace.Version
-				c.PURL = GoPURL(m.Replace.Path, m.Replace.Version)
-			}
-			c.SetProperty(PropGoReplace, r)
-			sum = m.Replace.Sum
+			sum, replPath, replVersion = m.Replace.Sum, m.Replace.Path, m.Replace.Version
 		}
-		c.ID = c.PURL
-		if m.Replace != nil && m.Replace.Version == "" {
-			c.ID = GoPURL(m.Path, m.Version) + "#replaced"
-		}
+		c := moduleComponent(m.Path, m.Version, replPath, replVersion)
 		if sum != "" {
 			c.GoH1 = sum
 			if hx, ok := h1Hex(sum); ok {

@@ -223,6 +223,28 @@ type goModule struct {
 	Error     *struct{ Err string }
 }
 
+// moduleComponent is the component of module path@version, replaced by
+// replPath@replVersion when replPath is set. A replacement by a version
+// is the component's PURL (it is what was built); a replacement by a
+// directory (no version) keeps the original PURL, and its ID is marked
+// "#replaced" so that it never collides with the unreplaced module.
+func moduleComponent(path, version, replPath, replVersion string) *Component {
+	c := &Component{Kind: KindLibrary, Name: path, Version: version, PURL: GoPURL(path, version)}
+	c.ID = c.PURL
+	switch {
+	case replPath == "":
+		return c
+	case replVersion != "":
+		c.PURL = GoPURL(replPath, replVersion)
+		c.ID = c.PURL
+		c.SetProperty(PropGoReplace, replPath+"@"+replVersion)
+	default:
+		c.ID += "#replaced"
+		c.SetProperty(PropGoReplace, replPath)
+	}
+	return c
+}
+
 func (m *goModule) effective() *goModule {
 	if m.Replace != nil {
 		return m.Replace
@@ -523,21 +545,12 @@ func FromModule(ctx context.Context, dir string, opts ...Option) (*Document, err
 	idOf := map[string]string{main.Path: root.ID}
 	comps := make([]*Component, 0, len(selected))
 	for _, m := range selected {
-		c := &Component{Kind: KindLibrary, Name: m.Path, Version: m.Version}
 		eff := m.effective()
-		c.PURL = GoPURL(m.Path, m.Version)
+		replPath, replVersion := "", ""
 		if m.Replace != nil {
-			r := m.Replace.Path
-			if m.Replace.Version != "" {
-				r += "@" + m.Replace.Version
-				c.PURL = GoPURL(m.Replace.Path, m.Replace.Version)
-			}
-			c.SetProperty(PropGoReplace, r)
+			replPath, replVersion = m.Replace.Path, m.Replace.Version
 		}
-		c.ID = c.PURL
-		if m.Replace != nil && m.Replace.Version == "" {
-			c.ID = GoPURL(m.Path, m.Version) + "#replaced"
-		}
+		c := moduleComponent(m.Path, m.Version, replPath, replVersion)
 		h1 := eff.Sum
 		if h1 == "" && eff.Version != "" {
 			h1 = sums[eff.Path+" "+eff.Version]

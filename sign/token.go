@@ -10,7 +10,6 @@ import (
 	"io"
 	"io/fs"
 	"math"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -18,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chainmail-dev/chainmail/internal/netpolicy"
 	"github.com/chainmail-dev/chainmail/internal/strictjson"
 )
 
@@ -293,18 +293,10 @@ func credentialURL(raw, name string) (*url.URL, error) {
 	if err != nil || u.Host == "" {
 		return nil, fmt.Errorf("%w: $%s is not a URL", ErrInvalidConfig, name)
 	}
-	if u.Scheme != "https" && !(u.Scheme == "http" && isLoopback(u.Hostname())) {
+	if !netpolicy.SecureURL(u) {
 		return nil, fmt.Errorf("%w: $%s must be an https URL, not %q", ErrInvalidConfig, name, u.Scheme)
 	}
 	return u, nil
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // fetchToken makes one token request through a service transport (bounded,

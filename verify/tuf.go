@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -21,6 +20,8 @@ import (
 	"github.com/theupdateframework/go-tuf/v2/metadata"
 	"github.com/theupdateframework/go-tuf/v2/metadata/config"
 	"github.com/theupdateframework/go-tuf/v2/metadata/updater"
+
+	"github.com/chainmail-dev/chainmail/internal/netpolicy"
 )
 
 // DefaultTUFRepository is the TUF repository of Sigstore's public-good
@@ -106,7 +107,7 @@ func FetchTUFTarget(ctx context.Context, opts TUFOptions) ([]byte, error) {
 		repo = DefaultTUFRepository
 	}
 	u, err := url.Parse(repo)
-	if err != nil || u.Host == "" || (u.Scheme != "https" && !(u.Scheme == "http" && isLoopback(u.Hostname()))) {
+	if err != nil || !netpolicy.SecureURL(u) {
 		return nil, fmt.Errorf("%w: repository URL %q must be https (or http on a loopback address)", ErrInvalidOptions, truncate(repo))
 	}
 	anchor := opts.Root
@@ -225,14 +226,6 @@ func newestRoot(anchor []byte, cached string) ([]byte, error) {
 		return data, nil
 	}
 	return anchor, nil
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // sameHostRedirects allows a few redirects on the same scheme and host,

@@ -422,7 +422,7 @@ func (k *keylessSigner) verify(ctx context.Context, b *bundle.Bundle, artifact v
 }
 
 func (k *keylessSigner) describe(b *bundle.Bundle) string {
-	return fmt.Sprintf("keyless (Fulcio certificate, %d timestamps, %d log entries)", b.TimestampCount(), b.TlogEntryCount())
+	return fmt.Sprintf("keyless (Fulcio certificate; timestamps: %d, log entries: %d)", b.TimestampCount(), b.TlogEntryCount())
 }
 
 func (k *keylessSigner) addFiles(map[string][]byte) error { return nil }
