@@ -19,6 +19,7 @@ const module = "github.com/chainmail-dev/chainmail"
 var allowedImports = map[string][]string{
 	"digest":              {},
 	"internal/limits":     {},
+	"internal/errs":       {},
 	"internal/netpolicy":  {},
 	"internal/strictjson": {"internal/limits"},
 	"attest":              {"digest", "internal/limits", "internal/strictjson"},
@@ -29,7 +30,7 @@ var allowedImports = map[string][]string{
 		"github.com/secure-systems-lab/go-securesystemslib/encrypted",
 	},
 	"bundle": {
-		"attest", "digest", "internal/limits", "internal/strictjson",
+		"attest", "digest", "internal/errs", "internal/limits", "internal/strictjson",
 		"github.com/sigstore/protobuf-specs/gen/pb-go/",
 		"github.com/sigstore/sigstore-go/pkg/bundle",
 		"google.golang.org/protobuf/",
@@ -37,7 +38,7 @@ var allowedImports = map[string][]string{
 	// sbom uses attest for the OpenVEX type and for SBOM statements;
 	// attest never imports sbom.
 	"sbom": {
-		"attest", "digest", "internal/limits", "internal/strictjson", "sbom/internal/licensedetect",
+		"attest", "digest", "internal/errs", "internal/limits", "internal/strictjson", "sbom/internal/licensedetect",
 		"github.com/CycloneDX/cyclonedx-go", "github.com/spdx/tools-golang/",
 		"github.com/santhosh-tekuri/jsonschema/v6", "golang.org/x/text/", "sigs.k8s.io/yaml",
 	},
@@ -45,7 +46,7 @@ var allowedImports = map[string][]string{
 	// signtest is a test helper package: it may use both sides.
 	"sign/signtest": {"sign", "verify", "attest", "digest", "internal/keys"},
 	"sign": {
-		"attest", "bundle", "digest", "internal/keys", "internal/limits", "internal/netpolicy", "internal/strictjson",
+		"attest", "bundle", "digest", "internal/keys", "internal/errs", "internal/limits", "internal/netpolicy", "internal/strictjson",
 		// Keyless signing wraps sigstore-go's service clients; the Rekor
 		// clients are built over the package's own transport.
 		"github.com/sigstore/sigstore-go/pkg/sign",
@@ -59,7 +60,7 @@ var allowedImports = map[string][]string{
 		"google.golang.org/protobuf/encoding/protojson",
 	},
 	"verify": {
-		"attest", "bundle", "digest", "internal/keys", "internal/limits", "internal/netpolicy", "internal/strictjson",
+		"attest", "bundle", "digest", "internal/keys", "internal/errs", "internal/limits", "internal/netpolicy", "internal/strictjson",
 		// Sigstore bundle verification is built on sigstore-go (and what
 		// its exported API takes: sigstore's signature.Verifier), the TUF
 		// client on go-tuf; pkcs7 reads the signer of RFC 3161 timestamps.

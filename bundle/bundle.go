@@ -16,6 +16,7 @@ import (
 
 	"github.com/chainmail-dev/chainmail/attest"
 	"github.com/chainmail-dev/chainmail/digest"
+	"github.com/chainmail-dev/chainmail/internal/errs"
 	"github.com/chainmail-dev/chainmail/internal/limits"
 	"github.com/chainmail-dev/chainmail/internal/strictjson"
 )
@@ -62,11 +63,11 @@ type Bundle struct {
 // Parse checks structure only; nothing is verified.
 func Parse(data []byte) (*Bundle, error) {
 	if err := strictjson.CheckWith(data, nil, strictjson.Options{MaxBytes: limits.MaxEnvelopeBytes, MaxArrayLen: maxArrayLen}); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+		return nil, errs.Wrap(ErrMalformed, err)
 	}
 	pb := new(protobundle.Bundle)
 	if err := protojson.Unmarshal(data, pb); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+		return nil, errs.Wrap(ErrMalformed, err)
 	}
 	return wrap(pb) // pb is ours: no copy needed
 }
@@ -95,7 +96,7 @@ func wrap(pb *protobundle.Bundle) (*Bundle, error) {
 		if errors.Is(err, sgbundle.ErrUnsupportedMediaType) {
 			return nil, fmt.Errorf("%w: %w: %v", ErrMalformed, ErrUnsupportedVersion, err)
 		}
-		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+		return nil, errs.Wrap(ErrMalformed, err)
 	}
 	// sgbundle.NewBundle has parsed every tlog entry (its validate calls
 	// TlogEntries and returns the error), so they are not parsed again.

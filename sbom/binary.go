@@ -4,6 +4,7 @@ import (
 	"context"
 	"debug/buildinfo"
 	"fmt"
+	"github.com/chainmail-dev/chainmail/internal/errs"
 	"io"
 	"os"
 	"path/filepath"
@@ -47,7 +48,7 @@ func FromBinary(ctx context.Context, r io.ReaderAt, opts ...Option) (*Document, 
 func FromBinaryFile(ctx context.Context, path string, opts ...Option) (*Document, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrGenerate, err)
+		return nil, errs.Wrap(ErrGenerate, err)
 	}
 	defer f.Close()
 	return FromBinary(ctx, f, opts...)

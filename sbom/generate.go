@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/chainmail-dev/chainmail/internal/errs"
 	"io"
 	"os"
 	"os/exec"
@@ -311,7 +312,7 @@ func FromModule(ctx context.Context, dir string, opts ...Option) (*Document, err
 	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrGenerate, err)
+		return nil, errs.Wrap(ErrGenerate, err)
 	}
 	if st, err := os.Stat(abs); err != nil || !st.IsDir() {
 		return nil, fmt.Errorf("%w: %q is not a directory", ErrGenerate, truncate(dir))

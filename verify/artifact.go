@@ -109,7 +109,7 @@ func (a *artifact) digests(algs []digest.Algorithm, keepBytes bool) (digest.Set,
 	if a.p.kind == artifactFile {
 		f, err := os.Open(a.p.path)
 		if err != nil {
-			return nil, nil, fmt.Errorf("%w: %v", ErrArtifactPolicy, err)
+			return nil, nil, because(ErrArtifactPolicy, err)
 		}
 		defer f.Close()
 		r = f
@@ -135,7 +135,7 @@ func (a *artifact) digests(algs []digest.Algorithm, keepBytes bool) (digest.Set,
 	}
 	set, err := digest.SetFromReader(r, algs...)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%w: %v", ErrArtifactPolicy, err)
+		return nil, nil, because(ErrArtifactPolicy, err)
 	}
 	a.set = set
 	return a.set, a.data, nil

@@ -79,7 +79,7 @@
 //		Claims:    verify.FulcioClaims{SourceRepositoryURI: "https://github.com/org/repo"},
 //	})
 //	res, err := v.VerifyJSON(ctx, bundleJSON, verify.WithArtifactFile("app.tar.gz"), id)
-//	fmt.Println(res.Identity.SAN, res.Times[0].Time, res.Times[0].Source)
+//	fmt.Println(res.Identity().SAN, res.Times[0].Time, res.Times[0].Source)
 //
 // Identity policies: [NewIdentityPolicy] for Fulcio certificates (the SAN
 // exactly or by a regular expression that must match the whole SAN, the

@@ -1,10 +1,13 @@
 package verify
 
 import (
+	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/chainmail-dev/chainmail/internal/errs"
 	"github.com/chainmail-dev/chainmail/internal/keys"
 )
 
@@ -13,29 +16,44 @@ import (
 // errors below wrap it, and typed errors carry the facts.
 var ErrUnverified = errors.New("verify: not verified")
 
+// reason is a narrower reason for a rejection: its message is the
+// reason alone ("verify: malformed input"), and it matches ErrUnverified.
+type reason struct{ msg string }
+
+func newReason(msg string) error { return &reason{"verify: " + msg} }
+
+func (r *reason) Error() string { return r.msg }
+
+// Unwrap returns ErrUnverified.
+func (r *reason) Unwrap() error { return ErrUnverified }
+
+// because wraps cause under the narrower reason r, writing cause without
+// the package prefixes and category words it repeats.
+func because(r, cause error) error { return errs.Wrap(r, cause) }
+
 // Narrower reasons; each wraps ErrUnverified.
 var (
 	// ErrMalformed: the envelope, bundle or statement could not be parsed
 	// or breaks a structural rule.
-	ErrMalformed = fmt.Errorf("%w: malformed input", ErrUnverified)
+	ErrMalformed = newReason("malformed input")
 	// ErrPayloadType: the envelope's payloadType is not one the verifier
 	// accepts (SECURITY.md C03).
-	ErrPayloadType = fmt.Errorf("%w: unsupported payload type", ErrUnverified)
+	ErrPayloadType = newReason("unsupported payload type")
 	// ErrNoSignature: the envelope or bundle has no signature.
-	ErrNoSignature = fmt.Errorf("%w: no signature", ErrUnverified)
+	ErrNoSignature = newReason("no signature")
 	// ErrSignature: a signature matches no trusted key.
-	ErrSignature = fmt.Errorf("%w: invalid signature", ErrUnverified)
+	ErrSignature = newReason("invalid signature")
 	// ErrThreshold: fewer distinct trusted keys signed than required.
-	ErrThreshold = fmt.Errorf("%w: signature threshold not met", ErrUnverified)
+	ErrThreshold = newReason("signature threshold not met")
 	// ErrSubjectMismatch: no subject of the statement matches the artifact.
-	ErrSubjectMismatch = fmt.Errorf("%w: artifact does not match", ErrUnverified)
+	ErrSubjectMismatch = newReason("artifact does not match")
 	// ErrVerificationMaterial: the bundle's verification material is not
 	// what the verifier checks (a certificate where a key was expected).
-	ErrVerificationMaterial = fmt.Errorf("%w: unexpected verification material", ErrUnverified)
+	ErrVerificationMaterial = newReason("unexpected verification material")
 	// ErrArtifactPolicy: the artifact policy is missing or cannot apply.
-	ErrArtifactPolicy = fmt.Errorf("%w: artifact policy", ErrUnverified)
-	// ErrNotInitialized: a nil or zero Verifier was used.
-	ErrNotInitialized = fmt.Errorf("%w: verifier not initialized", ErrUnverified)
+	ErrArtifactPolicy = newReason("artifact policy")
+	// ErrNotInitialized: a nil or zero Verifier or Trust was used.
+	ErrNotInitialized = newReason("verifier not initialized")
 )
 
 // Configuration errors, from constructors, not from verification.
@@ -70,7 +88,7 @@ func (e *SignatureError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "verify: signature %d", e.Index)
 	if e.KeyIDHint != "" {
-		fmt.Fprintf(&b, " (keyid %q)", truncate(e.KeyIDHint))
+		fmt.Fprintf(&b, " (keyid %s)", hintText(e.KeyIDHint))
 	}
 	b.WriteString(": ")
 	b.WriteString(e.Reason)
@@ -135,4 +153,16 @@ func truncate(s string) string {
 		return s
 	}
 	return s[:max] + "..."
+}
+
+// hintText prints a keyid hint the way key ids are printed everywhere
+// else: a Sigstore hint (standard base64 of a SHA-256) as lowercase hex,
+// anything else quoted.
+func hintText(hint string) string {
+	if len(hint) == 44 {
+		if b, err := base64.StdEncoding.DecodeString(hint); err == nil && len(b) == 32 {
+			return hex.EncodeToString(b)
+		}
+	}
+	return fmt.Sprintf("%q", truncate(hint))
 }

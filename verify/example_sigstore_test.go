@@ -45,8 +45,8 @@ func ExampleSigstoreVerifier_VerifyJSON() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println("signed by:", res.Identity.SAN)
-	fmt.Println("trigger:", res.Identity.Claims.BuildTrigger)
+	fmt.Println("signed by:", res.Identity().SAN)
+	fmt.Println("trigger:", res.Identity().Claims.BuildTrigger)
 	fmt.Println("statement:", res.Statement.PredicateType, "about", res.Subject.Name)
 	for _, t := range res.Times {
 		fmt.Println("at:", t.Time.UTC().Format(time.RFC3339), "from", t.Source, t.Authority)
@@ -99,7 +99,7 @@ func ExampleNewKeyPolicy() {
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(res.Signers[0].KeyID == key.ID(), res.Identity == nil)
+	fmt.Println(res.Signers[0].KeyID == key.ID(), res.Identity() == nil)
 	for _, t := range res.Times {
 		fmt.Println(t.Source, t.Time.UTC().Format(time.RFC3339))
 	}
@@ -109,7 +109,7 @@ func ExampleNewKeyPolicy() {
 	// timestamp-authority 2025-12-18T17:04:39Z
 }
 
-func ExampleWithTime() {
+func ExampleWithSigningTime() {
 	// A Rekor v2 bundle gets its time from a timestamp authority. Without
 	// it, the caller's time does not stand in: Rekor v2 requires one.
 	dir := exampleAssets + "/bundle-verify/rekor2-no-timestamp_fail"
@@ -125,7 +125,7 @@ func ExampleWithTime() {
 	_, err := v.VerifyJSON(context.Background(), data, artifact, id)
 	fmt.Println(errors.Is(err, verify.ErrTimestamp))
 
-	v, _ = verify.NewSigstoreVerifier(tr, verify.WithTime(time.Date(2025, 6, 12, 12, 2, 30, 0, time.UTC)))
+	v, _ = verify.NewSigstoreVerifier(tr, verify.WithSigningTime(time.Date(2025, 6, 12, 12, 2, 30, 0, time.UTC)))
 	_, err = v.VerifyJSON(context.Background(), data, verify.WithArtifactFile(exampleAssets+"/bundle-verify/a.txt"), id)
 	fmt.Println(errors.Is(err, verify.ErrTimestamp))
 	// Output:

@@ -30,35 +30,35 @@ const maxAcceptedIdentities = 100
 type FulcioClaims struct {
 	// BuildSignerURI is the build instructions that signed, e.g.
 	// "https://github.com/org/repo/.github/workflows/release.yml@refs/tags/v1".
-	BuildSignerURI string
+	BuildSignerURI string `json:"buildSignerURI,omitempty"`
 	// BuildSignerDigest is an immutable reference to those instructions
 	// (a commit).
-	BuildSignerDigest string
+	BuildSignerDigest string `json:"buildSignerDigest,omitempty"`
 	// RunnerEnvironment is "github-hosted" or "self-hosted".
-	RunnerEnvironment string
+	RunnerEnvironment string `json:"runnerEnvironment,omitempty"`
 	// SourceRepositoryURI is the repository built, e.g.
 	// "https://github.com/org/repo".
-	SourceRepositoryURI string
+	SourceRepositoryURI string `json:"sourceRepositoryURI,omitempty"`
 	// SourceRepositoryDigest is the commit built.
-	SourceRepositoryDigest string
+	SourceRepositoryDigest string `json:"sourceRepositoryDigest,omitempty"`
 	// SourceRepositoryRef is the ref built, e.g. "refs/tags/v1.2.3".
-	SourceRepositoryRef string
+	SourceRepositoryRef string `json:"sourceRepositoryRef,omitempty"`
 	// SourceRepositoryIdentifier is the repository's immutable id.
-	SourceRepositoryIdentifier string
+	SourceRepositoryIdentifier string `json:"sourceRepositoryIdentifier,omitempty"`
 	// SourceRepositoryOwnerURI is the repository owner's URL.
-	SourceRepositoryOwnerURI string
+	SourceRepositoryOwnerURI string `json:"sourceRepositoryOwnerURI,omitempty"`
 	// SourceRepositoryOwnerIdentifier is the owner's immutable id.
-	SourceRepositoryOwnerIdentifier string
+	SourceRepositoryOwnerIdentifier string `json:"sourceRepositoryOwnerIdentifier,omitempty"`
 	// BuildConfigURI is the top-level build instructions.
-	BuildConfigURI string
+	BuildConfigURI string `json:"buildConfigURI,omitempty"`
 	// BuildConfigDigest is an immutable reference to them.
-	BuildConfigDigest string
+	BuildConfigDigest string `json:"buildConfigDigest,omitempty"`
 	// BuildTrigger is the event that started the build, e.g. "push".
-	BuildTrigger string
+	BuildTrigger string `json:"buildTrigger,omitempty"`
 	// RunInvocationURI identifies the build run.
-	RunInvocationURI string
+	RunInvocationURI string `json:"runInvocationURI,omitempty"`
 	// SourceRepositoryVisibilityAtSigning is "public" or "private".
-	SourceRepositoryVisibilityAtSigning string
+	SourceRepositoryVisibilityAtSigning string `json:"sourceRepositoryVisibilityAtSigning,omitempty"`
 }
 
 // claimOIDs maps each FulcioClaims field, in order, to its extension.
@@ -197,7 +197,7 @@ func (m *certMatcher) match(id *Identity) string {
 			return fmt.Sprintf("SAN %q does not match %q", truncate(id.SAN), truncate(m.id.SANRegexp))
 		}
 	case id.SAN != m.id.SAN:
-		return fmt.Sprintf("SAN %q is not %q", truncate(id.SAN), truncate(m.id.SAN))
+		return "SAN " + differ(id.SAN, m.id.SAN)
 	}
 	switch {
 	case m.issuerRE != nil:
@@ -205,17 +205,145 @@ func (m *certMatcher) match(id *Identity) string {
 			return fmt.Sprintf("issuer %q does not match %q", truncate(id.Issuer), truncate(m.id.IssuerRegexp))
 		}
 	case id.Issuer != m.id.Issuer:
-		return fmt.Sprintf("issuer %q is not %q", truncate(id.Issuer), truncate(m.id.Issuer))
+		return "issuer " + differ(id.Issuer, m.id.Issuer)
 	}
 	if m.hasClaims {
 		want, got := m.id.Claims.fields(), id.Claims.fields()
 		for i := range want {
 			if *want[i] != "" && *want[i] != *got[i] {
-				return fmt.Sprintf("claim %s %q is not %q", claimName(i), truncate(*got[i]), truncate(*want[i]))
+				return "claim " + claimName(i) + " " + differ(*got[i], *want[i])
 			}
 		}
 	}
 	return ""
+}
+
+// differ says that got is not want, showing where they differ: short
+// values whole, long ones around the first difference, so two long names
+// never look equal because both were cut at the same point.
+func differ(got, want string) string {
+	const max = 80
+	if len(got) <= max && len(want) <= max {
+		return fmt.Sprintf("%q is not %q", got, want)
+	}
+	p := 0
+	for p < len(got) && p < len(want) && got[p] == want[p] {
+		p++
+	}
+	return fmt.Sprintf("%s is not %s (they differ from byte %d)", window(got, p), window(want, p), p)
+}
+
+// window quotes s around byte p: some context before, more after.
+func window(s string, p int) string {
+	lo, hi := max(0, p-24), min(len(s), p+48)
+	for lo > 0 && !utf8.RuneStart(s[lo]) {
+		lo--
+	}
+	for hi < len(s) && !utf8.RuneStart(s[hi]) {
+		hi++
+	}
+	q := fmt.Sprintf("%q", s[lo:hi])
+	if lo > 0 {
+		q = "..." + q
+	}
+	if hi < len(s) {
+		q += "..."
+	}
+	return q
+}
+
+// CertificateMatcher is a compiled CertificateIdentity, usable on its
+// own: a policy rule on a verified signer's identity uses the same
+// matching as the verifier (exact SAN or an anchored RE2 expression over
+// the whole SAN, the issuer likewise, Fulcio claims exactly).
+type CertificateMatcher struct{ m *certMatcher }
+
+// NewCertificateMatcher compiles id. It needs SAN and issuer criteria: an
+// empty identity is an ErrInvalidOptions error, never a wildcard, and a
+// regular expression is at most MaxIdentityPatternBytes.
+func NewCertificateMatcher(id CertificateIdentity) (*CertificateMatcher, error) {
+	m, err := compileIdentity(id)
+	if err != nil {
+		return nil, err
+	}
+	return &CertificateMatcher{m: m}, nil
+}
+
+// Match returns nil when id matches, and otherwise an *IdentityError
+// saying which field differs and where. A nil id (a key signer) never
+// matches.
+func (m *CertificateMatcher) Match(id *Identity) error {
+	if m == nil || m.m == nil {
+		return fmt.Errorf("%w: nil certificate matcher", ErrIdentityPolicy)
+	}
+	if id == nil {
+		return &IdentityError{Reasons: []string{"the signer is a key, not a certificate"}}
+	}
+	if why := m.m.match(id); why != "" {
+		return &IdentityError{Identity: id, Reasons: []string{why}}
+	}
+	return nil
+}
+
+// String describes the identity matched, for logs.
+func (m *CertificateMatcher) String() string {
+	if m == nil || m.m == nil {
+		return "<nil>"
+	}
+	san, issuer := m.m.id.SAN, m.m.id.Issuer
+	if m.m.sanRE != nil {
+		san = "~" + m.m.id.SANRegexp
+	}
+	if m.m.issuerRE != nil {
+		issuer = "~" + m.m.id.IssuerRegexp
+	}
+	return fmt.Sprintf("SAN %q, issuer %q", truncate(san), truncate(issuer))
+}
+
+// StringMatcher matches one value exactly, or by an RE2 regular expression
+// anchored to the whole value. The zero StringMatcher matches nothing.
+type StringMatcher struct {
+	exact string
+	re    *regexp.Regexp
+	set   bool
+}
+
+// Exactly matches s and nothing else.
+func Exactly(s string) StringMatcher { return StringMatcher{exact: s, set: true} }
+
+// MatchingRegexp matches the values the RE2 expression expr matches as a
+// whole: it is anchored at both ends, so "https://github.com/org/.*"
+// never matches a value that merely contains such a prefix. expr is at
+// most MaxIdentityPatternBytes.
+func MatchingRegexp(expr string) (StringMatcher, error) {
+	re, err := compileAnchored(expr)
+	if err != nil {
+		return StringMatcher{}, err
+	}
+	return StringMatcher{re: re, set: true}, nil
+}
+
+// Match reports whether s matches.
+func (m StringMatcher) Match(s string) bool {
+	switch {
+	case !m.set:
+		return false
+	case m.re != nil:
+		return m.re.MatchString(s)
+	}
+	return s == m.exact
+}
+
+// String describes the matcher: the value quoted, or the expression after
+// a tilde.
+func (m StringMatcher) String() string {
+	switch {
+	case !m.set:
+		return "<nothing>"
+	case m.re != nil:
+		return "~" + strings.TrimSuffix(strings.TrimPrefix(m.re.String(), "^(?:"), ")$")
+	}
+	return fmt.Sprintf("%q", truncate(m.exact))
 }
 
 // IdentityPolicy says who must have signed a Sigstore bundle. Every
@@ -235,6 +363,7 @@ const (
 	identityCertificate
 	identityKey
 	identityUnsafeSkip
+	identityTrustKeys // the keys of the Trust (TrustedKeys)
 )
 
 // NewIdentityPolicy accepts certificates (Fulcio) whose identity matches
@@ -293,6 +422,8 @@ func (p IdentityPolicy) String() string {
 		return fmt.Sprintf("%d keys", len(p.keys))
 	case identityUnsafeSkip:
 		return "any identity (unsafe)"
+	case identityTrustKeys:
+		return "the trusted keys"
 	}
 	return "unset"
 }

@@ -6,6 +6,7 @@ import (
 	"crypto"
 	"crypto/x509"
 	"encoding/asn1"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -60,164 +61,10 @@ type sigstoreConfig struct {
 	sct             int
 	sctSet, skipSCT bool
 	callerTime      time.Time
-	now             time.Time
+	clock           func() time.Time
 	minVersion      string
 	payloadTypes    []string
 	statementTypes  []string
-}
-
-// SigstoreOption configures NewSigstoreVerifier.
-type SigstoreOption func(*sigstoreConfig) error
-
-// WithTransparencyLog requires entries from n distinct transparency logs
-// of the trusted root (default 1). Logs count once however many entries
-// they have (SECURITY.md C34).
-func WithTransparencyLog(n int) SigstoreOption {
-	return func(c *sigstoreConfig) error {
-		if n < 1 {
-			return fmt.Errorf("%w: transparency log threshold %d (want at least 1)", ErrInvalidOptions, n)
-		}
-		c.tlog, c.tlogSet = n, 1
-		return nil
-	}
-}
-
-// WithoutTransparencyLogUnsafe skips the transparency log: entries in
-// the bundle are not checked and their times are not used. Without a log,
-// nothing shows that the signature was ever public.
-func WithoutTransparencyLogUnsafe() SigstoreOption {
-	return func(c *sigstoreConfig) error {
-		c.skipTlog = true
-		return nil
-	}
-}
-
-// WithSignedTimestamps requires RFC 3161 timestamps from n distinct
-// trusted timestamp authorities (default 0).
-func WithSignedTimestamps(n int) SigstoreOption {
-	return func(c *sigstoreConfig) error {
-		if n < 1 {
-			return fmt.Errorf("%w: signed timestamp threshold %d (want at least 1)", ErrInvalidOptions, n)
-		}
-		c.signedTS = n
-		return nil
-	}
-}
-
-// WithIntegratedTimestamps requires signed integrated times from n
-// distinct transparency logs (default 0).
-func WithIntegratedTimestamps(n int) SigstoreOption {
-	return func(c *sigstoreConfig) error {
-		if n < 1 {
-			return fmt.Errorf("%w: integrated timestamp threshold %d (want at least 1)", ErrInvalidOptions, n)
-		}
-		c.integratedTS = n
-		return nil
-	}
-}
-
-// WithObserverTimestamps requires n verified times from transparency logs
-// and timestamp authorities together, each authority counted once. The
-// default is 1, or 0 when WithTime supplies the time.
-func WithObserverTimestamps(n int) SigstoreOption {
-	return func(c *sigstoreConfig) error {
-		if n < 1 {
-			return fmt.Errorf("%w: observer timestamp threshold %d (want at least 1)", ErrInvalidOptions, n)
-		}
-		c.observerTS, c.observerSet = n, true
-		return nil
-	}
-}
-
-// WithTime vouches that the signature existed at t, for verification
-// where the bundle carries no trusted time (air-gapped, or long-lived
-// certificates and keys): the certificate chain must be valid at t, as at
-// every time the bundle proves. The result lists t with source
-// TimeSourceCaller. It is never implied: without WithTime, the verifier
-// never uses the current time as the signing time (SECURITY.md C50).
-func WithTime(t time.Time) SigstoreOption {
-	return func(c *sigstoreConfig) error {
-		if t.IsZero() {
-			return fmt.Errorf("%w: WithTime with the zero time", ErrInvalidOptions)
-		}
-		c.callerTime = t
-		return nil
-	}
-}
-
-// WithCurrentTime sets the current time, which is used only to reject log
-// entries and timestamps dated more than MaxClockSkew in the future. The
-// default is the system clock at each verification.
-func WithCurrentTime(now time.Time) SigstoreOption {
-	return func(c *sigstoreConfig) error {
-		if now.IsZero() {
-			return fmt.Errorf("%w: WithCurrentTime with the zero time", ErrInvalidOptions)
-		}
-		c.now = now
-		return nil
-	}
-}
-
-// WithSignedCertificateTimestamps requires n verified SCTs from distinct
-// CT logs of the trusted root in a signing certificate (default 1).
-func WithSignedCertificateTimestamps(n int) SigstoreOption {
-	return func(c *sigstoreConfig) error {
-		if n < 1 {
-			return fmt.Errorf("%w: SCT threshold %d (want at least 1)", ErrInvalidOptions, n)
-		}
-		c.sct, c.sctSet = n, true
-		return nil
-	}
-}
-
-// WithoutSignedCertificateTimestampsUnsafe accepts certificates without
-// SCTs, for private certificate authorities that do not log to CT.
-func WithoutSignedCertificateTimestampsUnsafe() SigstoreOption {
-	return func(c *sigstoreConfig) error {
-		c.skipSCT = true
-		return nil
-	}
-}
-
-// WithMinBundleVersion sets the oldest bundle version accepted: "v0.1",
-// "v0.2" (the default) or "v0.3". v0.1 bundles need no inclusion proof,
-// so accepting them lets a newer bundle be relabelled to drop its proof
-// (SECURITY.md C33).
-func WithMinBundleVersion(v string) SigstoreOption {
-	return func(c *sigstoreConfig) error {
-		if versionRank(v) == 0 {
-			return fmt.Errorf("%w: bundle version %q (want v0.1, v0.2 or v0.3)", ErrInvalidOptions, truncate(v))
-		}
-		c.minVersion = v
-		return nil
-	}
-}
-
-// WithAcceptedPayloadTypes sets the DSSE payload types accepted (default:
-// only in-toto statements), as WithPayloadTypes does for a Verifier.
-func WithAcceptedPayloadTypes(types ...string) SigstoreOption {
-	return func(c *sigstoreConfig) error {
-		if len(types) == 0 {
-			return fmt.Errorf("%w: WithAcceptedPayloadTypes needs at least one type", ErrInvalidOptions)
-		}
-		for _, t := range types {
-			if t == "" {
-				return fmt.Errorf("%w: empty payload type", ErrInvalidOptions)
-			}
-		}
-		c.payloadTypes = append([]string(nil), types...)
-		return nil
-	}
-}
-
-// WithAcceptedStatementTypes sets the in-toto statement _type values
-// accepted, as WithStatementTypes does for a Verifier.
-func WithAcceptedStatementTypes(types ...string) SigstoreOption {
-	return func(c *sigstoreConfig) error {
-		st, err := statementTypes(types)
-		c.statementTypes = st
-		return err
-	}
 }
 
 func versionRank(v string) int {
@@ -237,38 +84,54 @@ func versionRank(v string) int {
 // verified time from a log or timestamp authority, one SCT in a signing
 // certificate, bundles of v0.2 or later, and in-toto statements in DSSE
 // envelopes.
-func NewSigstoreVerifier(trusted *TrustedRoot, opts ...SigstoreOption) (*SigstoreVerifier, error) {
+func NewSigstoreVerifier(trusted *TrustedRoot, opts ...Option) (*SigstoreVerifier, error) {
 	if trusted == nil || trusted.tr == nil {
 		return nil, fmt.Errorf("%w: no trusted root", ErrInvalidOptions)
 	}
-	c := sigstoreConfig{tlog: 1, sct: 1, minVersion: "v0.2", payloadTypes: []string{attest.PayloadType}}
-	for _, o := range opts {
-		if o == nil {
-			return nil, fmt.Errorf("%w: nil option", ErrInvalidOptions)
-		}
-		if err := o(&c); err != nil {
-			return nil, err
-		}
+	c, err := newConfig(opts)
+	if err != nil {
+		return nil, err
 	}
-	if c.skipTlog && c.tlogSet != 0 {
+	if c.thresholdSet {
+		return nil, fmt.Errorf("%w: WithThreshold applies to trusted keys, not a trusted root", ErrInvalidOptions)
+	}
+	return newSigstoreVerifier(trusted, c)
+}
+
+func newSigstoreVerifier(trusted *TrustedRoot, c *verifyConfig) (*SigstoreVerifier, error) {
+	sc := c.sig
+	if sc.tlogSet == 0 && !sc.skipTlog {
+		sc.tlog = 1
+	}
+	if !sc.sctSet {
+		sc.sct = 1
+	}
+	if sc.minVersion == "" {
+		sc.minVersion = "v0.2"
+	}
+	sc.payloadTypes = c.payloadTypes
+	sc.statementTypes = c.statementTypes
+	sc.callerTime = c.signingTime
+	sc.clock = c.clock
+	if sc.skipTlog && sc.tlogSet != 0 {
 		return nil, fmt.Errorf("%w: WithTransparencyLog and WithoutTransparencyLogUnsafe together", ErrInvalidOptions)
 	}
-	if c.skipTlog && c.integratedTS > 0 {
+	if sc.skipTlog && sc.integratedTS > 0 {
 		return nil, fmt.Errorf("%w: integrated timestamps need the transparency log", ErrInvalidOptions)
 	}
-	if c.skipSCT && c.sctSet {
+	if sc.skipSCT && sc.sctSet {
 		return nil, fmt.Errorf("%w: WithSignedCertificateTimestamps and WithoutSignedCertificateTimestampsUnsafe together", ErrInvalidOptions)
 	}
-	if !c.observerSet {
-		c.observerTS = 1
-		if !c.callerTime.IsZero() {
-			c.observerTS = 0
+	if !sc.observerSet {
+		sc.observerTS = 1
+		if !sc.callerTime.IsZero() {
+			sc.observerTS = 0
 		}
 	}
-	if c.skipTlog {
-		c.tlog = 0
+	if sc.skipTlog {
+		sc.tlog = 0
 	}
-	return &SigstoreVerifier{root: trusted, cfg: c}, nil
+	return &SigstoreVerifier{root: trusted, cfg: sc}, nil
 }
 
 // VerifyJSON parses a JSON bundle (see bundle.Parse) and verifies it.
@@ -279,7 +142,7 @@ func (v *SigstoreVerifier) VerifyJSON(ctx context.Context, data []byte, artifact
 	}
 	b, err := bundle.Parse(data)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrMalformed, err)
+		return nil, because(ErrMalformed, err)
 	}
 	return v.Verify(ctx, b, artifact, identity)
 }
@@ -327,7 +190,7 @@ func (v *SigstoreVerifier) Verify(ctx context.Context, b *bundle.Bundle, artifac
 	}
 	for _, step := range steps {
 		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("%w: %v", ErrUnverified, err)
+			return nil, because(ErrUnverified, err)
 		}
 		if err := step(ctx); err != nil {
 			return nil, err
@@ -344,7 +207,7 @@ func (v *SigstoreVerifier) ready(ctx context.Context, artifact ArtifactPolicy, i
 		return fmt.Errorf("%w: nil context", ErrUnverified)
 	}
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("%w: %v", ErrUnverified, err)
+		return because(ErrUnverified, err)
 	}
 	if artifact.kind == artifactNone {
 		return fmt.Errorf("%w: no artifact policy; pass WithArtifactFile, WithArtifactDigest, or WithoutArtifactUnsafe to skip the check", ErrArtifactPolicy)
@@ -392,8 +255,8 @@ type sigstoreRun struct {
 }
 
 func (r *sigstoreRun) now() time.Time {
-	if !r.v.cfg.now.IsZero() {
-		return r.v.cfg.now
+	if r.v.cfg.clock != nil {
+		return r.v.cfg.clock()
 	}
 	return time.Now()
 }
@@ -440,7 +303,7 @@ func (r *sigstoreRun) checkMaterial(context.Context) error {
 	}
 	leaf, err := x509.ParseCertificate(der)
 	if err != nil {
-		return fmt.Errorf("%w: %v", ErrCertificate, err)
+		return because(ErrCertificate, err)
 	}
 	id, err := checkLeaf(leaf)
 	if err != nil {
@@ -518,7 +381,7 @@ func (r *sigstoreRun) checkSignature(context.Context) error {
 	if r.b.IsDSSE() {
 		env, err := r.b.Envelope()
 		if err != nil {
-			return fmt.Errorf("%w: %v", ErrMalformed, err)
+			return because(ErrMalformed, err)
 		}
 		r.env = env
 		r.res.PayloadType = env.PayloadType
@@ -530,10 +393,14 @@ func (r *sigstoreRun) checkSignature(context.Context) error {
 			return ErrNoSignature
 		}
 		r.sig = env.Signatures[0].Sig
-		pae := env.PAE()
+		msg := newSignedMessage(env.PayloadType, env.Payload)
+		defer msg.release()
 		for _, k := range candidates {
-			if k.plausible(len(r.sig)) && k.verify(pae, r.sig) == nil {
-				r.useKey(k)
+			if !k.plausible(len(r.sig)) {
+				continue
+			}
+			if scheme, err := msg.verify(k, r.sig); err == nil {
+				r.useKey(k, scheme)
 				r.res.addCheck(CheckSignatures)
 				return nil
 			}
@@ -542,7 +409,7 @@ func (r *sigstoreRun) checkSignature(context.Context) error {
 	}
 	ms, err := r.b.MessageSignature()
 	if err != nil {
-		return fmt.Errorf("%w: %v", ErrMalformed, err)
+		return because(ErrMalformed, err)
 	}
 	r.res.MessageSignature = true
 	if r.policy.kind == artifactUnsafeSkip {
@@ -555,7 +422,7 @@ func (r *sigstoreRun) checkSignature(context.Context) error {
 	algSet := map[digest.Algorithm]bool{ms.Digest.Algorithm(): true}
 	keepBytes := false
 	for _, k := range candidates {
-		algSet[k.scheme.DigestAlgorithm()] = true
+		messageAlgorithms(algSet, k)
 		keepBytes = keepBytes || k.scheme == keys.Ed25519
 	}
 	var algs []digest.Algorithm
@@ -580,47 +447,53 @@ func (r *sigstoreRun) checkSignature(context.Context) error {
 		return &SubjectError{Artifact: copySet(set), Subjects: 1, Err: &digest.MismatchError{Algorithm: ms.Digest.Algorithm(), Claimed: ms.Digest.Hex(), Actual: got}}
 	}
 	r.res.addCheck(CheckMessageDigest)
+	var why error
 	for _, k := range candidates {
 		if !k.plausible(len(r.sig)) {
 			continue
 		}
-		var err error
-		if k.scheme == keys.Ed25519 {
-			if data == nil {
-				continue
-			}
-			err = k.verify(data, r.sig)
-		} else {
-			d, ok := set.Get(k.scheme.DigestAlgorithm())
-			if !ok {
-				continue
-			}
-			err = keys.VerifyDigest(k.pub, k.scheme, d.Bytes(), r.sig)
-		}
+		scheme, err := verifyMessage(k, ms, set, data)
 		if err == nil {
-			r.useKey(k)
+			r.useKey(k, scheme)
 			r.res.addCheck(CheckSignatures)
 			r.res.ArtifactDigests = set
 			return nil
 		}
+		if !errors.Is(err, keys.ErrSignature) {
+			why = err
+		}
 	}
-	return r.signatureError()
+	return r.signatureError(why)
 }
 
-func (r *sigstoreRun) useKey(k *PublicKey) {
+func (r *sigstoreRun) useKey(k *PublicKey, scheme keys.Scheme) {
+	hint, _ := r.b.PublicKeyHint()
 	if r.leaf == nil {
 		r.key = k
-		hint, _ := r.b.PublicKeyHint()
-		r.res.Signers = []Signer{{KeyID: k.id, Scheme: string(k.scheme), KeyIDHint: hint}}
+		r.res.Signers = []Signer{keySigner(k, scheme, 0, hint)}
+		return
 	}
+	id, _ := keys.ID(r.leaf.PublicKey)
+	li := r.leafID
+	r.res.Signers = []Signer{{
+		Kind: SignerCertificate, KeyID: id, Scheme: string(scheme),
+		SAN: li.SAN, SANType: li.SANType, Issuer: li.Issuer, Claims: li.Claims,
+		Certificate: bytes.Clone(r.leaf.Raw),
+	}}
 }
 
-func (r *sigstoreRun) signatureError() error {
+func (r *sigstoreRun) signatureError(why ...error) error {
+	var reason string
 	if r.leaf != nil {
-		return &SignatureError{Reason: "does not verify with the signing certificate's key"}
+		reason = "does not verify with the signing certificate's key"
+	} else {
+		reason = "matches no trusted key"
+	}
+	if len(why) > 0 && why[0] != nil {
+		reason += ": " + why[0].Error()
 	}
 	hint, _ := r.b.PublicKeyHint()
-	return &SignatureError{KeyIDHint: hint, Reason: "matches no trusted key"}
+	return &SignatureError{KeyIDHint: hint, Reason: reason}
 }
 
 // buildEntity prepares the view of the bundle that sigstore-go's checks
@@ -630,7 +503,7 @@ func (r *sigstoreRun) signatureError() error {
 func (r *sigstoreRun) buildEntity() error {
 	sc, err := r.sg.SignatureContent()
 	if err != nil {
-		return fmt.Errorf("%w: %v", ErrMalformed, err)
+		return because(ErrMalformed, err)
 	}
 	e := &sgEntity{version: r.version, sig: sc}
 	if r.leaf != nil {
@@ -639,7 +512,7 @@ func (r *sigstoreRun) buildEntity() error {
 	} else {
 		vc, err := r.sg.VerificationContent()
 		if err != nil {
-			return fmt.Errorf("%w: %v", ErrMalformed, err)
+			return because(ErrMalformed, err)
 		}
 		e.vc = vc
 		r.tm = &keyMaterial{TrustedMaterial: r.v.root.tr, key: trustedKey{r.key}}
@@ -699,16 +572,19 @@ func checkV1Checkpoint(envelope string) error {
 	}
 	origin, _, _ := strings.Cut(body, "\n")
 	m := v1Origin.FindStringSubmatch(origin)
-	if m == nil {
-		return nil
-	}
 	for _, line := range strings.Split(strings.TrimSuffix(sigs, "\n"), "\n") {
 		rest, ok := strings.CutPrefix(line, "\u2014 ")
 		if !ok {
 			return fmt.Errorf("checkpoint signature line %q", truncate(line))
 		}
-		name, _, _ := strings.Cut(rest, " ")
-		if name != m[1] {
+		name, sig, _ := strings.Cut(rest, " ")
+		// One encoding per signature: the note's base64 must be canonical,
+		// so no two spellings of a checkpoint verify (sigstore-go's
+		// decoder ignores the padding bits).
+		if _, err := base64.StdEncoding.Strict().DecodeString(sig); err != nil {
+			return fmt.Errorf("checkpoint signature of %q is not canonical base64", truncate(name))
+		}
+		if m != nil && name != m[1] {
 			return fmt.Errorf("checkpoint of %q signed as %q", truncate(m[1]), truncate(name))
 		}
 	}
@@ -906,7 +782,7 @@ func (r *sigstoreRun) checkCertificate(context.Context) error {
 		return nil
 	}
 	if err := sgverify.VerifySignedCertificateTimestamp(chains, r.v.cfg.sct, r.tm); err != nil {
-		return fmt.Errorf("%w: %v", ErrCertificate, err)
+		return because(ErrCertificate, err)
 	}
 	r.res.addCheck(CheckSCT)
 	return nil
@@ -949,7 +825,6 @@ func (r *sigstoreRun) checkIdentity(context.Context) error {
 		r.res.Skipped = append(r.res.Skipped, CheckIdentity)
 	}
 	id := r.leafID
-	r.res.Identity = id
 	if r.identity.kind == identityUnsafeSkip {
 		return nil
 	}

@@ -75,8 +75,8 @@ func TestAdversarial_C42_IdentityMismatchOrIgnored(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Identity.SANType != "email" {
-			t.Fatalf("SAN type %q", res.Identity.SANType)
+		if res.Identity().SANType != "email" {
+			t.Fatalf("SAN type %q", res.Identity().SANType)
 		}
 	})
 }
@@ -210,8 +210,8 @@ func TestAdversarial_C45_CertificateClaims(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if res.Identity.Claims.SourceRepositoryURI != "https://github.com/org/repo" || res.Identity.Claims.BuildTrigger != "push" {
-					t.Fatalf("claims %+v", res.Identity.Claims)
+				if res.Identity().Claims.SourceRepositoryURI != "https://github.com/org/repo" || res.Identity().Claims.BuildTrigger != "push" {
+					t.Fatalf("claims %+v", res.Identity().Claims)
 				}
 				return
 			}
@@ -377,10 +377,10 @@ func TestAdversarial_C50_ExpiredCertificateWithoutTrustedTime(t *testing.T) {
 	})
 	t.Run("the caller's time must be inside the certificate", func(t *testing.T) {
 		b := s.sign(t, signOpts{noTlog: true})
-		v := s.verifier(t, verify.WithoutTransparencyLogUnsafe(), verify.WithTime(t0.Add(time.Hour)))
+		v := s.verifier(t, verify.WithoutTransparencyLogUnsafe(), verify.WithSigningTime(t0.Add(time.Hour)))
 		_, err := verifyPB(t, v, b.clone(), artDigest(b.artifact), testIdentity(t))
 		wantReject(t, err, verify.ErrCertificate)
-		v = s.verifier(t, verify.WithoutTransparencyLogUnsafe(), verify.WithTime(t0.Add(2*time.Minute)))
+		v = s.verifier(t, verify.WithoutTransparencyLogUnsafe(), verify.WithSigningTime(t0.Add(2*time.Minute)))
 		res, err := verifyPB(t, v, b.clone(), artDigest(b.artifact), testIdentity(t))
 		if err != nil {
 			t.Fatal(err)
@@ -401,11 +401,11 @@ func TestAdversarial_C51_IntermediateNotValidAtSigningTime(t *testing.T) {
 		name  string
 		edit  func(*x509.Certificate)
 		o     signOpts
-		vopts []verify.SigstoreOption
+		vopts []verify.Option
 	}{
 		{"intermediate expired before signing, with log", func(c *x509.Certificate) { c.NotAfter = t0.Add(-time.Hour) }, signOpts{}, nil},
 		{"intermediate expired before signing, log skipped", func(c *x509.Certificate) { c.NotAfter = t0.Add(-time.Hour) },
-			signOpts{noTlog: true, tsa: true}, []verify.SigstoreOption{verify.WithoutTransparencyLogUnsafe()}},
+			signOpts{noTlog: true, tsa: true}, []verify.Option{verify.WithoutTransparencyLogUnsafe()}},
 		{"intermediate not yet valid", func(c *x509.Certificate) { c.NotBefore = t0.Add(time.Hour) }, signOpts{}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -191,10 +191,10 @@ func TestAdversarial_C28_IntegratedTimeOutsideWindow(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		at   time.Time
-		opts []verify.SigstoreOption
+		opts []verify.Option
 		root func(*verify.TrustedRootSpec)
 	}{
-		{"in the future beyond clock skew", t0.Add(9 * time.Minute), []verify.SigstoreOption{verify.WithCurrentTime(t0.Add(time.Minute))}, nil},
+		{"in the future beyond clock skew", t0.Add(9 * time.Minute), []verify.Option{verify.WithClock(func() time.Time { return t0.Add(time.Minute) })}, nil},
 		{"before the certificate's NotBefore", t0.Add(-time.Minute), nil, nil},
 		{"after the certificate's NotAfter", t0.Add(11 * time.Minute), nil, nil},
 		{"outside the log key's validity", t0.Add(time.Minute), nil, func(spec *verify.TrustedRootSpec) {
@@ -218,7 +218,7 @@ func TestAdversarial_C28_IntegratedTimeOutsideWindow(t *testing.T) {
 	}
 	t.Run("within the skew", func(t *testing.T) {
 		b := s.sign(t, signOpts{integrated: t0.Add(4 * time.Minute)})
-		v := s.verifier(t, verify.WithCurrentTime(t0))
+		v := s.verifier(t, verify.WithClock(func() time.Time { return t0 }))
 		if _, err := verifyPB(t, v, b.clone(), artDigest(b.artifact), testIdentity(t)); err != nil {
 			t.Fatal(err)
 		}
@@ -472,7 +472,7 @@ func TestAdversarial_C35_RekorV2Rules(t *testing.T) {
 	// vouches for a time.
 	t.Run("no timestamp, caller time", func(t *testing.T) {
 		c := loadConformance(t, "rekor2-no-timestamp_fail")
-		v, err := verify.NewSigstoreVerifier(c.root, verify.WithTime(time.Date(2025, 6, 12, 12, 2, 30, 0, time.UTC)))
+		v, err := verify.NewSigstoreVerifier(c.root, verify.WithSigningTime(time.Date(2025, 6, 12, 12, 2, 30, 0, time.UTC)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -560,7 +560,7 @@ func TestAdversarial_C38_NoFallbackNoNetwork(t *testing.T) {
 	_, err = verifyPB(t, s.verifier(t), pb, artDigest(b.artifact), testIdentity(t))
 	wantReject(t, err, verify.ErrTransparencyLog)
 	// Skipping the log is only possible by saying so.
-	res, err := verifyPB(t, s.verifier(t, verify.WithoutTransparencyLogUnsafe(), verify.WithTime(t0.Add(time.Minute))), pb, artDigest(b.artifact), testIdentity(t))
+	res, err := verifyPB(t, s.verifier(t, verify.WithoutTransparencyLogUnsafe(), verify.WithSigningTime(t0.Add(time.Minute))), pb, artDigest(b.artifact), testIdentity(t))
 	if err != nil {
 		t.Fatal(err)
 	}

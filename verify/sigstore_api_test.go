@@ -21,22 +21,22 @@ func TestSigstoreVerifierOptions(t *testing.T) {
 	s := theSigstore(t)
 	for _, tc := range []struct {
 		name string
-		opts []verify.SigstoreOption
+		opts []verify.Option
 	}{
-		{"tlog 0", []verify.SigstoreOption{verify.WithTransparencyLog(0)}},
-		{"signed timestamps 0", []verify.SigstoreOption{verify.WithSignedTimestamps(0)}},
-		{"integrated -1", []verify.SigstoreOption{verify.WithIntegratedTimestamps(-1)}},
-		{"observer 0", []verify.SigstoreOption{verify.WithObserverTimestamps(0)}},
-		{"sct 0", []verify.SigstoreOption{verify.WithSignedCertificateTimestamps(0)}},
-		{"zero time", []verify.SigstoreOption{verify.WithTime(time.Time{})}},
-		{"zero now", []verify.SigstoreOption{verify.WithCurrentTime(time.Time{})}},
-		{"version", []verify.SigstoreOption{verify.WithMinBundleVersion("v0.4")}},
-		{"no payload types", []verify.SigstoreOption{verify.WithAcceptedPayloadTypes()}},
-		{"empty payload type", []verify.SigstoreOption{verify.WithAcceptedPayloadTypes("")}},
-		{"tlog and skip", []verify.SigstoreOption{verify.WithTransparencyLog(1), verify.WithoutTransparencyLogUnsafe()}},
-		{"integrated without tlog", []verify.SigstoreOption{verify.WithIntegratedTimestamps(1), verify.WithoutTransparencyLogUnsafe()}},
-		{"sct and skip", []verify.SigstoreOption{verify.WithSignedCertificateTimestamps(1), verify.WithoutSignedCertificateTimestampsUnsafe()}},
-		{"nil option", []verify.SigstoreOption{nil}},
+		{"tlog 0", []verify.Option{verify.WithTransparencyLog(0)}},
+		{"signed timestamps 0", []verify.Option{verify.WithSignedTimestamps(0)}},
+		{"integrated -1", []verify.Option{verify.WithIntegratedTimestamps(-1)}},
+		{"observer 0", []verify.Option{verify.WithObserverTimestamps(0)}},
+		{"sct 0", []verify.Option{verify.WithSignedCertificateTimestamps(0)}},
+		{"zero time", []verify.Option{verify.WithSigningTime(time.Time{})}},
+		{"nil clock", []verify.Option{verify.WithClock(nil)}},
+		{"version", []verify.Option{verify.WithMinBundleVersion("v0.4")}},
+		{"no payload types", []verify.Option{verify.WithPayloadTypes()}},
+		{"empty payload type", []verify.Option{verify.WithPayloadTypes("")}},
+		{"tlog and skip", []verify.Option{verify.WithTransparencyLog(1), verify.WithoutTransparencyLogUnsafe()}},
+		{"integrated without tlog", []verify.Option{verify.WithIntegratedTimestamps(1), verify.WithoutTransparencyLogUnsafe()}},
+		{"sct and skip", []verify.Option{verify.WithSignedCertificateTimestamps(1), verify.WithoutSignedCertificateTimestampsUnsafe()}},
+		{"nil option", []verify.Option{nil}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if _, err := verify.NewSigstoreVerifier(s.trusted, tc.opts...); !errors.Is(err, verify.ErrInvalidOptions) {
@@ -125,7 +125,7 @@ func TestSigstoreKeySigned(t *testing.T) {
 		if err != nil {
 			t.Fatalf("dsse=%v: %v", dsse, err)
 		}
-		if res.Identity != nil || len(res.Signers) != 1 || res.Signers[0].KeyID != pub.ID() || res.Signers[0].KeyIDHint != "test-key" {
+		if res.Identity() != nil || len(res.Signers) != 1 || res.Signers[0].KeyID != pub.ID() || res.Signers[0].KeyIDHint != "test-key" {
 			t.Fatalf("result %+v", res)
 		}
 		if !res.Checked(verify.CheckIdentity) || !res.Checked(verify.CheckTransparencyLog) || res.Checked(verify.CheckCertificate) {
@@ -172,8 +172,8 @@ func TestSigstoreResult(t *testing.T) {
 	if len(le) != 1 || le[0].Kind != "dsse" || le[0].Version != "0.0.1" || le[0].Index != 1000 || !le[0].InclusionProof || !le[0].InclusionPromise || le[0].IntegratedTime.IsZero() {
 		t.Fatalf("log entries %+v", le)
 	}
-	id := res.Identity
-	if id.SAN != testSAN || id.SANType != "uri" || id.Issuer != testIssuer || id.Claims.SourceRepositoryURI != "https://github.com/org/repo" || id.Certificate == nil {
+	id := res.Identity()
+	if id.SAN != testSAN || id.SANType != "uri" || id.Issuer != testIssuer || id.Claims.SourceRepositoryURI != "https://github.com/org/repo" || len(res.Signers[0].Certificate) == 0 {
 		t.Fatalf("identity %+v", id)
 	}
 	// The result holds copies (C10): scribbling over the input changes
@@ -195,7 +195,7 @@ func TestSigstorePayloadType(t *testing.T) {
 	b := s.sign(t, signOpts{dsse: true, payloadType: simple, statement: []byte(`{"critical":{}}`)})
 	_, err := verifyPB(t, s.verifier(t), b.clone(), verify.WithoutArtifactUnsafe(), testIdentity(t))
 	wantReject(t, err, verify.ErrPayloadType)
-	res, err := verifyPB(t, s.verifier(t, verify.WithAcceptedPayloadTypes(simple)), b.clone(), verify.WithoutArtifactUnsafe(), testIdentity(t))
+	res, err := verifyPB(t, s.verifier(t, verify.WithPayloadTypes(simple)), b.clone(), verify.WithoutArtifactUnsafe(), testIdentity(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,7 +251,7 @@ func TestSigstoreCallerTime(t *testing.T) {
 	_, err := verifyPB(t, s.verifier(t, verify.WithoutTransparencyLogUnsafe()), b.clone(), artDigest(b.artifact), p)
 	wantReject(t, err, verify.ErrTimestamp)
 	at := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
-	res, err := verifyPB(t, s.verifier(t, verify.WithoutTransparencyLogUnsafe(), verify.WithTime(at)), b.clone(), artDigest(b.artifact), p)
+	res, err := verifyPB(t, s.verifier(t, verify.WithoutTransparencyLogUnsafe(), verify.WithSigningTime(at)), b.clone(), artDigest(b.artifact), p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -259,7 +259,7 @@ func TestSigstoreCallerTime(t *testing.T) {
 		t.Fatalf("times %v", res.Times)
 	}
 	// An explicit threshold still requires a trusted time.
-	_, err = verifyPB(t, s.verifier(t, verify.WithoutTransparencyLogUnsafe(), verify.WithTime(at), verify.WithObserverTimestamps(1)), b.clone(), artDigest(b.artifact), p)
+	_, err = verifyPB(t, s.verifier(t, verify.WithoutTransparencyLogUnsafe(), verify.WithSigningTime(at), verify.WithObserverTimestamps(1)), b.clone(), artDigest(b.artifact), p)
 	wantReject(t, err, verify.ErrTimestamp)
 }
 
@@ -402,8 +402,8 @@ func TestSigstoreVirtualSigstore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Identity.SAN != "dev@example.com" || res.Identity.SANType != "email" {
-		t.Fatalf("identity %+v", res.Identity)
+	if res.Identity().SAN != "dev@example.com" || res.Identity().SANType != "email" {
+		t.Fatalf("identity %+v", res.Identity())
 	}
 	// The same bundle with another identity is refused.
 	p, _ = verify.NewIdentityPolicy(verify.CertificateIdentity{SAN: "other@example.com", Issuer: "https://issuer.example"})

@@ -191,7 +191,7 @@ func TestAdversarial_C112_DifferentialSigstoreGo(t *testing.T) {
 				}
 			}
 			if res != nil {
-				t.Logf("verified: %s (%s), %d log entries, times %v", res.Identity.SAN, res.Identity.Issuer, len(res.LogEntries), res.Times)
+				t.Logf("verified: %s (%s), %d log entries, times %v", res.Identity().SAN, res.Identity().Issuer, len(res.LogEntries), res.Times)
 			}
 		})
 	}

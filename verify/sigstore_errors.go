@@ -11,27 +11,27 @@ var (
 	// ErrBundleVersion: the bundle's version is below the verifier's
 	// minimum (WithMinBundleVersion; default v0.2), so it may have been
 	// relabelled to drop a requirement (SECURITY.md C33).
-	ErrBundleVersion = fmt.Errorf("%w: bundle version not accepted", ErrUnverified)
+	ErrBundleVersion = newReason("bundle version not accepted")
 	// ErrTransparencyLog: the transparency log entries do not prove that
 	// this signature was logged: a proof, promise or checkpoint fails, an
 	// entry is about other content, or too few distinct logs verified.
-	ErrTransparencyLog = fmt.Errorf("%w: transparency log", ErrUnverified)
+	ErrTransparencyLog = newReason("transparency log")
 	// ErrTimestamp: a signed timestamp does not verify, or the verified
 	// times do not meet the thresholds, or no trusted time is known.
-	ErrTimestamp = fmt.Errorf("%w: timestamp", ErrUnverified)
+	ErrTimestamp = newReason("timestamp")
 	// ErrCertificate: the signing certificate is not valid: it does not
 	// chain to a trusted certificate authority at every verified time, it
 	// breaks a rule of the Fulcio profile, or its SCTs do not verify.
-	ErrCertificate = fmt.Errorf("%w: certificate", ErrUnverified)
+	ErrCertificate = newReason("certificate")
 	// ErrIdentity: the certificate is valid but names an identity the
 	// policy does not accept.
-	ErrIdentity = fmt.Errorf("%w: identity", ErrUnverified)
+	ErrIdentity = newReason("identity")
 	// ErrIdentityPolicy: no identity policy was given (the zero
 	// IdentityPolicy), or it cannot apply.
-	ErrIdentityPolicy = fmt.Errorf("%w: identity policy", ErrUnverified)
+	ErrIdentityPolicy = newReason("identity policy")
 	// ErrTrustedRoot: the trusted root is missing, malformed, or could not
 	// be fetched and verified.
-	ErrTrustedRoot = fmt.Errorf("%w: trusted root", ErrUnverified)
+	ErrTrustedRoot = newReason("trusted root")
 )
 
 // IdentityError reports that a certificate's identity matched none of the
@@ -49,17 +49,16 @@ type IdentityError struct {
 // accepted identity did not match.
 func (e *IdentityError) Error() string {
 	var b strings.Builder
-	b.WriteString("verify: certificate identity")
-	if e.Identity != nil {
-		fmt.Fprintf(&b, " %q (issuer %q)", truncate(e.Identity.SAN), truncate(e.Identity.Issuer))
-	}
-	b.WriteString(" matches no accepted identity")
-	if len(e.Reasons) > 0 {
+	b.WriteString("verify: identity not accepted")
+	switch {
+	case len(e.Reasons) > 0:
 		b.WriteString(": ")
 		b.WriteString(e.Reasons[0])
 		if n := len(e.Reasons) - 1; n > 0 {
-			fmt.Fprintf(&b, " (and %d more)", n)
+			fmt.Fprintf(&b, " (and %d more accepted identities do not match)", n)
 		}
+	case e.Identity != nil:
+		fmt.Fprintf(&b, ": SAN %q, issuer %q", truncate(e.Identity.SAN), truncate(e.Identity.Issuer))
 	}
 	return b.String()
 }

@@ -610,7 +610,7 @@ func (s *testSigstore) timestamp(t testing.TB, sig []byte, at time.Time, leaf *x
 }
 
 // verifier returns a SigstoreVerifier for the test Sigstore.
-func (s *testSigstore) verifier(t testing.TB, opts ...verify.SigstoreOption) *verify.SigstoreVerifier {
+func (s *testSigstore) verifier(t testing.TB, opts ...verify.Option) *verify.SigstoreVerifier {
 	t.Helper()
 	v, err := verify.NewSigstoreVerifier(s.trusted, opts...)
 	if err != nil {

@@ -14,14 +14,14 @@ func TestSigstoreHappyPaths(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		o    signOpts
-		opts []verify.SigstoreOption
+		opts []verify.Option
 	}{
 		{"message v0.3", signOpts{}, nil},
 		{"message v0.2", signOpts{version: "v0.2"}, nil},
-		{"message v0.1", signOpts{version: "v0.1", noProof: true}, []verify.SigstoreOption{verify.WithMinBundleVersion("v0.1")}},
+		{"message v0.1", signOpts{version: "v0.1", noProof: true}, []verify.Option{verify.WithMinBundleVersion("v0.1")}},
 		{"dsse v0.3", signOpts{dsse: true}, nil},
 		{"tsa only", signOpts{tsa: true, noPromise: true}, nil},
-		{"two logs", signOpts{logs: []int{0, 1}}, []verify.SigstoreOption{verify.WithTransparencyLog(2)}},
+		{"two logs", signOpts{logs: []int{0, 1}}, []verify.Option{verify.WithTransparencyLog(2)}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b := s.sign(t, tc.o)
@@ -29,8 +29,8 @@ func TestSigstoreHappyPaths(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Verify: %v", err)
 			}
-			if res.Identity == nil || res.Identity.SAN != testSAN || res.Identity.Issuer != testIssuer {
-				t.Fatalf("identity %+v", res.Identity)
+			if res.Identity() == nil || res.Identity().SAN != testSAN || res.Identity().Issuer != testIssuer {
+				t.Fatalf("identity %+v", res.Identity())
 			}
 			if len(res.Times) == 0 {
 				t.Fatal("no verified time")

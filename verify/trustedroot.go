@@ -59,11 +59,11 @@ type TrustedRoot struct {
 // certificates. Errors wrap ErrTrustedRoot.
 func ParseTrustedRoot(data []byte) (*TrustedRoot, error) {
 	if err := strictjson.CheckWith(data, nil, strictjson.Options{MaxBytes: MaxTrustedRootBytes, MaxArrayLen: 256}); err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrTrustedRoot, err)
+		return nil, because(ErrTrustedRoot, err)
 	}
 	pb := new(prototrustroot.TrustedRoot)
 	if err := protojson.Unmarshal(data, pb); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrTrustedRoot, err)
+		return nil, because(ErrTrustedRoot, err)
 	}
 	return newTrustedRootFromProto(pb)
 }
@@ -72,7 +72,7 @@ func ParseTrustedRoot(data []byte) (*TrustedRoot, error) {
 func LoadTrustedRoot(path string) (*TrustedRoot, error) {
 	data, err := readBounded(path, MaxTrustedRootBytes)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrTrustedRoot, err)
+		return nil, because(ErrTrustedRoot, err)
 	}
 	return ParseTrustedRoot(data)
 }
@@ -83,7 +83,7 @@ func newTrustedRootFromProto(pb *prototrustroot.TrustedRoot) (*TrustedRoot, erro
 	}
 	tr, err := root.NewTrustedRootFromProtobuf(pb)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrTrustedRoot, err)
+		return nil, because(ErrTrustedRoot, err)
 	}
 	for i, ca := range tr.FulcioCertificateAuthorities() {
 		fca, ok := ca.(*root.FulcioCertificateAuthority)

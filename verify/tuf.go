@@ -133,7 +133,7 @@ func FetchTUFTarget(ctx context.Context, opts TUFOptions) ([]byte, error) {
 	}
 	cfg, err := config.New(repo, rootBytes)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrTrustedRoot, err)
+		return nil, because(ErrTrustedRoot, err)
 	}
 	cfg.LocalMetadataDir = dir
 	cfg.LocalTargetsDir = filepath.Join(dir, "targets")
@@ -148,7 +148,7 @@ func FetchTUFTarget(ctx context.Context, opts TUFOptions) ([]byte, error) {
 	}}
 	up, err := updater.New(cfg)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrTrustedRoot, err)
+		return nil, because(ErrTrustedRoot, err)
 	}
 	if !opts.Time.IsZero() {
 		up.UnsafeSetRefTime(opts.Time.UTC())

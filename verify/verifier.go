@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/chainmail-dev/chainmail/attest"
 	"github.com/chainmail-dev/chainmail/bundle"
@@ -25,80 +26,35 @@ const MaxKeys = 100
 // Verifier checks DSSE envelopes and key-signed Sigstore bundles against a
 // fixed set of trusted public keys and a threshold of distinct keys. It
 // is immutable and safe for concurrent use. Build it with NewVerifier; a
-// nil or zero Verifier rejects everything.
+// nil or zero Verifier rejects everything. Verify, with a Trust of keys,
+// is built on it.
 type Verifier struct {
 	keys           []*PublicKey
 	threshold      int
 	payloadTypes   []string
 	statementTypes []string
-}
-
-// Option configures NewVerifier.
-type Option func(*Verifier) error
-
-// WithThreshold requires signatures from n distinct trusted keys (default
-// 1). n must be between 1 and the number of keys.
-func WithThreshold(n int) Option {
-	return func(v *Verifier) error {
-		v.threshold = n
-		return nil
-	}
-}
-
-// WithPayloadTypes sets the DSSE payload types the verifier accepts
-// (default: only attest.PayloadType, in-toto statements). An envelope of
-// any other type is rejected before its payload is looked at, so a key
-// used for several purposes cannot have one kind of document passed off as
-// another (SECURITY.md C03).
-func WithPayloadTypes(types ...string) Option {
-	return func(v *Verifier) error {
-		if len(types) == 0 {
-			return fmt.Errorf("%w: WithPayloadTypes needs at least one type", ErrInvalidOptions)
-		}
-		for _, t := range types {
-			if t == "" {
-				return fmt.Errorf("%w: empty payload type", ErrInvalidOptions)
-			}
-		}
-		v.payloadTypes = append([]string(nil), types...)
-		return nil
-	}
-}
-
-// WithStatementTypes sets the in-toto statement _type values accepted,
-// compared exactly (SECURITY.md C18). The default accepts
-// attest.StatementTypeV1 and attest.StatementTypeV01, which SLSA v0.2
-// provenance still uses; WithStatementTypes(attest.StatementTypeV1)
-// requires v1.
-func WithStatementTypes(types ...string) Option {
-	return func(v *Verifier) error {
-		st, err := statementTypes(types)
-		v.statementTypes = st
-		return err
-	}
-}
-
-func statementTypes(types []string) ([]string, error) {
-	if len(types) == 0 {
-		return nil, fmt.Errorf("%w: no statement types", ErrInvalidOptions)
-	}
-	for _, t := range types {
-		if t != attest.StatementTypeV1 && t != attest.StatementTypeV01 {
-			return nil, fmt.Errorf("%w: statement type %q is not one attest parses", ErrInvalidOptions, truncate(t))
-		}
-	}
-	return append([]string(nil), types...), nil
+	signingTime    time.Time
 }
 
 // NewVerifier returns a Verifier trusting keys. The keys must be distinct
 // (the same key twice would let one signer count twice) and at most
-// MaxKeys; the threshold must be between 1 and len(keys).
+// MaxKeys; the threshold must be between 1 and len(keys). Options that
+// apply to a trusted root only (WithTransparencyLog, …) are refused.
 func NewVerifier(keys []*PublicKey, opts ...Option) (*Verifier, error) {
-	v := &Verifier{threshold: 1, payloadTypes: []string{attest.PayloadType}}
-	for _, o := range opts {
-		if err := o(v); err != nil {
-			return nil, err
-		}
+	c, err := newConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	if len(c.rootOnly) > 0 {
+		return nil, fmt.Errorf("%w: %s applies to a trusted root, not to trusted keys", ErrInvalidOptions, c.rootOnly[0])
+	}
+	return newVerifier(keys, c)
+}
+
+func newVerifier(keys []*PublicKey, c *verifyConfig) (*Verifier, error) {
+	v := &Verifier{threshold: 1, payloadTypes: c.payloadTypes, statementTypes: c.statementTypes, signingTime: c.signingTime}
+	if c.thresholdSet {
+		v.threshold = c.threshold
 	}
 	if len(keys) == 0 {
 		return nil, fmt.Errorf("%w: no trusted keys", ErrInvalidOptions)
@@ -167,6 +123,7 @@ func (v *Verifier) VerifyEnvelope(ctx context.Context, env *attest.Envelope, pol
 		return nil, err
 	}
 	res.Signers = signers
+	res.Times = v.times(r.times[:0])
 	res.addCheck(CheckSignatures)
 	res.addCheck(CheckThreshold)
 	res.Payload = payload
@@ -183,6 +140,16 @@ type resultAlloc struct {
 	checks  [5]Check
 	signers [1]Signer
 	skipped [1]Check
+	times   [1]VerifiedTime
+}
+
+// times returns what a key signature says of its time, appended to buf:
+// the caller's time if one was vouched for, else an explicit none.
+func (v *Verifier) times(buf []VerifiedTime) []VerifiedTime {
+	if !v.signingTime.IsZero() {
+		return append(buf, VerifiedTime{Time: v.signingTime, Source: TimeSourceCaller})
+	}
+	return append(buf, VerifiedTime{Source: TimeSourceNone})
 }
 
 // copyEnvelope copies the payload and the signatures of env into one new
@@ -291,7 +258,7 @@ func (v *Verifier) verifyMessageBundles(ctx context.Context, bs []*bundle.Bundle
 	algSet := map[digest.Algorithm]bool{}
 	keepBytes := false
 	for _, k := range v.keys {
-		algSet[k.scheme.DigestAlgorithm()] = true
+		messageAlgorithms(algSet, k)
 		keepBytes = keepBytes || k.scheme == keys.Ed25519
 	}
 	for i, b := range bs {
@@ -346,6 +313,7 @@ func (v *Verifier) verifyMessageBundles(ctx context.Context, bs []*bundle.Bundle
 	if len(res.Signers) < v.threshold {
 		return nil, &ThresholdError{Want: v.threshold, Got: len(res.Signers), Accepted: signerIDs(res.Signers), Rejected: rejected}
 	}
+	res.Times = v.times(nil)
 	res.addCheck(CheckMessageDigest)
 	res.addCheck(CheckSignatures)
 	res.addCheck(CheckThreshold)
@@ -366,9 +334,8 @@ func (v *Verifier) verifyMessage(ctx context.Context, set digest.Set, data []byt
 			continue
 		}
 		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrUnverified, err)
+			return nil, because(ErrUnverified, err)
 		}
-		alg := k.scheme.DigestAlgorithm()
 		// The bundle's digest is a hint; it must agree with the artifact
 		// (SECURITY.md C39), and the signature is checked against the
 		// locally computed digest, never the hint.
@@ -377,23 +344,10 @@ func (v *Verifier) verifyMessage(ctx context.Context, set digest.Set, data []byt
 				return nil, &SubjectError{Artifact: copySet(set), Subjects: 1, Err: &digest.MismatchError{Algorithm: ms.Digest.Algorithm(), Claimed: ms.Digest.Hex(), Actual: got}}
 			}
 		}
-		var err error
-		if k.scheme == keys.Ed25519 {
-			if data == nil {
-				lastErr = fmt.Errorf("an Ed25519 key needs the artifact's bytes, not a digest")
-				continue
-			}
-			err = k.verify(data, ms.Signature)
-		} else {
-			d, ok := set.Get(alg)
-			if !ok {
-				lastErr = fmt.Errorf("artifact has no %s digest", alg)
-				continue
-			}
-			err = keys.VerifyDigest(k.pub, k.scheme, d.Bytes(), ms.Signature)
-		}
+		scheme, err := verifyMessage(k, ms, set, data)
 		if err == nil {
-			return &Signer{KeyID: k.id, Scheme: string(k.scheme), Signature: index, KeyIDHint: hint}, nil
+			s := keySigner(k, scheme, index, hint)
+			return &s, nil
 		}
 		lastErr = err
 	}
@@ -404,6 +358,61 @@ func (v *Verifier) verifyMessage(ctx context.Context, set digest.Set, data []byt
 	return nil, &SignatureError{Index: index, KeyIDHint: hint, Reason: reason}
 }
 
+// verifyMessage checks a message signature over the artifact with k: over
+// its bytes for Ed25519, otherwise over its digest, with each scheme
+// Sigstore's algorithm registry allows for k's key (for a P-384 key, over
+// SHA-384 and then over SHA-256, as sigstore-python signed; never a hash
+// below SHA-256), as sigstore-go does. The bundle's digest is only a hint
+// checked against the artifact by the caller. It returns the scheme that
+// verified.
+func verifyMessage(k *PublicKey, ms *bundle.MessageSignature, set digest.Set, data []byte) (keys.Scheme, error) {
+	if k.scheme == keys.Ed25519 {
+		if data == nil {
+			return "", fmt.Errorf("an Ed25519 key needs the artifact's bytes, not a digest")
+		}
+		return k.scheme, k.verify(data, ms.Signature)
+	}
+	var missing error
+	err := keys.ErrSignature
+	for _, scheme := range k.scheme.Compatible() {
+		d, ok := set.Get(scheme.DigestAlgorithm())
+		if !ok {
+			if missing == nil {
+				missing = fmt.Errorf("the artifact has no %s digest", scheme.DigestAlgorithm())
+			}
+			continue
+		}
+		if err = keys.VerifyDigest(k.pub, scheme, d.Bytes(), ms.Signature); err == nil {
+			return scheme, nil
+		}
+	}
+	if missing != nil {
+		return "", missing
+	}
+	return "", err
+}
+
+// messageAlgorithms adds to algs the digest algorithms a message signature
+// by k may be over.
+func messageAlgorithms(algs map[digest.Algorithm]bool, k *PublicKey) {
+	for _, s := range k.scheme.Compatible() {
+		algs[s.DigestAlgorithm()] = true
+	}
+}
+
+// hashOf returns the hash function of a digest algorithm (0 if unknown).
+func hashOf(a digest.Algorithm) crypto.Hash {
+	switch a {
+	case digest.SHA256:
+		return crypto.SHA256
+	case digest.SHA384:
+		return crypto.SHA384
+	case digest.SHA512:
+		return crypto.SHA512
+	}
+	return 0
+}
+
 func (v *Verifier) ready(ctx context.Context, artifact ArtifactPolicy) error {
 	if v == nil || len(v.keys) == 0 || v.threshold < 1 {
 		return ErrNotInitialized
@@ -412,7 +421,7 @@ func (v *Verifier) ready(ctx context.Context, artifact ArtifactPolicy) error {
 		return fmt.Errorf("%w: nil context", ErrUnverified)
 	}
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("%w: %w", ErrUnverified, err)
+		return because(ErrUnverified, err)
 	}
 	if artifact.kind == artifactNone {
 		return fmt.Errorf("%w: no artifact policy; pass WithArtifactFile, WithArtifactDigest, or WithoutArtifactUnsafe to skip the check", ErrArtifactPolicy)
@@ -491,13 +500,23 @@ func (m *signedMessage) digest(h crypto.Hash) ([]byte, bool) {
 	return nil, false
 }
 
-// verify checks sig over m with k: keys.Verify(k's key, k's scheme,
-// m.data, sig), with the digest computed once.
-func (m *signedMessage) verify(k *PublicKey, sig []byte) error {
-	if d, ok := m.digest(k.scheme.Hash()); ok {
-		return keys.VerifyDigest(k.pub, k.scheme, d, sig)
+// verify checks sig over m with k, under k's scheme or another that
+// Sigstore's algorithm registry allows for the same key (a P-384 key over
+// SHA-256, as sigstore-python signed), with each digest computed once. It
+// returns the scheme that verified.
+func (m *signedMessage) verify(k *PublicKey, sig []byte) (keys.Scheme, error) {
+	var err error
+	for _, s := range k.scheme.Compatible() {
+		if d, ok := m.digest(s.Hash()); ok {
+			err = keys.VerifyDigest(k.pub, s, d, sig)
+		} else {
+			err = keys.Verify(k.pub, s, m.data, sig)
+		}
+		if err == nil {
+			return s, nil
+		}
 	}
-	return k.verify(m.data, sig)
+	return "", err
 }
 
 // verifySignatures counts the distinct trusted keys with a valid signature
@@ -521,16 +540,16 @@ func (v *Verifier) verifySignatures(ctx context.Context, message *signedMessage,
 	var rejected []*SignatureError
 	for i, s := range sigs {
 		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("%w: %w", ErrUnverified, err)
+			return nil, because(ErrUnverified, err)
 		}
 		if len(s.sig) == 0 {
 			rejected = append(rejected, &SignatureError{Index: i, KeyIDHint: s.hint, Reason: "empty signature"})
 			continue
 		}
-		k := v.match(message, s, accepted, false)
+		k, scheme := v.match(message, s, accepted, false)
 		if k == nil {
 			se := &SignatureError{Index: i, KeyIDHint: s.hint, Reason: "matches no trusted key"}
-			if dup := v.match(message, s, accepted, true); dup != nil {
+			if dup, _ := v.match(message, s, accepted, true); dup != nil {
 				se.Reason = "made by a key that already signed"
 				se.DuplicateOf = dup.id
 			}
@@ -538,7 +557,7 @@ func (v *Verifier) verifySignatures(ctx context.Context, message *signedMessage,
 			continue
 		}
 		accepted[k.id] = true
-		signers = append(signers, Signer{KeyID: k.id, Scheme: string(k.scheme), Signature: i, KeyIDHint: s.hint})
+		signers = append(signers, keySigner(k, scheme, i, s.hint))
 	}
 	if len(signers) < v.threshold {
 		return nil, &ThresholdError{Want: v.threshold, Got: len(signers), Accepted: signerIDs(signers), Rejected: rejected}
@@ -548,16 +567,16 @@ func (v *Verifier) verifySignatures(ctx context.Context, message *signedMessage,
 
 // match returns the trusted key that made sig: among the keys not yet
 // accepted, or, with counted set, among those already accepted.
-func (v *Verifier) match(message *signedMessage, s sigInfo, accepted map[string]bool, counted bool) *PublicKey {
+func (v *Verifier) match(message *signedMessage, s sigInfo, accepted map[string]bool, counted bool) (*PublicKey, keys.Scheme) {
 	for _, k := range v.candidates(s.hint) {
 		if accepted[k.id] != counted || !k.plausible(len(s.sig)) {
 			continue
 		}
-		if message.verify(k, s.sig) == nil {
-			return k
+		if scheme, err := message.verify(k, s.sig); err == nil {
+			return k, scheme
 		}
 	}
-	return nil
+	return nil, ""
 }
 
 // candidates returns the keys in the order to try them: the key whose id
@@ -624,7 +643,7 @@ func checkStatement(res *Result, skipped []Check, payloadType string, payload []
 	}
 	st, err := attest.ParseStatement(payload)
 	if err != nil {
-		return fmt.Errorf("%w: %w", ErrMalformed, err)
+		return because(ErrMalformed, err)
 	}
 	if accepted != nil && !contains(accepted, st.Type) {
 		return fmt.Errorf("%w: statement _type %q is not accepted (want %s)", ErrMalformed, truncate(st.Type), strings.Join(accepted, " or "))

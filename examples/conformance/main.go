@@ -285,7 +285,7 @@ func verifyBundle(a verifyArgs) int {
 		// bundle cannot be verified against it.
 		return fail(cli.ExitRejected, err)
 	}
-	opts := []verify.SigstoreOption{verify.WithMinBundleVersion("v0.1")}
+	opts := []verify.Option{verify.WithMinBundleVersion("v0.1")}
 	if len(trusted.SigstoreGo().CTLogs()) == 0 {
 		// A deployment whose trusted root lists no certificate
 		// transparency log (a private Sigstore, the project's local test
@@ -306,8 +306,8 @@ func verifyBundle(a verifyArgs) int {
 		return fail(cli.ExitRejected, err)
 	}
 	who := ""
-	if res.Identity != nil {
-		who = res.Identity.SAN
+	if res.Identity() != nil {
+		who = res.Identity().SAN
 	} else if len(res.Signers) > 0 {
 		who = "key " + res.Signers[0].KeyID
 	}

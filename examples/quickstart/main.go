@@ -248,12 +248,12 @@ func writeFiles(dir string, files map[string][]byte) error {
 
 // who says who signed a verified bundle.
 func who(res *verify.Result) string {
-	if res.Identity != nil {
+	if res.Identity() != nil {
 		when := ""
 		if len(res.Times) > 0 {
 			when = fmt.Sprintf(" at %s (%s)", res.Times[0].Time.UTC().Format(time.RFC3339), res.Times[0].Source)
 		}
-		return fmt.Sprintf("signed by %s (issuer %s)%s", res.Identity.SAN, res.Identity.Issuer, when)
+		return fmt.Sprintf("signed by %s (issuer %s)%s", res.Identity().SAN, res.Identity().Issuer, when)
 	}
 	return fmt.Sprintf("%d of 1 keys", len(res.Signers))
 }
@@ -365,7 +365,7 @@ func newKeylessSigner(ctx context.Context) (*keylessSigner, error) {
 	if err != nil {
 		return nil, err
 	}
-	var opts []verify.SigstoreOption
+	var opts []verify.Option
 	if len(trusted.SigstoreGo().CTLogs()) == 0 {
 		// The local Fulcio has no certificate transparency log, so its
 		// certificates carry no SCT; the trusted root says so.

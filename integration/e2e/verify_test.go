@@ -57,7 +57,7 @@ func verifyOurs(tr root.TrustedMaterial, b *bundle.Bundle, w want) error {
 	}
 	// The local stack has no certificate transparency log, so its
 	// certificates carry no SCTs.
-	opts := []verify.SigstoreOption{verify.WithoutSignedCertificateTimestampsUnsafe()}
+	opts := []verify.Option{verify.WithoutSignedCertificateTimestampsUnsafe()}
 	if w.timestamps > 0 {
 		opts = append(opts, verify.WithSignedTimestamps(w.timestamps))
 	}
@@ -93,7 +93,7 @@ func verifyOurs(tr root.TrustedMaterial, b *bundle.Bundle, w want) error {
 	if err != nil {
 		return err
 	}
-	if res.Identity == nil || res.Identity.SAN != w.san || res.Identity.Issuer != w.issuer || len(res.Times) == 0 {
+	if res.Identity() == nil || res.Identity().SAN != w.san || res.Identity().Issuer != w.issuer || len(res.Times) == 0 {
 		return fmt.Errorf("e2e: verified, but the result is incomplete: %+v", res)
 	}
 	return nil

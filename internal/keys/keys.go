@@ -43,7 +43,41 @@ const (
 	Ed25519           Scheme = "PKIX_ED25519"
 	RSAPKCS1v15SHA256 Scheme = "PKIX_RSA_PKCS1V15_SHA256"
 	RSAPSSSHA256      Scheme = "PKIX_RSA_PSS_SHA256"
+
+	// ECDSAP384SHA256 and ECDSAP521SHA256 are in Sigstore's algorithm
+	// registry (deprecated there): sigstore-python and other clients
+	// signed with P-384 Fulcio keys over SHA-256 for years, and
+	// sigstore-go still accepts them. A key never defaults to them; they
+	// are accepted only through Compatible.
+	ECDSAP384SHA256 Scheme = "PKIX_ECDSA_P384_SHA_256"
+	ECDSAP521SHA256 Scheme = "PKIX_ECDSA_P521_SHA_256"
 )
+
+// Compatible returns the schemes a signature by a key of scheme s may
+// use, s first: the other (key, hash) pairs of Sigstore's algorithm
+// registry for the same key, never a hash weaker than SHA-256. Only
+// ECDSA P-384 and P-521 keys have another (SHA-256).
+func (s Scheme) Compatible() []Scheme {
+	switch s {
+	case ECDSAP384SHA384:
+		return []Scheme{ECDSAP384SHA384, ECDSAP384SHA256}
+	case ECDSAP521SHA512:
+		return []Scheme{ECDSAP521SHA512, ECDSAP521SHA256}
+	}
+	return []Scheme{s}
+}
+
+// WithHash returns the scheme of Sigstore's algorithm registry that signs
+// with key scheme s's key over hash h, and false when the registry has no
+// such pair (a hash the key type never uses, or a downgrade below it).
+func (s Scheme) WithHash(h crypto.Hash) (Scheme, bool) {
+	for _, c := range s.Compatible() {
+		if c.Hash() == h {
+			return c, true
+		}
+	}
+	return "", false
+}
 
 // RSA key sizes accepted. Below 2048 bits is weak; above 8192 makes
 // verification a denial-of-service lever.
@@ -56,7 +90,7 @@ const (
 // the message itself.
 func (s Scheme) Hash() crypto.Hash {
 	switch s {
-	case ECDSAP256SHA256, RSAPKCS1v15SHA256, RSAPSSSHA256:
+	case ECDSAP256SHA256, RSAPKCS1v15SHA256, RSAPSSSHA256, ECDSAP384SHA256, ECDSAP521SHA256:
 		return crypto.SHA256
 	case ECDSAP384SHA384:
 		return crypto.SHA384

@@ -45,7 +45,7 @@ func VerifyDigest(pub crypto.PublicKey, s Scheme, digest, sig []byte) error {
 		return fmt.Errorf("%w: %d-byte digest for %s", ErrSignature, len(digest), s)
 	}
 	switch s {
-	case ECDSAP256SHA256, ECDSAP384SHA384, ECDSAP521SHA512:
+	case ECDSAP256SHA256, ECDSAP384SHA384, ECDSAP521SHA512, ECDSAP384SHA256, ECDSAP521SHA256:
 		k, ok := pub.(*ecdsa.PublicKey)
 		if !ok {
 			return fmt.Errorf("%w: scheme %s with key %T", ErrUnsupported, s, pub)
