@@ -1,28 +1,72 @@
 // Package verify checks signed attestations: DSSE envelopes and Sigstore
-// bundles against trusted public keys, and the statements inside them
-// against the artifacts they claim to describe.
+// bundles against trusted public keys or Sigstore trusted roots, and the
+// statements inside them against the artifacts they claim to describe.
 //
 // # Verifying an attestation
 //
-// Build a [Verifier] once from the keys you trust; it is immutable and
-// safe for concurrent use. Each call names the artifact the attestation
-// must be about:
+// One function does every kind of verification: [Verify] takes the input
+// (an envelope or a bundle, parsed or as JSON), what you trust (a [Trust]
+// of keys, a trusted root, or both), the artifact the attestation must be
+// about, and who must have signed; it returns one [Result] whatever signed
+// and whatever was verified. Build the Trust once; it is immutable and
+// safe for concurrent use:
 //
 //	pub, err := verify.LoadPublicKey("release.pub")
-//	v, err := verify.NewVerifier([]*verify.PublicKey{pub})
-//	res, err := v.VerifyBundle(ctx, b, verify.WithArtifactFile("app.tar.gz"))
+//	trust, err := verify.NewTrust(verify.WithKeys(pub))
+//	res, err := verify.Verify(ctx, verify.FromJSON(data), trust,
+//		verify.WithArtifactFile("app.tar.gz"), verify.TrustedKeys())
 //	if err != nil {
 //		// errors.Is(err, verify.ErrUnverified) always holds; err says why.
 //	}
-//	fmt.Println(res.Signers[0].KeyID, res.Subject.Name, res.Checks)
+//	fmt.Println(res.Signers[0].KeyID, res.Subject.Name, res.Times[0].Source)
 //
-// [Verifier.VerifyEnvelope] does the same for a DSSE envelope. Either
-// checks, in order: the payload type (only in-toto statements unless
-// [WithPayloadTypes] says otherwise); the signatures, counting distinct
-// trusted keys against the threshold ([WithThreshold], default 1); the
-// statement, decoded strictly from the verified bytes; and a subject whose
-// digests match the artifact's (see digest.Set.Match). A bundle with a
-// message signature is checked against the artifact's bytes directly.
+// Keyless (Sigstore) bundles verify the same way, with a trusted root and
+// the certificate identity that must have signed:
+//
+//	tr, err := verify.LoadTrustedRoot("trusted_root.json")
+//	trust, err := verify.NewTrust(verify.WithTrustedRoot(tr))
+//	id, err := verify.NewIdentityPolicy(verify.CertificateIdentity{
+//		SAN: "https://github.com/org/repo/.github/workflows/release.yml@refs/tags/v1",
+//		Issuer: "https://token.actions.githubusercontent.com",
+//	})
+//	res, err := verify.Verify(ctx, verify.FromJSON(data), trust, verify.WithArtifactFile("app.tar.gz"), id)
+//	fmt.Println(res.Signers[0].SAN, res.Times[0].Time, res.Times[0].Source)
+//
+// For a key signature Verify checks, in order: the payload type (only
+// in-toto statements unless [WithPayloadTypes] says otherwise); the
+// signatures, counting distinct trusted keys against the threshold
+// ([WithThreshold], default 1); the statement, decoded strictly from the
+// verified bytes; and a subject whose digests match the artifact's (see
+// digest.Set.Match). A bundle with a message signature is checked against
+// the artifact's bytes directly. For a certificate it checks the log
+// entries, timestamps, the chain and the identity first (see "Sigstore
+// bundles" below).
+//
+// # The result
+//
+// A [Result] has one [Signer] record per distinct verified signer, of kind
+// key or certificate (with SAN, issuer and Fulcio claims), the times the
+// signature is known to have existed with their source (an explicit
+// [TimeSourceNone] for a bare key signature, [TimeSourceCaller] for a time
+// vouched for with [WithSigningTime]), the matched subject and the
+// artifact's verified digests, the SHA-256 of the verified envelope or
+// bundle (Result.Input, what a VSA's inputAttestations names), the
+// statement, and the checks done and skipped. It encodes to JSON with
+// stable field names, so other processes and package policy can read it.
+// [CertificateMatcher] and [StringMatcher] match identities on their own,
+// with the verifier's rules, for rules over verified signers.
+//
+// [Verifier] and [SigstoreVerifier] are the lower-level verifiers Verify is
+// built from, for keys and for trusted roots; they return the same Result.
+//
+// # Signature schemes
+//
+// Keys verify with the schemes of Sigstore's algorithm registry: ECDSA
+// P-256 over SHA-256, P-384 over SHA-384, P-521 over SHA-512, Ed25519, RSA
+// PKCS#1 v1.5 or PSS over SHA-256; and, as sigstore-go does, P-384 and
+// P-521 keys over SHA-256 (sigstore-python signed that way for years).
+// Signer.Scheme says which one verified. No hash below SHA-256 is ever
+// accepted.
 //
 // # Keys and thresholds
 //
@@ -46,16 +90,19 @@
 // Every rejection wraps [ErrUnverified], and a narrower reason:
 // [ErrMalformed], [ErrPayloadType], [ErrNoSignature], [ErrSignature],
 // [ErrThreshold], [ErrSubjectMismatch], [ErrVerificationMaterial],
-// [ErrArtifactPolicy] or [ErrNotInitialized]. Typed errors carry the facts:
+// [ErrArtifactPolicy] or [ErrNotInitialized]. Each message says its
+// reason once ("verify: malformed input: envelope: …"), without repeating
+// the prefixes of the layers below. Typed errors carry the facts:
 // a [*ThresholdError] lists the keys that signed and a [*SignatureError]
 // for each signature not counted; a [*SubjectError] holds the artifact's
 // digests and, through errors.Is, the digest error (digest.ErrMismatch).
 //
 // # What Verify does not check
 //
-// A key Verifier does not check transparency log entries or timestamps
-// that a bundle may carry, and refuses certificate-signed bundles: those
-// need a Sigstore trusted root. It does not know whether a key was revoked
+// With keys only (no trusted root in the Trust), transparency log entries
+// and timestamps that a bundle may carry are not checked, and
+// certificate-signed bundles are refused: those need a Sigstore trusted
+// root. It does not know whether a key was revoked
 // or expired, nor how old a signature is. It proves who signed which
 // statement about which artifact; whether the statement's claims are
 // acceptable is the caller's policy.
@@ -72,13 +119,13 @@
 // [Verifier], and who must have signed, as an [IdentityPolicy]:
 //
 //	tr, err := verify.LoadTrustedRoot("trusted_root.json")
-//	v, err := verify.NewSigstoreVerifier(tr)
+//	trust, err := verify.NewTrust(verify.WithTrustedRoot(tr))
 //	id, err := verify.NewIdentityPolicy(verify.CertificateIdentity{
 //		SANRegexp: `https://github\.com/org/repo/\.github/workflows/release\.yml@refs/tags/v.*`,
 //		Issuer:    "https://token.actions.githubusercontent.com",
 //		Claims:    verify.FulcioClaims{SourceRepositoryURI: "https://github.com/org/repo"},
 //	})
-//	res, err := v.VerifyJSON(ctx, bundleJSON, verify.WithArtifactFile("app.tar.gz"), id)
+//	res, err := verify.Verify(ctx, verify.FromJSON(bundleJSON), trust, verify.WithArtifactFile("app.tar.gz"), id)
 //	fmt.Println(res.Identity().SAN, res.Times[0].Time, res.Times[0].Source)
 //
 // Identity policies: [NewIdentityPolicy] for Fulcio certificates (the SAN
@@ -96,7 +143,7 @@
 // [WithMinBundleVersion]). The certificate chain must be valid at every
 // verified time. The current time is never taken as the signing time: a
 // bundle without a trusted time verifies only when the caller vouches for
-// one with [WithTime] (for air-gapped or long-lived keys), and the result
+// one with [WithSigningTime] (for air-gapped or long-lived keys), and the result
 // says so. [Result] then holds the verified [Identity] (SAN, issuer,
 // [FulcioClaims], certificate), the verified times with their source
 // ([VerifiedTime]), and the log entries checked ([LogEntry]).

@@ -739,7 +739,7 @@ func (r *sigstoreRun) checkTimestamps(context.Context) error {
 		r.allTimes = append(r.allTimes, VerifiedTime{Time: cfg.callerTime, Source: TimeSourceCaller})
 	}
 	if len(r.allTimes) == 0 {
-		return fmt.Errorf("%w: no verified time: the bundle has no signed timestamp or log promise; pass WithTime to vouch for one", ErrTimestamp)
+		return fmt.Errorf("%w: no verified time: the bundle has no signed timestamp or log promise; pass WithSigningTime to vouch for one", ErrTimestamp)
 	}
 	for _, t := range r.allTimes {
 		r.verifiedAt = append(r.verifiedAt, t.Time)

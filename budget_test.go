@@ -1,0 +1,63 @@
+package chainmail_test
+
+import (
+	"os/exec"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// moduleBudget is, for each library package, the most third-party modules
+// it may pull in (go list -deps, the main module and the standard library
+// not counted). A package that grows past its budget fails this test until
+// the budget is raised on purpose, in review (go-containerregistry's
+// depcheck habit, counted in modules: what `go mod tidy` and a binary's
+// users pay for).
+//
+// Today bundle, sign and verify carry sigstore-go's dependency tree (about
+// 70 modules, Rekor's go-openapi client among them) even for key-only use;
+// the budgets are ceilings that stop it from growing while that tree is
+// moved out of the key-only path.
+var moduleBudget = map[string]int{
+	"digest":              0,
+	"attest":              0,
+	"internal/errs":       0,
+	"internal/limits":     0,
+	"internal/strictjson": 0,
+	"internal/netpolicy":  0,
+	"internal/keys":       2,
+	"attest/attestpb":     2,
+	"sbom":                10,
+	"bundle":              71,
+	"verify":              71,
+	"sign":                82,
+}
+
+func TestModuleBudget(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go list")
+	}
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command")
+	}
+	pkgs := make([]string, 0, len(moduleBudget))
+	for p := range moduleBudget {
+		pkgs = append(pkgs, p)
+	}
+	sort.Strings(pkgs)
+	for _, p := range pkgs {
+		out, err := exec.Command(goTool, "list", "-deps", "-f", "{{with .Module}}{{if not .Main}}{{.Path}}{{end}}{{end}}", "./"+p).Output()
+		if err != nil {
+			t.Fatalf("go list %s: %v", p, err)
+		}
+		mods := map[string]bool{}
+		for _, m := range strings.Fields(string(out)) {
+			mods[m] = true
+		}
+		t.Logf("%-20s %3d modules (budget %d)", p, len(mods), moduleBudget[p])
+		if len(mods) > moduleBudget[p] {
+			t.Errorf("%s pulls in %d modules, over its budget of %d: drop the new dependency or raise the budget on purpose", p, len(mods), moduleBudget[p])
+		}
+	}
+}
