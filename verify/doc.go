@@ -166,4 +166,21 @@
 // (an [*IdentityError] says what the certificate holds),
 // [ErrBundleVersion], [ErrIdentityPolicy], [ErrTrustedRoot], or those of
 // the key Verifier.
+//
+// # Departures from sigstore-go
+//
+// Real bundles from production Sigstore (sigstore-python, sigstore-js,
+// GitHub's attest actions, cosign, sigstore-go, sigstore-java and
+// sigstore-rs; v0.1 to v0.3) verify here as in sigstore-go v1.3.0, with
+// these triaged disagreements (TestProductionBundles):
+//
+//	bundle                                   sigstore-go  here    why
+//	dsse entry labelled hashedrekord/0.0.1   accepts      rejects the bundle's kindVersion must be the entry's
+//	(sigstore-rs)                                                 kind: a label is what selects the checks
+//	checkpoint signature in non-canonical    accepts      rejects one encoding per signed checkpoint
+//	base64 (padding bits set)
+//
+// P-384 Fulcio leaves signing over SHA-256 (the CPython 3.11 and 3.12
+// release bundles) verify in both, through the registry's P-384/SHA-256
+// scheme.
 package verify
