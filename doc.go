@@ -30,31 +30,59 @@
 //     envelopes and bundles against trusted keys with a threshold of
 //     distinct keys, of Sigstore bundles against trusted roots (a file, a
 //     value built in code, or TUF) and identity policies, and of statement
-//     subjects against artifacts, with typed errors and a Result that says
-//     who signed, when (and by whose clock), and what was checked.
+//     subjects against artifacts, through one function (verify.Verify)
+//     that returns one Result for every kind of signature: who signed
+//     (keys, or certificates with their identity), when (and by whose
+//     clock), about which digest, and what was checked; typed errors;
+//     a stable JSON encoding.
 //
 // Import graph, checked by a test: digest imports only the standard
 // library; attest imports digest; sbom and bundle import attest; sign and
 // verify import attest, bundle and digest (and sigstore-go), never each
-// other.
+// other. Each package has a budget of third-party modules, checked by
+// another test (budget_test.go).
 //
 // # Quick start
 //
-//	d, _ := digest.FromFile("app.tar.gz", digest.SHA256)
-//	st, _ := attest.NewStatement("https://slsa.dev/provenance/v1", provenance,
-//		attest.Subject("app.tar.gz", d))
-//	key, _ := sign.GenerateKey(sign.ECDSAP256)
-//	signer, _ := sign.NewSigner(key)
-//	b, _ := sign.StatementBundle(ctx, st, signer)
+//	d, err := digest.FromFile("app.tar.gz", digest.SHA256)
+//	if err != nil {
+//		return err
+//	}
+//	st, err := attest.NewPredicateStatement(
+//		&attest.TestResult{Result: "PASSED"}, attest.Subject("app.tar.gz", d))
+//	if err != nil {
+//		return err
+//	}
+//	key, err := sign.GenerateKey(sign.ECDSAP256)
+//	if err != nil {
+//		return err
+//	}
+//	signer, err := sign.NewSigner(key)
+//	if err != nil {
+//		return err
+//	}
+//	b, err := sign.StatementBundle(ctx, st, signer)
+//	if err != nil {
+//		return err
+//	}
 //
-//	pub, _ := verify.NewPublicKey(key.Public())
-//	v, _ := verify.NewVerifier([]*verify.PublicKey{pub})
-//	res, err := v.VerifyBundle(ctx, b, verify.WithArtifactFile("app.tar.gz"))
-//	if errors.Is(err, verify.ErrUnverified) { /* rejected, and err says why */ }
+//	pub, err := verify.NewPublicKey(key.Public())
+//	if err != nil {
+//		return err
+//	}
+//	trust, err := verify.NewTrust(verify.WithKeys(pub))
+//	if err != nil {
+//		return err
+//	}
+//	res, err := verify.Verify(ctx, verify.FromBundle(b), trust,
+//		verify.WithArtifactFile("app.tar.gz"), verify.TrustedKeys())
+//	if err != nil {
+//		return err // errors.Is(err, verify.ErrUnverified); err says why
+//	}
 //	fmt.Println(res.Signers[0].KeyID, res.Subject.Name)
 //
 // The examples directory holds complete programs: quickstart, keygen,
-// attest and verify.
+// attest, verify, sbom and conformance.
 //
 // # Security model
 //
@@ -69,9 +97,11 @@
 // The rules that make that hold:
 //
 //   - Fail closed. Every rejection wraps verify.ErrUnverified. A nil or
-//     zero Verifier, a zero ArtifactPolicy, a threshold of 0 or a duplicate
-//     trusted key are rejected; skipping the artifact check must be written
-//     as verify.WithoutArtifactUnsafe().
+//     zero Trust or Verifier, a zero Input, ArtifactPolicy or
+//     IdentityPolicy, a threshold of 0 or a duplicate trusted key are
+//     rejected; skipping the artifact check must be written as
+//     verify.WithoutArtifactUnsafe(), and the identity check as
+//     verify.WithoutIdentityUnsafe().
 //   - One reading of the bytes. Statements, envelopes and bundles are
 //     parsed strictly: no duplicate JSON keys, no keys that differ from a
 //     field only in case, valid UTF-8 only, bounded size, depth and counts.
@@ -80,7 +110,9 @@
 //     key signing twice, under two keyids, or with a malleated ECDSA
 //     signature counts once.
 //   - Allow-listed cryptography: ECDSA P-256/P-384/P-521, Ed25519, RSA of
-//     2048 to 8192 bits with a fixed padding per key. Digest matching uses
+//     2048 to 8192 bits with a fixed padding per key, each with the hashes
+//     Sigstore's algorithm registry pairs with it (P-384 and P-521 also
+//     over SHA-256, as sigstore-go accepts), never below SHA-256. Digest matching uses
 //     sha256/sha384/sha512 only and refuses downgrades.
 //   - Bounded input. Limits (32 MiB per envelope or bundle, 100
 //     signatures, 1024 subjects, 32 digests per subject, nesting depth 256)
@@ -91,10 +123,11 @@
 //
 // # What is not checked
 //
-//   - verify.Verifier (trusted keys) checks signatures only: a
-//     transparency log entry or timestamp in a key-signed bundle is checked
-//     by verify.SigstoreVerifier with a trusted root, never by
-//     verify.Verifier, and Result.Checks never claims it was.
+//   - A Trust of keys only checks signatures: a transparency log entry or
+//     timestamp in a key-signed bundle is checked only when the Trust has a
+//     trusted root too, and Result.Checks never claims it was otherwise. A
+//     bare key signature says nothing of when it was made: its Result.Times
+//     holds one entry of source "none".
 //   - Certificate revocation: Fulcio certificates are short-lived and
 //     checked against verified signing times, never the wall clock; long
 //     lived keys are trusted within the validity the trusted root gives.

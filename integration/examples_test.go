@@ -190,6 +190,48 @@ func TestAttestVerifyRoundTrips(t *testing.T) {
 	}
 }
 
+// TestVerifyKeyless runs the verify example with cosign's certificate
+// flags on real public-good bundles of the Sigstore conformance suite,
+// offline against the production trusted root.
+func TestVerifyKeyless(t *testing.T) {
+	assets, err := filepath.Abs(filepath.Join("..", "testdata", "conformance", "assets"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := filepath.Join(assets, "production_trusted_root.json")
+	art := filepath.Join(assets, "bundle-verify", "a.txt")
+	happy := filepath.Join(assets, "bundle-verify", "happy-path-v0.3", "bundle.sigstore.json")
+	const san = "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main"
+	const issuer = "https://token.actions.githubusercontent.com"
+	dir := t.TempDir()
+	for _, c := range []struct {
+		name string
+		args []string
+		code int
+	}{
+		{"identity and issuer", []string{"-certificate-identity", san, "-certificate-oidc-issuer", issuer, "-trusted-root", root, "-bundle", happy, art}, 0},
+		{"identity regexp", []string{"-certificate-identity-regexp", `https://github\.com/sigstore-conformance/.*@refs/heads/main`, "-certificate-oidc-issuer", issuer, "-trusted-root", root, "-bundle", happy, art}, 0},
+		{"json", []string{"-json", "-certificate-identity", san, "-certificate-oidc-issuer", issuer, "-trusted-root", root, "-bundle", happy, art}, 0},
+		{"another identity", []string{"-certificate-identity", san + "x", "-certificate-oidc-issuer", issuer, "-trusted-root", root, "-bundle", happy, art}, 1},
+		{"unanchored regexp", []string{"-certificate-identity-regexp", "sigstore-conformance", "-certificate-oidc-issuer", issuer, "-trusted-root", root, "-bundle", happy, art}, 1},
+		{"another issuer", []string{"-certificate-identity", san, "-certificate-oidc-issuer", "https://accounts.google.com", "-trusted-root", root, "-bundle", happy, art}, 1},
+		{"another artifact", []string{"-certificate-identity", san, "-certificate-oidc-issuer", issuer, "-trusted-root", root, "-bundle", happy, root}, 1},
+		{"no issuer", []string{"-certificate-identity", san, "-trusted-root", root, "-bundle", happy, art}, 2},
+		{"with a key", []string{"-key", "k.pub", "-certificate-identity", san, "-certificate-oidc-issuer", issuer, "-trusted-root", root, "-bundle", happy, art}, 2},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := run(t, dir, nil, "verify", c.args...)
+			want(t, r, c.code, c.name)
+			if c.code == 0 && c.name == "json" && !strings.Contains(r.stdout, `"kind": "certificate"`) {
+				t.Errorf("no signer record in the JSON result: %s", r.stdout)
+			}
+			if c.name == "another identity" && !strings.Contains(r.stderr, "differ from byte") {
+				t.Errorf("the mismatch does not say where the identities differ: %q", r.stderr)
+			}
+		})
+	}
+}
+
 func TestAttestRejectsBadPredicate(t *testing.T) {
 	dir := t.TempDir()
 	want(t, run(t, dir, nil, "keygen", "k"), 0, "keygen")

@@ -1,10 +1,19 @@
 // Command verify checks a signed attestation (a Sigstore bundle or a DSSE
-// envelope) against trusted public keys and an artifact.
+// envelope) against trusted public keys or a Sigstore trusted root, and an
+// artifact.
 //
 // Usage:
 //
 //	verify -key PUB [-key PUB2 ...] [-threshold N] -bundle FILE [-bundle FILE2 ...] ARTIFACT
 //	verify -key PUB [-key PUB2 ...] [-threshold N] -envelope FILE ARTIFACT
+//	verify -certificate-identity[-regexp] ID -certificate-oidc-issuer[-regexp] URL
+//	       [-trusted-root FILE | -tuf-cache DIR [-offline]] -bundle FILE ARTIFACT
+//
+// The certificate flags are cosign's: a keyless (Fulcio) bundle verifies
+// against the trusted root (a trusted_root.json file, or the public-good
+// root from TUF, cached in -tuf-cache; -offline never touches the
+// network) and must be signed by the identity given. -json prints the
+// verification result as JSON instead of the summary.
 //
 // ARTIFACT is a file, or a digest "sha256:<hex>" when no such file exists.
 // The threshold (default 1) counts distinct trusted keys: one key signing
@@ -17,12 +26,14 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
+	"time"
 
-	"github.com/chainmail-dev/chainmail/attest"
 	"github.com/chainmail-dev/chainmail/bundle"
 	"github.com/chainmail-dev/chainmail/digest"
 	"github.com/chainmail-dev/chainmail/examples/internal/cli"
@@ -41,16 +52,58 @@ func main() {
 	fs.Var(&bundlePaths, "bundle", "Sigstore bundle `file` (repeatable)")
 	envPath := fs.String("envelope", "", "DSSE envelope `file`")
 	threshold := fs.Int("threshold", 1, "distinct trusted keys that must sign")
+	san := fs.String("certificate-identity", "", "the signer's exact certificate `identity` (SAN)")
+	sanRE := fs.String("certificate-identity-regexp", "", "a `regexp` the whole SAN must match")
+	issuer := fs.String("certificate-oidc-issuer", "", "the signer's exact OIDC issuer `URL`")
+	issuerRE := fs.String("certificate-oidc-issuer-regexp", "", "a `regexp` the whole OIDC issuer must match")
+	rootPath := fs.String("trusted-root", "", "Sigstore trusted root `file` (trusted_root.json)")
+	tufCache := fs.String("tuf-cache", "", "TUF cache `dir` for the public-good trusted root (default: the user cache dir)")
+	offline := fs.Bool("offline", false, "with TUF, use the cache only")
+	asJSON := fs.Bool("json", false, "print the verification result as JSON")
 	fs.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: verify -key PUB [-threshold N] (-bundle FILE | -envelope FILE) ARTIFACT")
+		fmt.Fprintln(os.Stderr, "usage: verify (-key PUB [-threshold N] | -certificate-identity[-regexp] ID -certificate-oidc-issuer[-regexp] URL [-trusted-root FILE]) (-bundle FILE | -envelope FILE) ARTIFACT")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		os.Exit(cli.ExitUsage)
 	}
-	if len(keyPaths) == 0 || fs.NArg() != 1 || (len(bundlePaths) == 0) == (*envPath == "") {
+	keyless := *san != "" || *sanRE != "" || *issuer != "" || *issuerRE != ""
+	if (len(keyPaths) == 0 && !keyless) || fs.NArg() != 1 || (len(bundlePaths) == 0) == (*envPath == "") {
 		fs.Usage()
 		os.Exit(cli.ExitUsage)
+	}
+	if keyless && (len(keyPaths) > 0 || *envPath != "" || len(bundlePaths) != 1) {
+		cli.Exit(prog, cli.ExitUsage, fmt.Errorf("the certificate flags verify one -bundle, without -key"))
+	}
+	artifact, err := artifactPolicy(fs.Arg(0))
+	if err != nil {
+		cli.Exit(prog, cli.ExitUsage, err)
+	}
+	ctx := context.Background()
+	var res *verify.Result
+	if keyless {
+		id, err := verify.NewIdentityPolicy(verify.CertificateIdentity{SAN: *san, SANRegexp: *sanRE, Issuer: *issuer, IssuerRegexp: *issuerRE})
+		if err != nil {
+			cli.Exit(prog, cli.ExitUsage, err)
+		}
+		tr, err := trustedRoot(ctx, *rootPath, *tufCache, *offline)
+		if err != nil {
+			cli.Exit(prog, cli.ExitUsage, err)
+		}
+		trust, err := verify.NewTrust(verify.WithTrustedRoot(tr), verify.WithMinBundleVersion("v0.1"))
+		if err != nil {
+			cli.Exit(prog, cli.ExitUsage, err)
+		}
+		data, err := cli.ReadFile(bundlePaths[0], maxInput)
+		if err != nil {
+			cli.Exit(prog, cli.ExitRejected, err)
+		}
+		res, err = verify.Verify(ctx, verify.FromJSON(data), trust, artifact, id)
+		if err != nil {
+			cli.Exit(prog, cli.ExitRejected, err)
+		}
+		report(res, *asJSON)
+		return
 	}
 
 	keys := make([]*verify.PublicKey, 0, len(keyPaths))
@@ -61,26 +114,53 @@ func main() {
 		}
 		keys = append(keys, k)
 	}
-	v, err := verify.NewVerifier(keys, verify.WithThreshold(*threshold))
+	trust, err := verify.NewTrust(verify.WithKeys(keys...), verify.WithThreshold(*threshold))
 	if err != nil {
 		cli.Exit(prog, cli.ExitUsage, err)
 	}
-	artifact, err := artifactPolicy(fs.Arg(0))
-	if err != nil {
-		cli.Exit(prog, cli.ExitUsage, err)
-	}
-
-	ctx := context.Background()
-	var res *verify.Result
-	if *envPath != "" {
-		res, err = verifyEnvelope(ctx, v, *envPath, artifact)
+	if *envPath != "" || len(bundlePaths) == 1 {
+		path := *envPath
+		if path == "" {
+			path = bundlePaths[0]
+		}
+		data, err := cli.ReadFile(path, maxInput)
+		if err != nil {
+			cli.Exit(prog, cli.ExitRejected, err)
+		}
+		if (*envPath == "") != bundle.IsBundle(data) {
+			cli.Exit(prog, cli.ExitRejected, fmt.Errorf("%s is not a %s", path, map[bool]string{true: "Sigstore bundle", false: "DSSE envelope"}[*envPath == ""]))
+		}
+		res, err = verify.Verify(ctx, verify.FromJSON(data), trust, artifact, verify.TrustedKeys())
+		if err != nil {
+			cli.Exit(prog, cli.ExitRejected, err)
+		}
 	} else {
-		res, err = verifyBundles(ctx, v, bundlePaths, artifact)
+		// Several bundles over the same content: their keys count together
+		// toward the threshold.
+		v, err := verify.NewVerifier(keys, verify.WithThreshold(*threshold))
+		if err != nil {
+			cli.Exit(prog, cli.ExitUsage, err)
+		}
+		if res, err = verifyBundles(ctx, v, bundlePaths, artifact); err != nil {
+			cli.Exit(prog, cli.ExitRejected, err)
+		}
 	}
-	if err != nil {
-		cli.Exit(prog, cli.ExitRejected, err)
+	report(res, *asJSON)
+}
+
+// trustedRoot reads the trusted root from a file, or from TUF.
+func trustedRoot(ctx context.Context, path, cache string, offline bool) (*verify.TrustedRoot, error) {
+	if path != "" {
+		return verify.LoadTrustedRoot(path)
 	}
-	report(res)
+	if cache == "" {
+		dir, err := os.UserCacheDir()
+		if err != nil {
+			return nil, fmt.Errorf("no -trusted-root and no user cache dir for TUF: %w", err)
+		}
+		cache = filepath.Join(dir, "chainmail", "tuf")
+	}
+	return verify.FetchTrustedRoot(ctx, verify.TUFOptions{CacheDir: cache, Offline: offline})
 }
 
 // artifactPolicy reads ARTIFACT: a file if one exists, else a digest.
@@ -92,18 +172,6 @@ func artifactPolicy(arg string) (verify.ArtifactPolicy, error) {
 		return verify.WithArtifactDigest(d), nil
 	}
 	return verify.ArtifactPolicy{}, fmt.Errorf("artifact %q is neither a file nor a digest like sha256:<hex>", arg)
-}
-
-func verifyEnvelope(ctx context.Context, v *verify.Verifier, path string, artifact verify.ArtifactPolicy) (*verify.Result, error) {
-	data, err := cli.ReadFile(path, maxInput)
-	if err != nil {
-		return nil, err
-	}
-	env, err := attest.ParseEnvelope(data)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %w", verify.ErrMalformed, err)
-	}
-	return v.VerifyEnvelope(ctx, env, artifact)
 }
 
 func verifyBundles(ctx context.Context, v *verify.Verifier, paths []string, artifact verify.ArtifactPolicy) (*verify.Result, error) {
@@ -122,12 +190,28 @@ func verifyBundles(ctx context.Context, v *verify.Verifier, paths []string, arti
 	return v.VerifyBundles(ctx, bs, artifact)
 }
 
-func report(res *verify.Result) {
+func report(res *verify.Result, asJSON bool) {
+	if asJSON {
+		out, err := json.MarshalIndent(res, "", "  ")
+		if err != nil {
+			cli.Exit(prog, cli.ExitRejected, err)
+		}
+		fmt.Println(string(out))
+		return
+	}
 	var ids []string
 	for _, s := range res.Signers {
+		if s.Kind == verify.SignerCertificate {
+			ids = append(ids, fmt.Sprintf("%s (issuer %s)", s.SAN, s.Issuer))
+			continue
+		}
 		ids = append(ids, s.KeyID[:16]+"…")
 	}
-	fmt.Printf("verified: %d key(s) signed: %s\n", len(res.Signers), strings.Join(ids, ", "))
+	if len(res.Signers) > 0 && res.Signers[0].Kind == verify.SignerCertificate {
+		fmt.Printf("verified: signed by %s\n", strings.Join(ids, ", "))
+	} else {
+		fmt.Printf("verified: %d key(s) signed: %s\n", len(res.Signers), strings.Join(ids, ", "))
+	}
 	if st := res.Statement; st != nil {
 		fmt.Printf("statement: %s\n", st.PredicateType)
 	}
@@ -135,6 +219,11 @@ func report(res *verify.Result) {
 		fmt.Printf("subject: %q matches the artifact\n", res.Subject.Name)
 	} else if res.MessageSignature {
 		fmt.Println("message signature over the artifact")
+	}
+	for _, t := range res.Times {
+		if t.Source != verify.TimeSourceNone {
+			fmt.Printf("signed at: %s (%s %s)\n", t.Time.UTC().Format(time.RFC3339), t.Source, t.Authority)
+		}
 	}
 	var checks []string
 	for _, c := range res.Checks {
