@@ -400,19 +400,6 @@ func messageAlgorithms(algs map[digest.Algorithm]bool, k *PublicKey) {
 	}
 }
 
-// hashOf returns the hash function of a digest algorithm (0 if unknown).
-func hashOf(a digest.Algorithm) crypto.Hash {
-	switch a {
-	case digest.SHA256:
-		return crypto.SHA256
-	case digest.SHA384:
-		return crypto.SHA384
-	case digest.SHA512:
-		return crypto.SHA512
-	}
-	return 0
-}
-
 func (v *Verifier) ready(ctx context.Context, artifact ArtifactPolicy) error {
 	if v == nil || len(v.keys) == 0 || v.threshold < 1 {
 		return ErrNotInitialized
