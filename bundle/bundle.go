@@ -57,8 +57,9 @@ type Bundle struct {
 // limits.MaxTlogEntries log entries and limits.MaxTimestamps timestamps,
 // exactly one DSSE signature, and on every log entry the proof its version
 // requires (an inclusion promise in v0.1, an inclusion proof from v0.2).
-// Then it applies sigstore-go's structural rules (no certificate chain in
-// v0.3).
+// The verification material must fit the declared version: a certificate
+// chain (or a public key) up to v0.2, a single certificate (or a public
+// key) in v0.3. Then it applies sigstore-go's structural rules.
 //
 // Parse checks structure only; nothing is verified.
 func Parse(data []byte) (*Bundle, error) {
@@ -89,6 +90,9 @@ func wrap(pb *protobundle.Bundle) (*Bundle, error) {
 		return nil, err
 	}
 	if err := checkEntries(pb); err != nil {
+		return nil, err
+	}
+	if err := checkMaterial(pb); err != nil {
 		return nil, err
 	}
 	sg, err := sgbundle.NewBundle(pb)
@@ -131,6 +135,40 @@ func checkEntries(pb *protobundle.Bundle) error {
 			return fmt.Errorf("%w: tlog entry %d has no inclusion promise (required in v0.1)", ErrMalformed, i)
 		case !v01 && e.GetInclusionProof() == nil:
 			return fmt.Errorf("%w: tlog entry %d has no inclusion proof (required from v0.2)", ErrMalformed, i)
+		}
+	}
+	return nil
+}
+
+// declaredVersion returns the version a known media type declares
+// ("v0.1", "v0.2", "v0.3"), or "" for an unknown one.
+func declaredVersion(mt string) string {
+	switch mt {
+	case MediaTypeV01:
+		return "v0.1"
+	case MediaTypeV02:
+		return "v0.2"
+	case MediaTypeV03, mediaTypeV03Alt:
+		return "v0.3"
+	}
+	return ""
+}
+
+// checkMaterial requires the verification material to fit the declared
+// version: v0.1 and v0.2 carry an x509CertificateChain or a publicKey,
+// v0.3 a single certificate or a publicKey. A v0.3-only field in a bundle
+// declaring an older version (or the reverse) is malformed: the version
+// decides the proof rules, so it must not be relabelled.
+func checkMaterial(pb *protobundle.Bundle) error {
+	vm := pb.GetVerificationMaterial()
+	switch v := declaredVersion(pb.GetMediaType()); {
+	case v == "v0.1" || v == "v0.2":
+		if vm.GetCertificate() != nil {
+			return fmt.Errorf("%w: verificationMaterial.certificate needs bundle v0.3, the bundle declares %s", ErrMalformed, v)
+		}
+	case v == "v0.3":
+		if vm.GetX509CertificateChain() != nil {
+			return fmt.Errorf("%w: verificationMaterial.x509CertificateChain needs bundle v0.1 or v0.2, the bundle declares %s (use certificate)", ErrMalformed, v)
 		}
 	}
 	return nil

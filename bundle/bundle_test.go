@@ -398,6 +398,84 @@ func ourBundle(t testing.TB) ourBundles {
 	return ourBundles{dsse: d, msg: m, env: env}
 }
 
+// TestParseMaterialFitsVersion: the verification material must fit the
+// version the media type declares: x509CertificateChain (or publicKey)
+// in v0.1 and v0.2, certificate (or publicKey) in v0.3.
+func TestParseMaterialFitsVersion(t *testing.T) {
+	v3 := read(t, "sigstore-conformance/bundle-verify/happy-path-intoto-in-dsse-v3/bundle.sigstore.json")
+	v3Alt := read(t, "../../conformance/assets/bundle-verify/happy-path-v0.3/bundle.sigstore.json")
+	v1 := read(t, "slsa-verifier/bundle/valid.intoto.sigstore")
+	v2 := read(t, "slsa-verifier/gha_maven/v2.1.0/binary-linux-amd64-workflow_dispatch.build.slsa")
+	ours := ourBundle(t) // v0.3, public key, no log entry
+	edit := func(base []byte, f func(m map[string]any)) []byte {
+		m := obj(t, base)
+		f(m)
+		return enc(t, m)
+	}
+	// chainToCert replaces the certificate chain by its first certificate.
+	chainToCert := func(mediaType string) func(m map[string]any) {
+		return func(m map[string]any) {
+			vm := sub(m, "verificationMaterial")
+			vm["certificate"] = sub(vm, "x509CertificateChain")["certificates"].([]any)[0]
+			delete(vm, "x509CertificateChain")
+			if mediaType != "" {
+				m["mediaType"] = mediaType
+			}
+		}
+	}
+	certToChain := func(m map[string]any) {
+		vm := sub(m, "verificationMaterial")
+		vm["x509CertificateChain"] = map[string]any{"certificates": []any{vm["certificate"]}}
+		delete(vm, "certificate")
+	}
+	relabel := func(mediaType string) func(m map[string]any) {
+		return func(m map[string]any) { m["mediaType"] = mediaType }
+	}
+	if !bytes.Contains(v3Alt, []byte(`"application/vnd.dev.sigstore.bundle+json;version=0.3"`)) {
+		t.Fatal("the v0.3 vector in the older media type form has changed")
+	}
+
+	for _, tc := range []struct {
+		name    string
+		data    []byte
+		wantErr string // "" means accepted
+	}{
+		{"v0.1 chain", v1, ""},
+		{"v0.2 chain", v2, ""},
+		{"v0.3 certificate", v3, ""},
+		{"v0.3 certificate, older media type form", v3Alt, ""},
+		{"v0.3 public key", ours.dsse, ""},
+		{"v0.1 public key", edit(ours.dsse, relabel(bundle.MediaTypeV01)), ""},
+		{"v0.2 public key", edit(ours.dsse, relabel(bundle.MediaTypeV02)), ""},
+		{"v0.1 certificate", edit(v1, chainToCert("")), "verificationMaterial.certificate needs bundle v0.3, the bundle declares v0.1"},
+		{"v0.2 certificate", edit(v2, chainToCert("")), "verificationMaterial.certificate needs bundle v0.3, the bundle declares v0.2"},
+		{"v0.3 relabelled v0.2", edit(v3, relabel(bundle.MediaTypeV02)), "verificationMaterial.certificate needs bundle v0.3, the bundle declares v0.2"},
+		{"v0.3 relabelled v0.1", edit(v3, relabel(bundle.MediaTypeV01)), "verificationMaterial.certificate needs bundle v0.3, the bundle declares v0.1"},
+		{"v0.3 chain", edit(v3, certToChain), "verificationMaterial.x509CertificateChain needs bundle v0.1 or v0.2, the bundle declares v0.3"},
+		{"v0.3 chain, older media type form", edit(v3Alt, certToChain), "verificationMaterial.x509CertificateChain needs bundle v0.1 or v0.2, the bundle declares v0.3"},
+		{"v0.2 relabelled v0.3", edit(v2, relabel(bundle.MediaTypeV03)), "verificationMaterial.x509CertificateChain needs bundle v0.1 or v0.2, the bundle declares v0.3"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b, err := bundle.Parse(tc.data)
+			if tc.wantErr == "" {
+				if err != nil {
+					t.Fatalf("Parse: %v", err)
+				}
+				if !b.Valid() {
+					t.Fatal("not valid")
+				}
+				return
+			}
+			if !errors.Is(err, bundle.ErrMalformed) {
+				t.Fatalf("Parse: %v, want ErrMalformed", err)
+			}
+			if !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("Parse: %q, want it to say %q", err, tc.wantErr)
+			}
+		})
+	}
+}
+
 func TestFromEnvelope(t *testing.T) {
 	ob := ourBundle(t)
 	env := ob.env.Clone()

@@ -129,9 +129,7 @@ func FromBuildInfo(bi *debug.BuildInfo, opts ...Option) (*Document, error) {
 	d.Components = append(d.Components, root)
 	d.Created = o.created
 	if !o.createdSet {
-		if t, ok := sourceDateEpochEnv(); ok {
-			d.Created = t
-		} else if t, err := time.Parse(time.RFC3339, settings["vcs.time"]); err == nil {
+		if t, err := time.Parse(time.RFC3339, settings["vcs.time"]); err == nil {
 			d.Created = t.UTC()
 		}
 	}

@@ -149,6 +149,7 @@ var (
 	cdxNSRE     = regexp.MustCompile(`^http://cyclonedx\.org/schema/bom/(1\.[0-9])$`)
 	tvVersionRE = regexp.MustCompile(`(?m)^\s*SPDXVersion:\s*SPDX-(2\.[0-9])\s*$`)
 	yamlVerRE   = regexp.MustCompile(`(?m)^["']?spdxVersion["']?\s*:\s*["']?SPDX-(2\.[0-9])["']?\s*$`)
+	spdx3CtxRE  = regexp.MustCompile(`spdx\.org/rdf/(3\.[0-9.]+)/`)
 )
 
 // Detect reports the format of an SBOM: CycloneDX JSON or XML (by
@@ -191,7 +192,7 @@ func Detect(data []byte) (Format, error) {
 			}
 			return Format{SPDX, v, JSON}, nil
 		case bytes.Contains(h.Context, []byte("spdx.org/rdf/3.")):
-			m := regexp.MustCompile(`spdx\.org/rdf/(3\.[0-9.]+)/`).FindSubmatch(h.Context)
+			m := spdx3CtxRE.FindSubmatch(h.Context)
 			v := "3.0.1"
 			if m != nil {
 				v = string(m[1])

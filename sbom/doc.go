@@ -28,8 +28,10 @@
 // [Self] the running program's own build information. The main module's
 // version is never "(devel)" when a tag, a VCS stamp, -ldflags -X or
 // [WithMainVersion] says better; a directory outside git is no error.
-// Output is deterministic: the creation time comes from [WithTime], or
-// SOURCE_DATE_EPOCH, or the VCS, never the clock.
+// Output is deterministic: the creation time comes from [WithTime], else
+// the VCS, never the clock or the environment (a program honouring
+// SOURCE_DATE_EPOCH reads it and passes [WithTime]). SPDX 2.3 output of
+// a document without a creation time says the Unix epoch.
 //
 // # Reading, writing, converting
 //

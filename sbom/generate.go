@@ -193,8 +193,9 @@ func WithWorkspace(use bool) Option {
 }
 
 // WithTime sets the document's creation time. Without it the time comes
-// from SOURCE_DATE_EPOCH, else from the VCS (the HEAD commit, or the
-// binary's vcs.time), else it is left unknown: the clock is never read.
+// from the VCS (the HEAD commit, or the binary's vcs.time), else it is left
+// unknown (zero): neither the clock nor the environment is read. A program
+// honouring SOURCE_DATE_EPOCH reads it itself and passes it here.
 func WithTime(t time.Time) Option {
 	return func(o *genOptions) error { o.created, o.createdSet = t.UTC(), true; return nil }
 }
@@ -424,11 +425,7 @@ func FromModule(ctx context.Context, dir string, opts ...Option) (*Document, err
 	d.Components = append(d.Components, root)
 	d.Created = o.created
 	if !o.createdSet {
-		if t, ok := sourceDateEpochEnv(); ok {
-			d.Created = t
-		} else {
-			d.Created = vcs.time
-		}
+		d.Created = vcs.time
 	}
 
 	// Which modules, and which edges.

@@ -221,16 +221,17 @@ func writeModule(t *testing.T, files map[string]string) string {
 }
 
 // TestNoGit: a module outside any repository gets an SBOM (no version),
-// and WithMainVersion and SOURCE_DATE_EPOCH are honoured.
+// and WithMainVersion and WithTime are honoured; SOURCE_DATE_EPOCH is not
+// read by the library (without WithTime and a VCS the time is unknown).
 func TestNoGit(t *testing.T) {
 	dir := writeModule(t, map[string]string{
 		"go.mod":  "module example.com/nogit\n\ngo 1.22\n",
 		"main.go": "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println() }\n",
 		"LICENSE": mitText,
 	})
-	t.Setenv("SOURCE_DATE_EPOCH", "1700000000")
+	t.Setenv("SOURCE_DATE_EPOCH", "1600000000")
 	for _, mode := range []Mode{ModeModule, ModePackages} {
-		d, err := FromModule(context.Background(), dir, WithMode(mode))
+		d, err := FromModule(context.Background(), dir, WithMode(mode), WithTime(time.Unix(1700000000, 0)))
 		if err != nil {
 			t.Fatalf("mode %d: %v", mode, err)
 		}
@@ -254,6 +255,93 @@ func TestNoGit(t *testing.T) {
 	}
 	if d.Root().Version != "v1.2.3" || d.Root().PURL != "pkg:golang/example.com/nogit@v1.2.3" {
 		t.Errorf("root %+v", d.Root())
+	}
+	if !d.Created.IsZero() {
+		t.Errorf("created %v without WithTime or a VCS, want zero (SOURCE_DATE_EPOCH must not be read)", d.Created)
+	}
+}
+
+// TestSourceDateEpochIgnored: the library never reads SOURCE_DATE_EPOCH;
+// the creation time is only what the caller passes (WithTime, the
+// document's Created) or what the input carries (vcs.time). The output is
+// the same with the variable unset and set.
+func TestSourceDateEpochIgnored(t *testing.T) {
+	vcsTime := time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
+	given := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name        string
+		make        func() (*Document, error)
+		format      Format
+		wantCreated time.Time
+		wantInDoc   string // in the encoded output
+	}{
+		{
+			name:        "FromBuildInfo without time gives zero, SPDX says the epoch",
+			make:        func() (*Document, error) { return FromBuildInfo(buildInfo("v1.0.0", "", "", "")) },
+			format:      SPDX23JSON,
+			wantInDoc:   `"created": "1970-01-01T00:00:00Z"`,
+			wantCreated: time.Time{},
+		},
+		{
+			name:        "FromBuildInfo without time, CycloneDX has no timestamp",
+			make:        func() (*Document, error) { return FromBuildInfo(buildInfo("v1.0.0", "", "", "")) },
+			format:      CycloneDX16JSON,
+			wantCreated: time.Time{},
+		},
+		{
+			name: "FromBuildInfo takes vcs.time",
+			make: func() (*Document, error) {
+				return FromBuildInfo(buildInfo("(devel)", "", "0123456789abcdef0123", vcsTime.Format(time.RFC3339)))
+			},
+			format:      SPDX23JSON,
+			wantCreated: vcsTime,
+			wantInDoc:   `"created": "2024-01-02T03:04:05Z"`,
+		},
+		{
+			name: "WithTime wins over vcs.time",
+			make: func() (*Document, error) {
+				return FromBuildInfo(buildInfo("(devel)", "", "0123456789abcdef0123", vcsTime.Format(time.RFC3339)), WithTime(given))
+			},
+			format:      CycloneDX16JSON,
+			wantCreated: given,
+			wantInDoc:   `"timestamp": "2026-01-01T00:00:00Z"`,
+		},
+		{
+			name: "ToSPDX of a document without Created",
+			make: func() (*Document, error) {
+				return &Document{Name: "x", Components: []*Component{{ID: "pkg:golang/example.com/x@v1.0.0", Name: "example.com/x", Version: "v1.0.0", PURL: "pkg:golang/example.com/x@v1.0.0"}}}, nil
+			},
+			format:    SPDX23TagValue,
+			wantInDoc: "Created: 1970-01-01T00:00:00Z",
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			run := func() (*Document, []byte) {
+				t.Helper()
+				d, err := tc.make()
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, _, err := Marshal(d, tc.format)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return d, b
+			}
+			t.Setenv("SOURCE_DATE_EPOCH", "")
+			d0, b0 := run()
+			t.Setenv("SOURCE_DATE_EPOCH", "1700000000")
+			d1, b1 := run()
+			if !d0.Created.Equal(tc.wantCreated) || !d1.Created.Equal(tc.wantCreated) {
+				t.Errorf("created %v (unset) / %v (set), want %v", d0.Created, d1.Created, tc.wantCreated)
+			}
+			if !bytes.Equal(b0, b1) {
+				t.Errorf("output depends on SOURCE_DATE_EPOCH:\nunset:\n%s\nset:\n%s", b0, b1)
+			}
+			if tc.wantInDoc != "" && !bytes.Contains(b1, []byte(tc.wantInDoc)) {
+				t.Errorf("output lacks %q:\n%s", tc.wantInDoc, b1)
+			}
+		})
 	}
 }
 

@@ -28,7 +28,8 @@ type Document struct {
 	Namespace string
 	// Version is the CycloneDX BOM version (1 when unset).
 	Version int
-	// Created is when the document was made; zero when unknown.
+	// Created is when the document was made; zero when unknown (SPDX 2.3
+	// output, which requires a time, then says the Unix epoch).
 	Created time.Time
 	// Tools made the document.
 	Tools []Tool

@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -553,6 +552,9 @@ func docElementID(id string) common.DocElementID {
 // declaration), and licenseConcluded stays NOASSERTION unless a license
 // was concluded. Model fields SPDX has no place for (properties, the Go
 // h1, license confidence) travel as annotations by "Tool: chainmail-sbom".
+// SPDX requires a creation time: a document whose Created is zero gets the
+// Unix epoch (1970-01-01T00:00:00Z), so the output never depends on the
+// clock or the environment.
 func ToSPDX(d *Document) (*spdx23.Document, *LossReport, error) {
 	if d == nil {
 		return nil, nil, fmt.Errorf("sbom: nil document")
@@ -601,7 +603,7 @@ func ToSPDX(d *Document) (*spdx23.Document, *LossReport, error) {
 	}
 	created := d.Created
 	if created.IsZero() {
-		created = sourceDateEpoch()
+		created = spdxDefaultCreated
 	}
 	out.CreationInfo.Created = created.UTC().Format(time.RFC3339)
 	for _, t := range d.Tools {
@@ -848,23 +850,7 @@ func orNoAssertion(s, residue string) string {
 	return noAssertion
 }
 
-// sourceDateEpoch returns the time in SOURCE_DATE_EPOCH, or the Unix
-// epoch when it is unset or invalid: never the wall clock.
-func sourceDateEpoch() time.Time {
-	if t, ok := sourceDateEpochEnv(); ok {
-		return t
-	}
-	return time.Unix(0, 0).UTC()
-}
-
-func sourceDateEpochEnv() (time.Time, bool) {
-	s := os.Getenv("SOURCE_DATE_EPOCH")
-	if s == "" {
-		return time.Time{}, false
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < 0 || n > 253402300799 {
-		return time.Time{}, false
-	}
-	return time.Unix(n, 0).UTC(), true
-}
+// spdxDefaultCreated is the creation time ToSPDX writes for a document
+// whose Created is zero: SPDX 2.3 requires one, and the output must not
+// depend on the clock or the environment.
+var spdxDefaultCreated = time.Unix(0, 0).UTC()

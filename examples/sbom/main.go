@@ -12,7 +12,9 @@
 // TARGET is a Go module directory or a Go binary. F is one of
 // cyclonedx-json (default), cyclonedx-xml, spdx-json and spdx-tv,
 // optionally with a version ("cyclonedx-json@1.5"). FILE "-" is standard
-// input.
+// input. Without -time the creation time is SOURCE_DATE_EPOCH when set,
+// else the VCS time; SPDX output of a document without one (convert,
+// merge) also takes SOURCE_DATE_EPOCH.
 //
 // Exit status: 0 ok; 1 invalid document (validate) or documents differ
 // (diff) or another failure; 2 usage error.
@@ -26,6 +28,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"time"
 
@@ -130,7 +133,7 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	licenses := fs.Bool("licenses", true, "detect licenses from the module cache (for a binary: only when set)")
 	stdlib := fs.Bool("stdlib", true, "include the Go standard library")
 	workspace := fs.Bool("workspace", false, "use go.work")
-	created := fs.String("time", "", "creation time, RFC 3339 (default SOURCE_DATE_EPOCH, else the VCS time)")
+	created := fs.String("time", "", "creation time, RFC 3339 (default $SOURCE_DATE_EPOCH, else the VCS time)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -171,6 +174,10 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			return fmt.Errorf("%w: -time: %v", errUsage, err)
 		}
 		opts = append(opts, sbom.WithTime(t))
+	} else if t, ok, err := sourceDateEpoch(); err != nil {
+		return err
+	} else if ok {
+		opts = append(opts, sbom.WithTime(t))
 	}
 	if isTerminal(stderr) {
 		opts = append(opts, sbom.WithProgress(func(stage string, done, total int) {
@@ -201,6 +208,36 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	return writeOut(*out, b, stdout)
 }
 
+// sourceDateEpoch reads SOURCE_DATE_EPOCH (https://reproducible-builds.org/specs/source-date-epoch/):
+// ok is false when it is unset or empty; a malformed value is an error.
+// The library reads no environment: the command passes the time in.
+func sourceDateEpoch() (t time.Time, ok bool, err error) {
+	s := os.Getenv("SOURCE_DATE_EPOCH")
+	if s == "" {
+		return time.Time{}, false, nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 || n > 253402300799 {
+		return time.Time{}, false, fmt.Errorf("SOURCE_DATE_EPOCH=%q is not a number of seconds from 1970 to 9999", s)
+	}
+	return time.Unix(n, 0).UTC(), true, nil
+}
+
+// withEpochDefault gives a document without a creation time the time in
+// SOURCE_DATE_EPOCH, if set, when it is written as SPDX (which requires a
+// time; without one the library writes the Unix epoch).
+func withEpochDefault(d *sbom.Document, f sbom.Format) error {
+	if f.Family != sbom.SPDX || !d.Created.IsZero() {
+		return nil
+	}
+	t, ok, err := sourceDateEpoch()
+	if err != nil || !ok {
+		return err
+	}
+	d.Created = t
+	return nil
+}
+
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	if !ok {
@@ -211,8 +248,8 @@ func isTerminal(w io.Writer) bool {
 }
 
 // writeOut writes to the file (all or nothing: a temporary file renamed
-// into place) or to stdout.
-func writeOut(path string, b []byte, stdout io.Writer) error {
+// into place) or to stdout. On any failure the temporary file is removed.
+func writeOut(path string, b []byte, stdout io.Writer) (err error) {
 	if path == "" || path == "-" {
 		_, err := stdout.Write(b)
 		return err
@@ -221,17 +258,23 @@ func writeOut(path string, b []byte, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
+	closed := false
+	defer func() {
+		if err != nil {
+			if !closed {
+				tmp.Close()
+			}
+			os.Remove(tmp.Name())
+		}
+	}()
+	if _, err = tmp.Write(b); err != nil {
 		return err
 	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
+	closed = true
+	if err = tmp.Close(); err != nil {
 		return err
 	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		os.Remove(tmp.Name())
+	if err = os.Chmod(tmp.Name(), 0o644); err != nil {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
@@ -308,6 +351,9 @@ func cmdConvert(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if err := withEpochDefault(d, f); err != nil {
+		return err
+	}
 	b, loss, err := sbom.Marshal(d, f)
 	if err != nil {
 		return err
@@ -367,6 +413,9 @@ func cmdMerge(args []string, stdout io.Writer) error {
 	}
 	m, err := sbom.Merge(docs, sbom.MergeOptions{Name: *name})
 	if err != nil {
+		return err
+	}
+	if err := withEpochDefault(m, f); err != nil {
 		return err
 	}
 	b, _, err := sbom.Marshal(m, f)

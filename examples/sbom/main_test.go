@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -63,5 +64,108 @@ func TestCLI(t *testing.T) {
 	}
 	if _, _, code := runCLI(t, filepath.Join(dir, "missing")); code != 1 {
 		t.Errorf("missing target: %d", code)
+	}
+}
+
+// TestWriteOutRemovesTemp: writeOut leaves no ".sbom-*" temporary file
+// behind, whether it succeeds or the final rename fails.
+func TestWriteOutRemovesTemp(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		setup   func(t *testing.T, dest string)
+		wantErr bool
+	}{
+		{"success", func(*testing.T, string) {}, false},
+		{"destination is an empty directory", func(t *testing.T, dest string) {
+			if err := os.Mkdir(dest, 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}, true},
+		{"destination is a non-empty directory", func(t *testing.T, dest string) {
+			if err := os.MkdirAll(filepath.Join(dest, "sub"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			dest := filepath.Join(dir, "out.json")
+			tc.setup(t, dest)
+			err := writeOut(dest, []byte(`{"sbom":true}`), io.Discard)
+			if (err != nil) != tc.wantErr {
+				t.Fatalf("writeOut: %v, want error %v", err, tc.wantErr)
+			}
+			left, err := filepath.Glob(filepath.Join(dir, ".sbom-*"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(left) > 0 {
+				t.Errorf("temporary files left behind: %v", left)
+			}
+			if !tc.wantErr {
+				if b, err := os.ReadFile(dest); err != nil || string(b) != `{"sbom":true}` {
+					t.Errorf("destination: %q, %v", b, err)
+				}
+			}
+		})
+	}
+}
+
+// TestWriteOutRenameFailsViaCLI: "convert -o DIR" fails (DIR is a
+// directory) and leaves no temporary file in it.
+func TestWriteOutRenameFailsViaCLI(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "in.cdx.json")
+	if err := os.WriteFile(in, []byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"components":[{"type":"library","name":"x","version":"1"}]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dest := filepath.Join(dir, "out")
+	if err := os.Mkdir(dest, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, code := runCLI(t, "convert", "-to", "spdx-json", "-o", dest, in); code != 1 {
+		t.Errorf("convert to a directory: exit %d, want 1", code)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, ".sbom-*")); len(left) > 0 {
+		t.Errorf("temporary files left behind: %v", left)
+	}
+}
+
+// TestSourceDateEpochCommand: the command (not the library) reads
+// SOURCE_DATE_EPOCH: it is the creation time of a generated SBOM without
+// -time, and of SPDX converted from a document without one; -time wins;
+// a malformed value is an error.
+func TestSourceDateEpochCommand(t *testing.T) {
+	dir := t.TempDir()
+	mod := filepath.Join(dir, "mod")
+	os.MkdirAll(mod, 0o755)
+	os.WriteFile(filepath.Join(mod, "go.mod"), []byte("module example.com/epoch\n\ngo 1.22\n"), 0o644)
+	os.WriteFile(filepath.Join(mod, "main.go"), []byte("package main\n\nfunc main() {}\n"), 0o644)
+	noTime := filepath.Join(dir, "notime.cdx.json")
+	os.WriteFile(noTime, []byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"components":[{"type":"library","name":"x","version":"1"}]}`), 0o644)
+
+	for _, tc := range []struct {
+		name, epoch string
+		args        []string
+		wantCode    int
+		want        string // in standard output
+	}{
+		{"generate spdx takes the epoch", "1700000000", []string{"-licenses=false", "-format", "spdx-json", mod}, 0, `"created": "2023-11-14T22:13:20Z"`},
+		{"generate cyclonedx takes the epoch", "1700000000", []string{"-licenses=false", mod}, 0, `"timestamp": "2023-11-14T22:13:20Z"`},
+		{"-time wins", "1700000000", []string{"-licenses=false", "-time", "2026-01-01T00:00:00Z", "-format", "spdx-json", mod}, 0, `"created": "2026-01-01T00:00:00Z"`},
+		{"unset: no time, spdx says the epoch", "", []string{"-licenses=false", "-format", "spdx-json", mod}, 0, `"created": "1970-01-01T00:00:00Z"`},
+		{"convert to spdx takes the epoch", "1700000000", []string{"convert", "-to", "spdx-json", noTime}, 0, `"created": "2023-11-14T22:13:20Z"`},
+		{"malformed", "yesterday", []string{"-licenses=false", mod}, 1, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("SOURCE_DATE_EPOCH", tc.epoch)
+			out, e, code := runCLI(t, tc.args...)
+			if code != tc.wantCode {
+				t.Fatalf("exit %d, want %d: %s", code, tc.wantCode, e)
+			}
+			if !strings.Contains(out, tc.want) {
+				t.Errorf("output lacks %q:\n%s", tc.want, out)
+			}
+		})
 	}
 }

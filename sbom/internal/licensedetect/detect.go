@@ -12,7 +12,9 @@
 // github.com/google/licenseclassifier/v2, loaded once with the same
 // templates (a subset of its corpus: the licenses seen in Go modules).
 //
-// Results are cached by the file's SHA-256 for the life of the process.
+// Results are cached by the file's SHA-256 for the life of the process, up
+// to maxCacheEntries distinct texts; past that, results are computed but
+// not cached, so memory stays bounded.
 package licensedetect
 
 import (
@@ -120,7 +122,52 @@ func IsLicenseFile(name string) bool {
 	return false
 }
 
-var cache sync.Map // [32]byte -> []Match
+// maxCacheEntries bounds the result cache. A module graph has a few
+// hundred distinct license texts; past the bound new results are simply
+// not cached.
+const maxCacheEntries = 4096
+
+// cache holds Identify's results by the text's SHA-256.
+var cache = resultCache{max: maxCacheEntries}
+
+// resultCache maps SHA-256 digests to matches. It holds at most max
+// entries, keeps them for the life of the process, and is safe for
+// concurrent use.
+type resultCache struct {
+	mu  sync.RWMutex
+	max int
+	m   map[[32]byte][]Match
+}
+
+// get returns the cached matches of the key; the caller must not modify
+// them.
+func (c *resultCache) get(key [32]byte) ([]Match, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	ms, ok := c.m[key]
+	return ms, ok
+}
+
+// put caches the matches of the key unless the cache is full (or the key
+// is already there).
+func (c *resultCache) put(key [32]byte, ms []Match) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.m[key]; ok || len(c.m) >= c.max {
+		return
+	}
+	if c.m == nil {
+		c.m = make(map[[32]byte][]Match)
+	}
+	c.m[key] = ms
+}
+
+// len returns the number of cached entries.
+func (c *resultCache) len() int {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return len(c.m)
+}
 
 // slowCalls counts texts the fast stage could not decide (for tests and
 // benchmarks).
@@ -136,11 +183,11 @@ func SlowCalls() int64 { return slowCalls.Load() }
 // Identify returns the licenses in one license text (File unset).
 func Identify(text []byte) []Match {
 	key := sha256.Sum256(text)
-	if v, ok := cache.Load(key); ok {
-		return slices.Clone(v.([]Match))
+	if ms, ok := cache.get(key); ok {
+		return slices.Clone(ms)
 	}
 	ms := identify(text)
-	cache.Store(key, ms)
+	cache.put(key, ms)
 	return slices.Clone(ms)
 }
 

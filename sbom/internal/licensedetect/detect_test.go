@@ -1,9 +1,12 @@
 package licensedetect
 
 import (
+	"crypto/sha256"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -83,4 +86,88 @@ func must(b []byte, err error) []byte {
 		panic(err)
 	}
 	return b
+}
+
+// resetCache empties the package's result cache for the rest of the test
+// and again after it.
+func resetCache(t *testing.T) {
+	empty := func() {
+		cache.mu.Lock()
+		cache.m = nil
+		cache.mu.Unlock()
+	}
+	empty()
+	t.Cleanup(empty)
+}
+
+// TestCacheBounded: Identify, called concurrently with more distinct texts
+// than maxCacheEntries, caches no more than maxCacheEntries results and
+// still identifies every text, cached or not.
+func TestCacheBounded(t *testing.T) {
+	resetCache(t)
+	mit := tmpl(t, "MIT")
+	const extra = 100
+	const workers = 4
+	n := maxCacheEntries + extra
+	var wg sync.WaitGroup
+	errs := make(chan string, workers)
+	for w := range workers {
+		wg.Go(func() {
+			for i := w; i < n; i += workers {
+				// Copyright lines are dropped before matching: distinct
+				// texts (and keys), the same license.
+				text := []byte(fmt.Sprintf("Copyright (c) %d Someone\n\n%s", i, mit))
+				for range 2 { // the second call may hit the cache
+					if ms := Identify(text); len(ms) != 1 || ms[0].ID != "MIT" {
+						errs <- fmt.Sprintf("text %d: %+v", i, ms)
+						return
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	if got := cache.len(); got != maxCacheEntries {
+		t.Errorf("cache holds %d entries after %d distinct texts, want the bound %d", got, n, maxCacheEntries)
+	}
+	// A text seen when the cache was full is not cached, yet identified.
+	late := []byte("Copyright (c) late Someone\n\n" + mit)
+	if ms := Identify(late); len(ms) != 1 || ms[0].ID != "MIT" {
+		t.Errorf("late text: %+v", ms)
+	}
+	if _, ok := cache.get(sha256.Sum256(late)); ok {
+		t.Error("a full cache took a new entry")
+	}
+}
+
+// TestResultCachePut covers the bound of resultCache itself.
+func TestResultCachePut(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		max, puts int
+		wantLen   int
+	}{
+		{"under the bound", 4, 3, 3},
+		{"at the bound", 4, 4, 4},
+		{"past the bound", 4, 10, 4},
+		{"zero bound caches nothing", 0, 3, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := &resultCache{max: tc.max}
+			for i := range tc.puts {
+				c.put(sha256.Sum256([]byte{byte(i)}), []Match{{ID: "MIT", Confidence: 1}})
+			}
+			c.put(sha256.Sum256([]byte{0}), nil) // a repeated key changes nothing
+			if got := c.len(); got != tc.wantLen {
+				t.Errorf("len %d, want %d", got, tc.wantLen)
+			}
+			if _, ok := c.get(sha256.Sum256([]byte{0})); ok != (tc.wantLen > 0) {
+				t.Errorf("first key cached = %v", ok)
+			}
+		})
+	}
 }
