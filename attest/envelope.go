@@ -126,14 +126,15 @@ func (e *Envelope) Clone() *Envelope {
 
 // envelopeJSON is the wire form.
 type envelopeJSON struct {
-	Payload     string          `json:"payload"`
-	PayloadType string          `json:"payloadType"`
-	Signatures  []signatureJSON `json:"signatures"`
+	Payload     string          `json:"payload"`     // base64 of Envelope.Payload
+	PayloadType string          `json:"payloadType"` // Envelope.PayloadType
+	Signatures  []signatureJSON `json:"signatures"`  // Envelope.Signatures
 }
 
+// signatureJSON is the wire form of a Signature.
 type signatureJSON struct {
-	KeyID string `json:"keyid,omitempty"`
-	Sig   string `json:"sig"`
+	KeyID string `json:"keyid,omitempty"` // Signature.KeyID
+	Sig   string `json:"sig"`             // base64 of Signature.Sig
 }
 
 // ParseEnvelope decodes a JSON DSSE envelope strictly: at most

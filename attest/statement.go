@@ -46,13 +46,27 @@ type Statement struct {
 // configuration file) by name, location and digests, as in
 // spec/v1/resource_descriptor.md.
 type ResourceDescriptor struct {
-	Name             string         `json:"name,omitempty"`
-	URI              string         `json:"uri,omitempty"`
-	Digest           digest.Set     `json:"digest,omitempty"`
-	Content          []byte         `json:"content,omitempty"`
-	DownloadLocation string         `json:"downloadLocation,omitempty"`
-	MediaType        string         `json:"mediaType,omitempty"`
-	Annotations      map[string]any `json:"annotations,omitempty"`
+	// Name (name) identifies the resource among the others of its list,
+	// such as a file name; empty if absent.
+	Name string `json:"name,omitempty"`
+	// URI (uri) identifies the resource globally. The spec requires one
+	// of URI, Digest and Content.
+	URI string `json:"uri,omitempty"`
+	// Digest (digest) holds digests of the resource's content. A
+	// statement's subjects need a valid, non-empty set.
+	Digest digest.Set `json:"digest,omitempty"`
+	// Content (content) is the resource's content itself, base64 in the
+	// JSON; nil if absent.
+	Content []byte `json:"content,omitempty"`
+	// DownloadLocation (downloadLocation) is where the resource can be
+	// fetched, if that differs from URI.
+	DownloadLocation string `json:"downloadLocation,omitempty"`
+	// MediaType (mediaType) is the resource's media (MIME) type; empty
+	// if absent.
+	MediaType string `json:"mediaType,omitempty"`
+	// Annotations (annotations) holds further information about the
+	// resource, for policies to evaluate; nil if absent.
+	Annotations map[string]any `json:"annotations,omitempty"`
 }
 
 // Subject returns a ResourceDescriptor for a statement subject: a name and

@@ -28,8 +28,11 @@ type Algorithm string
 
 // The algorithms this package computes and accepts for matching.
 const (
+	// SHA256 is SHA-256, the usual in-toto digest; sums are 32 bytes.
 	SHA256 Algorithm = "sha256"
+	// SHA384 is SHA-384, of the SHA-512 family; sums are 48 bytes.
 	SHA384 Algorithm = "sha384"
+	// SHA512 is SHA-512; sums are 64 bytes.
 	SHA512 Algorithm = "sha512"
 )
 

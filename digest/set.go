@@ -208,11 +208,12 @@ func (s Set) algorithms() []string {
 // MismatchError reports a digest that differs from the claimed one. It
 // wraps ErrMismatch.
 type MismatchError struct {
-	Algorithm Algorithm
-	Claimed   string // hex
-	Actual    string // hex
+	Algorithm Algorithm // the algorithm whose sums differ
+	Claimed   string    // hex
+	Actual    string    // hex
 }
 
+// Error names the algorithm and both sums, each cut to 80 characters.
 func (e *MismatchError) Error() string {
 	return fmt.Sprintf("digest: mismatch: %s is %s, claimed %s", e.Algorithm, truncate(e.Actual), truncate(e.Claimed))
 }

@@ -82,6 +82,8 @@ func SetFromFile(path string, algs ...Algorithm) (Set, error) {
 	return SetFromReader(f, algs...)
 }
 
+// readerOnly hides every method of r but Read.
 type readerOnly struct{ r io.Reader }
 
+// Read reads from r.
 func (r readerOnly) Read(p []byte) (int, error) { return r.r.Read(p) }

@@ -394,18 +394,26 @@ func newEphemeralKey() (*ephemeralKey, error) {
 	return &ephemeralKey{priv: priv, hint: []byte(base64.StdEncoding.EncodeToString(sum[:]))}, nil
 }
 
+// GetHashAlgorithm returns SHA2_256, the hash SignData uses.
 func (e *ephemeralKey) GetHashAlgorithm() protocommon.HashAlgorithm {
 	return protocommon.HashAlgorithm_SHA2_256
 }
 
+// GetSigningAlgorithm returns PKIX_ECDSA_P256_SHA_256.
 func (e *ephemeralKey) GetSigningAlgorithm() protocommon.PublicKeyDetails {
 	return protocommon.PublicKeyDetails_PKIX_ECDSA_P256_SHA_256
 }
 
-func (e *ephemeralKey) GetHint() []byte                { return e.hint }
-func (e *ephemeralKey) GetKeyAlgorithm() string        { return "ECDSA" }
+// GetHint returns the key hint, base64(SHA-256(PKIX DER)).
+func (e *ephemeralKey) GetHint() []byte { return e.hint }
+
+// GetKeyAlgorithm returns "ECDSA".
+func (e *ephemeralKey) GetKeyAlgorithm() string { return "ECDSA" }
+
+// GetPublicKey returns the public key.
 func (e *ephemeralKey) GetPublicKey() crypto.PublicKey { return &e.priv.PublicKey }
 
+// GetPublicKeyPem returns the public key as PKIX PEM.
 func (e *ephemeralKey) GetPublicKeyPem() (string, error) {
 	b, err := MarshalPublicKey(&e.priv.PublicKey)
 	return string(b), err

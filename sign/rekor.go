@@ -30,6 +30,9 @@ type rekorV2Client struct {
 
 const rekorV2AddPath = "api/v2/log/entries"
 
+// Add submits entry, which must be a
+// *rekortilespb.HashedRekordRequestV002, and returns the entry the log
+// created; an answer other than 201 Created is an error.
 func (c *rekorV2Client) Add(ctx context.Context, entry any) (*protorekor.TransparencyLogEntry, error) {
 	h, ok := entry.(*rekortilespb.HashedRekordRequestV002)
 	if !ok {

@@ -111,10 +111,16 @@ type RetryPolicy struct {
 
 // Defaults and bounds of RetryPolicy.
 const (
-	DefaultAttempts       = 3
-	MaxAttempts           = 10
-	DefaultBackoff        = time.Second
-	DefaultMaxBackoff     = 10 * time.Second
+	// DefaultAttempts is the number of requests when Attempts is 0.
+	DefaultAttempts = 3
+	// MaxAttempts is the largest Attempts accepted; more is
+	// ErrInvalidConfig.
+	MaxAttempts = 10
+	// DefaultBackoff is the first wait when Backoff is 0.
+	DefaultBackoff = time.Second
+	// DefaultMaxBackoff is the cap on one wait when MaxBackoff is 0.
+	DefaultMaxBackoff = 10 * time.Second
+	// DefaultAttemptTimeout bounds one request when AttemptTimeout is 0.
 	DefaultAttemptTimeout = 30 * time.Second
 )
 
@@ -213,6 +219,9 @@ func (t *serviceTransport) fail(status, attempts int, err error) *ServiceError {
 	return &ServiceError{Service: t.service, URL: t.record.url, StatusCode: status, Attempts: attempts, Err: err}
 }
 
+// RoundTrip sends req, retrying as the policy allows; a final failure
+// is a *ServiceError, and a response's body is bounded by
+// MaxResponseBytes.
 func (t *serviceTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	t.record.url = safeURL(req.URL)
 	var body []byte
@@ -313,6 +322,8 @@ type limitedBody struct {
 	cancel context.CancelFunc
 }
 
+// Read reads from the body, failing with ErrBadResponse once it runs
+// past n bytes.
 func (b *limitedBody) Read(p []byte) (int, error) {
 	if b.n <= 0 {
 		// One more byte tells "exactly n" from "more than n".
@@ -330,6 +341,7 @@ func (b *limitedBody) Read(p []byte) (int, error) {
 	return k, err
 }
 
+// Close closes the body and releases the attempt's context.
 func (b *limitedBody) Close() error {
 	err := b.rc.Close()
 	b.cancel()

@@ -21,7 +21,10 @@ import (
 // returns the signature; hashing, if the key's scheme hashes, is the
 // signer's job. Public returns the key that verifies the signatures.
 type Signer interface {
+	// Public returns the public key that verifies the signatures.
 	Public() crypto.PublicKey
+	// Sign returns the signature of message, hashing it first if the
+	// key's scheme hashes.
 	Sign(ctx context.Context, message []byte) ([]byte, error)
 }
 
@@ -30,6 +33,8 @@ type Signer interface {
 // instead of being held in memory. hash is the key's scheme hash.
 type DigestSigner interface {
 	Signer
+	// SignDigest returns the signature of the message whose hash sum,
+	// computed by the caller, is digest.
 	SignDigest(ctx context.Context, hash crypto.Hash, digest []byte) ([]byte, error)
 }
 
@@ -41,6 +46,8 @@ type DigestSigner interface {
 // not the one they compute) and bundles carry the Sigstore hint,
 // base64(SHA-256(PKIX DER)), as cosign and sigstore-go write it.
 type KeyIDer interface {
+	// KeyID returns the key's id; "" means none, as if the signer did not
+	// implement KeyIDer.
 	KeyID() string
 }
 
@@ -199,13 +206,20 @@ type KeyType string
 
 // Key types for GenerateKey.
 const (
+	// ECDSAP256 is ECDSA on NIST P-256, the key cosign generates.
 	ECDSAP256 KeyType = "ecdsa-p256"
+	// ECDSAP384 is ECDSA on NIST P-384.
 	ECDSAP384 KeyType = "ecdsa-p384"
+	// ECDSAP521 is ECDSA on NIST P-521.
 	ECDSAP521 KeyType = "ecdsa-p521"
-	Ed25519   KeyType = "ed25519"
-	RSA2048   KeyType = "rsa-2048"
-	RSA3072   KeyType = "rsa-3072"
-	RSA4096   KeyType = "rsa-4096"
+	// Ed25519 is an Ed25519 key.
+	Ed25519 KeyType = "ed25519"
+	// RSA2048 is a 2048-bit RSA key.
+	RSA2048 KeyType = "rsa-2048"
+	// RSA3072 is a 3072-bit RSA key.
+	RSA3072 KeyType = "rsa-3072"
+	// RSA4096 is a 4096-bit RSA key.
+	RSA4096 KeyType = "rsa-4096"
 )
 
 // GenerateKey returns a new private key of type t from crypto/rand.

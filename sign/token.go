@@ -28,6 +28,9 @@ import (
 // Tokens are credentials: sources never put them in errors, and neither
 // does anything else in this package.
 type TokenSource interface {
+	// Token returns an identity token, a compact JWT (keyless signing
+	// checks it with ParseIDToken). The sources of this package fail
+	// with ErrNoToken when they find none.
 	Token(ctx context.Context) (string, error)
 }
 
@@ -64,13 +67,27 @@ const (
 
 // Environment variables the token sources read.
 const (
-	EnvSigstoreIDToken        = "SIGSTORE_ID_TOKEN"
-	EnvGitHubRequestURL       = "ACTIONS_ID_TOKEN_REQUEST_URL"
-	EnvGitHubRequestToken     = "ACTIONS_ID_TOKEN_REQUEST_TOKEN"
-	EnvGitLabJobJWTV2         = "CI_JOB_JWT_V2"
-	EnvGitLabJobJWT           = "CI_JOB_JWT"
-	EnvBuildkiteAccessToken   = "BUILDKITE_AGENT_ACCESS_TOKEN"
-	EnvBuildkiteJobID         = "BUILDKITE_JOB_ID"
+	// EnvSigstoreIDToken holds a ready identity token, in any CI; it is
+	// the first place AmbientToken and GitLabToken look.
+	EnvSigstoreIDToken = "SIGSTORE_ID_TOKEN"
+	// EnvGitHubRequestURL is the URL GitHub Actions sets for requesting
+	// an ID token, when the job has permissions: id-token: write.
+	EnvGitHubRequestURL = "ACTIONS_ID_TOKEN_REQUEST_URL"
+	// EnvGitHubRequestToken is the bearer token of that request.
+	EnvGitHubRequestToken = "ACTIONS_ID_TOKEN_REQUEST_TOKEN"
+	// EnvGitLabJobJWTV2 is GitLab CI's older job token variable.
+	EnvGitLabJobJWTV2 = "CI_JOB_JWT_V2"
+	// EnvGitLabJobJWT is GitLab CI's original job token variable, read
+	// after EnvGitLabJobJWTV2.
+	EnvGitLabJobJWT = "CI_JOB_JWT"
+	// EnvBuildkiteAccessToken is the Buildkite agent's access token,
+	// which authorizes the request to the agent API.
+	EnvBuildkiteAccessToken = "BUILDKITE_AGENT_ACCESS_TOKEN"
+	// EnvBuildkiteJobID is the id of the current Buildkite job, whose
+	// token is requested.
+	EnvBuildkiteJobID = "BUILDKITE_JOB_ID"
+	// EnvBuildkiteAgentEndpoint overrides the agent API's base URL
+	// (default DefaultBuildkiteEndpoint).
 	EnvBuildkiteAgentEndpoint = "BUILDKITE_AGENT_ENDPOINT"
 )
 
@@ -88,6 +105,7 @@ func (t StaticToken) Token(ctx context.Context) (string, error) {
 // FileToken reads a token from a file on every call, so a token that is
 // refreshed in place (a projected Kubernetes token) stays current.
 type FileToken struct {
+	// Path is the token file's path; empty is ErrNoToken.
 	Path string
 }
 
@@ -120,7 +138,7 @@ func (f FileToken) Token(ctx context.Context) (string, error) {
 
 // EnvToken reads a token from an environment variable.
 type EnvToken struct {
-	Name      string
+	Name      string        // the variable, e.g. EnvSigstoreIDToken; empty is ErrNoToken
 	LookupEnv LookupEnvFunc // nil: os.LookupEnv
 }
 
@@ -164,7 +182,7 @@ type GitHubActionsToken struct {
 	Audience  string            // default DefaultAudience
 	LookupEnv LookupEnvFunc     // nil: os.LookupEnv
 	Transport http.RoundTripper // nil: http.DefaultTransport
-	Retry     RetryPolicy
+	Retry     RetryPolicy       // of the token request; zero: the defaults
 }
 
 // Token requests a token. Failures of the request are *ServiceError with
@@ -199,7 +217,7 @@ type BuildkiteToken struct {
 	Audience  string            // default DefaultAudience
 	LookupEnv LookupEnvFunc     // nil: os.LookupEnv
 	Transport http.RoundTripper // nil: http.DefaultTransport
-	Retry     RetryPolicy
+	Retry     RetryPolicy       // of the token request; zero: the defaults
 }
 
 // Token requests a token. Failures of the request are *ServiceError with
@@ -242,17 +260,25 @@ type AmbientToken struct {
 	Audience  string            // for the providers that mint tokens; default DefaultAudience
 	LookupEnv LookupEnvFunc     // nil: os.LookupEnv
 	Transport http.RoundTripper // nil: http.DefaultTransport
-	Retry     RetryPolicy
-	TokenFile string // default DefaultTokenFile
+	Retry     RetryPolicy       // of the providers' token requests; zero: the defaults
+	TokenFile string            // default DefaultTokenFile
 }
 
 // Provider names Detect returns.
 const (
-	ProviderEnv           = "env"
+	// ProviderEnv: $SIGSTORE_ID_TOKEN is set (an EnvToken).
+	ProviderEnv = "env"
+	// ProviderGitHubActions: GitHub Actions' token request variables are
+	// set (a GitHubActionsToken).
 	ProviderGitHubActions = "github-actions"
-	ProviderBuildkite     = "buildkite"
-	ProviderGitLab        = "gitlab"
-	ProviderFile          = "file"
+	// ProviderBuildkite: the Buildkite agent's variables are set (a
+	// BuildkiteToken).
+	ProviderBuildkite = "buildkite"
+	// ProviderGitLab: one of GitLab's older job token variables is set (a
+	// GitLabToken).
+	ProviderGitLab = "gitlab"
+	// ProviderFile: the token file exists (a FileToken).
+	ProviderFile = "file"
 )
 
 // Detect returns the first provider that applies, and its name. It makes
@@ -384,11 +410,11 @@ func orDefault(s, def string) string {
 // verifies the token; this is for early, clear errors (an expired token)
 // and for display.
 type IDToken struct {
-	Issuer        string
-	Subject       string
-	Email         string
-	EmailVerified bool
-	Audience      []string
+	Issuer        string    // the iss claim, which ParseIDToken requires
+	Subject       string    // the sub claim; ParseIDToken requires it or Email
+	Email         string    // the email claim; empty if absent
+	EmailVerified bool      // the email_verified claim: true or "true"
+	Audience      []string  // the aud claim, a single string as one element; nil if absent
 	Expiry        time.Time // zero if absent
 	IssuedAt      time.Time // zero if absent
 }

@@ -385,10 +385,23 @@ func TestAdversarial_C32_MissingInclusionProof(t *testing.T) {
 func TestAdversarial_C33_BundleVersionDowngrade(t *testing.T) {
 	s := theSigstore(t)
 	b := s.sign(t, signOpts{})
+	t.Run("v0.3 relabelled v0.1, its certificate kept", func(t *testing.T) {
+		// A single certificate is v0.3 material: the fields must fit the
+		// declared version, so the relabelled bundle does not even parse.
+		pb := b.clone()
+		pb.MediaType = bundle.MediaTypeV01
+		tlogOf(pb).InclusionProof = nil
+		_, err := verifyPB(t, s.verifier(t, verify.WithMinBundleVersion("v0.1")), pb, artDigest(b.artifact), testIdentity(t))
+		wantReject(t, err, verify.ErrMalformed)
+	})
 	t.Run("v0.3 relabelled v0.1 without its proof", func(t *testing.T) {
 		pb := b.clone()
 		pb.MediaType = bundle.MediaTypeV01
 		tlogOf(pb).InclusionProof = nil
+		cert := pb.VerificationMaterial.GetCertificate()
+		pb.VerificationMaterial.Content = &protobundle.VerificationMaterial_X509CertificateChain{
+			X509CertificateChain: &protocommon.X509CertificateChain{Certificates: []*protocommon.X509Certificate{cert}},
+		}
 		_, err := verifyPB(t, s.verifier(t), pb, artDigest(b.artifact), testIdentity(t))
 		wantReject(t, err, verify.ErrBundleVersion)
 		// A verifier that accepts v0.1 accepts it: the promise is valid.

@@ -38,10 +38,10 @@ import (
 // Names of the committed RSA test keys, for RSAKey, RSAPrivateKey and
 // RSAKeyPEM.
 const (
-	RSA2048  = "rsa-2048"
+	RSA2048  = "rsa-2048"   // a 2048-bit key
 	RSA2048B = "rsa-2048-b" // a second 2048-bit key, distinct from RSA2048
-	RSA3072  = "rsa-3072"
-	RSA4096  = "rsa-4096"
+	RSA3072  = "rsa-3072"   // a 3072-bit key
+	RSA4096  = "rsa-4096"   // a 4096-bit key
 	// RSA1024 is below the allow-list: RSAKey refuses it, RSAKeyPEM
 	// returns it, so tests can check that it is rejected.
 	RSA1024 = "rsa-1024"
