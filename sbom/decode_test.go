@@ -1,6 +1,10 @@
 package sbom
 
-import "testing"
+import (
+	"context"
+	"strings"
+	"testing"
+)
 
 // TestDetectSPDX3Version reads the SPDX 3 version from the JSON-LD
 // @context, defaulting to 3.0.1.
@@ -39,5 +43,35 @@ func TestDetectSPDX3NoRegexpCompile(t *testing.T) {
 	nVEX := testing.AllocsPerRun(50, func() { _, _ = Detect(vex) })
 	if nSPDX3 > nVEX+5 {
 		t.Errorf("Detect(SPDX 3) makes %v allocations, Detect(OpenVEX) %v: is a regexp compiled per call?", nSPDX3, nVEX)
+	}
+}
+
+// TestErrorMessages: the common failures say what failed once, without
+// the package prefix or category repeated, and a decode failure is one
+// finding, not two.
+func TestErrorMessages(t *testing.T) {
+	for _, tc := range []struct {
+		name, doc, want string
+		findings        int
+	}{
+		{"schema", `{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"type":"library"}]}`,
+			"sbom: document is invalid: schema: /components/0: missing property 'name'", 1},
+		{"truncated JSON", `{"bomFormat":"CycloneDX","specVersion":"1.6","components":[`,
+			"sbom: malformed document: JSON: json: syntax error: unexpected end of input at components[0] (offset 59)", 0},
+		{"tag-value", "SPDXVersion: SPDX-2.3\nbogus",
+			"sbom: document is invalid: decode: SPDX tag-value: no colon found in 'bogus'", 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rep, err := Validate(context.Background(), strings.NewReader(tc.doc), ValidateOptions{})
+			if err == nil || err.Error() != tc.want {
+				t.Fatalf("Validate error:\n got %v\nwant %s", err, tc.want)
+			}
+			if strings.Count(err.Error(), "sbom:") != 1 {
+				t.Errorf("the package prefix is repeated: %v", err)
+			}
+			if rep != nil && len(rep.Errors()) != tc.findings {
+				t.Errorf("%d findings, want %d: %v", len(rep.Errors()), tc.findings, rep.Errors())
+			}
+		})
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/chainmail-dev/chainmail/internal/errs"
 	"io"
 	"slices"
 	"strings"
@@ -154,8 +155,10 @@ func validateBytes(ctx context.Context, data []byte, o ValidateOptions) (rep *Re
 		}
 	}()
 	jsonForm, refs, err := schemaInstance(data, f)
+	schemaDecode := ""
 	if err != nil {
-		rep.add(SeverityError, CheckDecode, "", "%v", err)
+		schemaDecode = errs.Plain(err.Error())
+		rep.add(SeverityError, CheckDecode, "", "%s", schemaDecode)
 	} else if jsonForm != nil {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -183,7 +186,10 @@ func validateBytes(ctx context.Context, data []byte, o ValidateOptions) (rep *Re
 		if strings.Contains(derr.Error(), "duplicate") {
 			check = CheckUniqueRef
 		}
-		rep.add(SeverityError, check, "", "%v", derr)
+		// The schema step may have met the same decode error already.
+		if msg := errs.Plain(derr.Error()); check != CheckDecode || msg != schemaDecode {
+			rep.add(SeverityError, check, "", "%s", msg)
+		}
 	} else {
 		rep.Document = doc
 		semanticChecks(rep, doc, refs, f)
@@ -201,7 +207,17 @@ func validateBytes(ctx context.Context, data []byte, o ValidateOptions) (rep *Re
 		return 1
 	})
 	if !rep.Valid() {
-		return rep, fmt.Errorf("%w: %d errors, first: %s", ErrInvalid, len(rep.Errors()), rep.Errors()[0])
+		found := rep.Errors()
+		first := found[0]
+		where := first.Check
+		if first.Path != "" {
+			where += ": " + first.Path
+		}
+		more := ""
+		if n := len(found) - 1; n > 0 {
+			more = fmt.Sprintf(" (and %d more errors)", n)
+		}
+		return rep, fmt.Errorf("%w: %s: %s%s", ErrInvalid, where, first.Message, more)
 	}
 	return rep, nil
 }

@@ -56,6 +56,25 @@ func BenchmarkParseAndVerifyEnvelope(b *testing.B) {
 	}
 }
 
+// BenchmarkVerifyJSON is BenchmarkParseAndVerifyEnvelope through Verify
+// and FromJSON: the same input and work, plus the input's SHA-256.
+func BenchmarkVerifyJSON(b *testing.B) {
+	art := []byte("bench artifact")
+	s := signtest.Key(b, "bench")
+	data, err := statementEnv(b, art, s).Marshal()
+	if err != nil {
+		b.Fatal(err)
+	}
+	trust := newTrust(b, verify.WithKeys(keysOf(b, s)...))
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := verify.Verify(ctx, verify.FromJSON(data), trust, verify.WithArtifact(bytes.NewReader(art)), verify.TrustedKeys()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 func BenchmarkVerifyBundle(b *testing.B) {
 	art := []byte("bench artifact")
 	s := signtest.Key(b, "bench")

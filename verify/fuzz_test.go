@@ -190,3 +190,62 @@ func TestLoadPublicKey(t *testing.T) {
 		t.Fatalf("PSS on an ECDSA key: %v", err)
 	}
 }
+
+// FuzzVerify feeds arbitrary bytes to Verify through FromJSON, which tells
+// envelopes from bundles itself: it never panics, every error is
+// ErrUnverified with no result, and success implies the signed statement
+// (or a message signature over the artifact) and a result naming the
+// input's SHA-256.
+func FuzzVerify(f *testing.F) {
+	signers := fuzzSigners(f)
+	st := signtest.Statement(f, "fuzz", fuzzArtifact)
+	orig, err := st.Marshal()
+	if err != nil {
+		f.Fatal(err)
+	}
+	env, err := sign.Statement(ctx, st, signers...)
+	if err != nil {
+		f.Fatal(err)
+	}
+	data, err := env.Marshal()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(data)
+	for _, s := range signers {
+		b, err := sign.StatementBundle(ctx, st, s)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(marshalBundle(f, b))
+		b, err = sign.BlobBundle(ctx, s, bytes.NewReader(fuzzArtifact))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(marshalBundle(f, b))
+	}
+	f.Add([]byte(`{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json"}`))
+	f.Add([]byte(`{}`))
+	trust, err := verify.NewTrust(verify.WithKeys(keysOf(f, signers...)...))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		res, err := verify.Verify(ctx, verify.FromJSON(data), trust, verify.WithArtifact(bytes.NewReader(fuzzArtifact)), verify.TrustedKeys())
+		if err != nil {
+			if res != nil || !errors.Is(err, verify.ErrUnverified) {
+				t.Fatalf("bad rejection: %v", err)
+			}
+			return
+		}
+		if sum := sha256.Sum256(data); res.Input.Hex() != hex.EncodeToString(sum[:]) {
+			t.Fatalf("input digest %v is not the sha256 of the input", res.Input)
+		}
+		if res.MessageSignature {
+			return
+		}
+		if res.PayloadType != attest.PayloadType || !bytes.Equal(res.Payload, orig) {
+			t.Fatalf("verified a different statement:\n%s", data)
+		}
+	})
+}

@@ -160,14 +160,7 @@ func WithClock(now func() time.Time) Option {
 // of the trusted root (default 1). Logs count once however many entries
 // they have (SECURITY.md C34).
 func WithTransparencyLog(n int) Option {
-	return func(c *verifyConfig) error {
-		if n < 1 {
-			return fmt.Errorf("%w: transparency log threshold %d (want at least 1)", ErrInvalidOptions, n)
-		}
-		c.sig.tlog, c.sig.tlogSet = n, 1
-		c.rootOption("WithTransparencyLog")
-		return nil
-	}
+	return rootCount("WithTransparencyLog", "transparency log threshold", n, func(c *sigstoreConfig) { c.tlog, c.tlogSet = n, 1 })
 }
 
 // WithoutTransparencyLogUnsafe skips the transparency log: entries in
@@ -184,54 +177,26 @@ func WithoutTransparencyLogUnsafe() Option {
 // WithSignedTimestamps requires RFC 3161 timestamps from n distinct
 // trusted timestamp authorities (default 0).
 func WithSignedTimestamps(n int) Option {
-	return func(c *verifyConfig) error {
-		if n < 1 {
-			return fmt.Errorf("%w: signed timestamp threshold %d (want at least 1)", ErrInvalidOptions, n)
-		}
-		c.sig.signedTS = n
-		c.rootOption("WithSignedTimestamps")
-		return nil
-	}
+	return rootCount("WithSignedTimestamps", "signed timestamp threshold", n, func(c *sigstoreConfig) { c.signedTS = n })
 }
 
 // WithIntegratedTimestamps requires signed integrated times from n
 // distinct transparency logs (default 0).
 func WithIntegratedTimestamps(n int) Option {
-	return func(c *verifyConfig) error {
-		if n < 1 {
-			return fmt.Errorf("%w: integrated timestamp threshold %d (want at least 1)", ErrInvalidOptions, n)
-		}
-		c.sig.integratedTS = n
-		c.rootOption("WithIntegratedTimestamps")
-		return nil
-	}
+	return rootCount("WithIntegratedTimestamps", "integrated timestamp threshold", n, func(c *sigstoreConfig) { c.integratedTS = n })
 }
 
 // WithObserverTimestamps requires n verified times from transparency logs
 // and timestamp authorities together, each authority counted once. The
 // default is 1, or 0 when WithSigningTime supplies the time.
 func WithObserverTimestamps(n int) Option {
-	return func(c *verifyConfig) error {
-		if n < 1 {
-			return fmt.Errorf("%w: observer timestamp threshold %d (want at least 1)", ErrInvalidOptions, n)
-		}
-		c.sig.observerTS, c.sig.observerSet = n, true
-		c.rootOption("WithObserverTimestamps")
-		return nil
-	}
+	return rootCount("WithObserverTimestamps", "observer timestamp threshold", n, func(c *sigstoreConfig) { c.observerTS, c.observerSet = n, true })
 }
 
 // WithSignedCertificateTimestamps requires n verified SCTs from distinct
 // CT logs of the trusted root in a signing certificate (default 1).
 func WithSignedCertificateTimestamps(n int) Option {
-	return func(c *verifyConfig) error {
-		if n < 1 {
-			return fmt.Errorf("%w: SCT threshold %d (want at least 1)", ErrInvalidOptions, n)
-		}
-		c.sig.sct, c.sig.sctSet = n, true
-		c.rootOption("WithSignedCertificateTimestamps")
-		return nil
-	}
+	return rootCount("WithSignedCertificateTimestamps", "SCT threshold", n, func(c *sigstoreConfig) { c.sct, c.sctSet = n, true })
 }
 
 // WithoutSignedCertificateTimestampsUnsafe accepts certificates without
@@ -255,6 +220,19 @@ func WithMinBundleVersion(v string) Option {
 		}
 		c.sig.minVersion = v
 		c.rootOption("WithMinBundleVersion")
+		return nil
+	}
+}
+
+// rootCount is an option of a trusted root that sets a threshold n of at
+// least 1, named name (for errors) and described as what.
+func rootCount(name, what string, n int, set func(*sigstoreConfig)) Option {
+	return func(c *verifyConfig) error {
+		if n < 1 {
+			return fmt.Errorf("%w: %s %d (want at least 1)", ErrInvalidOptions, what, n)
+		}
+		set(&c.sig)
+		c.rootOption(name)
 		return nil
 	}
 }

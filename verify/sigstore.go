@@ -95,6 +95,9 @@ func NewSigstoreVerifier(trusted *TrustedRoot, opts ...Option) (*SigstoreVerifie
 	if c.thresholdSet {
 		return nil, fmt.Errorf("%w: WithThreshold applies to trusted keys, not a trusted root", ErrInvalidOptions)
 	}
+	if c.keysSet || c.root != nil {
+		return nil, fmt.Errorf("%w: NewSigstoreVerifier takes its trusted root as an argument, and keys through NewKeyPolicy; WithKeys and WithTrustedRoot are for NewTrust", ErrInvalidOptions)
+	}
 	return newSigstoreVerifier(trusted, c)
 }
 
@@ -405,7 +408,7 @@ func (r *sigstoreRun) checkSignature(context.Context) error {
 				return nil
 			}
 		}
-		return r.signatureError()
+		return r.signatureError(nil)
 	}
 	ms, err := r.b.MessageSignature()
 	if err != nil {
@@ -452,7 +455,7 @@ func (r *sigstoreRun) checkSignature(context.Context) error {
 		if !k.plausible(len(r.sig)) {
 			continue
 		}
-		scheme, err := verifyMessage(k, ms, set, data)
+		scheme, err := verifyMessageSignature(k, ms, set, data)
 		if err == nil {
 			r.useKey(k, scheme)
 			r.res.addCheck(CheckSignatures)
@@ -482,15 +485,15 @@ func (r *sigstoreRun) useKey(k *PublicKey, scheme keys.Scheme) {
 	}}
 }
 
-func (r *sigstoreRun) signatureError(why ...error) error {
+func (r *sigstoreRun) signatureError(why error) error {
 	var reason string
 	if r.leaf != nil {
 		reason = "does not verify with the signing certificate's key"
 	} else {
 		reason = "matches no trusted key"
 	}
-	if len(why) > 0 && why[0] != nil {
-		reason += ": " + why[0].Error()
+	if why != nil {
+		reason += ": " + why.Error()
 	}
 	hint, _ := r.b.PublicKeyHint()
 	return &SignatureError{KeyIDHint: hint, Reason: reason}
@@ -525,7 +528,7 @@ func (r *sigstoreRun) buildEntity() error {
 		if err := checkKindVersion(tle); err != nil {
 			return fmt.Errorf("%w: log entry %d: %v", ErrTransparencyLog, i, err)
 		}
-		if err := checkV1Checkpoint(tle.GetInclusionProof().GetCheckpoint().GetEnvelope()); err != nil {
+		if err := checkCheckpoint(tle.GetInclusionProof().GetCheckpoint().GetEnvelope()); err != nil {
 			return fmt.Errorf("%w: log entry %d: %v", ErrTransparencyLog, i, err)
 		}
 		e.entries = append(e.entries, entry)
@@ -556,13 +559,14 @@ func checkKindVersion(tle *protorekor.TransparencyLogEntry) error {
 // v1Origin is the origin line of a Rekor v1 checkpoint: "<host> - <tree id>".
 var v1Origin = regexp.MustCompile(`^([^ ]+) - [0-9]+$`)
 
-// checkV1Checkpoint requires every signature line of a Rekor v1
-// checkpoint to name the log host of its origin line: Rekor v1 signs as
+// checkCheckpoint requires every signature of a checkpoint to be
+// canonical base64, and every signature line of a Rekor v1 checkpoint to
+// name the log host of its origin line: Rekor v1 signs as
 // "<host>" a checkpoint whose origin is "<host> - <tree id>". The name is
 // not covered by the signature, and the signature check ignores it, so a
 // checkpoint with another name has been tampered with. (Rekor v2
 // checkpoints are checked by sigstore-go against the log's URL.)
-func checkV1Checkpoint(envelope string) error {
+func checkCheckpoint(envelope string) error {
 	if envelope == "" {
 		return nil
 	}

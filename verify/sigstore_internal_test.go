@@ -69,7 +69,7 @@ func TestCheckTSASigner(t *testing.T) {
 	}
 }
 
-func TestCheckV1Checkpoint(t *testing.T) {
+func TestCheckCheckpoint(t *testing.T) {
 	sig := "\u2014 rekor.sigstore.dev wNI9ajBFAiEA\n"
 	body := "rekor.sigstore.dev - 1193050959916656506\n42\nabc=\n"
 	for _, tc := range []struct {
@@ -83,8 +83,14 @@ func TestCheckV1Checkpoint(t *testing.T) {
 		// Not a Rekor v1 origin: left to sigstore-go (Rekor v2 rules).
 		{"log2025-1.rekor.sigstore.dev\n42\nabc=\n\n\u2014 witness.example wNI9\n", true},
 		{"", true},
+		// One spelling per signature: "AAAAAQ==" is canonical, "AAAAAR=="
+		// decodes to the same bytes with a padding bit set.
+		{body + "\n" + "\u2014 rekor.sigstore.dev AAAAAQ==\n", true},
+		{body + "\n" + "\u2014 rekor.sigstore.dev AAAAAR==\n", false},
+		{"log2025-1.rekor.sigstore.dev\n42\nabc=\n\n\u2014 witness.example AAAAAR==\n", false},
+		{body + "\n" + "\u2014 rekor.sigstore.dev AAAA AQ==\n", false},
 	} {
-		if err := checkV1Checkpoint(tc.env); (err == nil) != tc.ok {
+		if err := checkCheckpoint(tc.env); (err == nil) != tc.ok {
 			t.Errorf("%q: %v", tc.env, err)
 		}
 	}
@@ -121,5 +127,35 @@ func TestClaimOIDs(t *testing.T) {
 	c.BuildTrigger = "push"
 	if *c.fields()[11] != "push" || claimName(11) != "BuildTrigger" {
 		t.Fatal("fields and names out of order")
+	}
+}
+
+// TestDiffer: two long names that differ late are shown around the first
+// difference, never cut at the same point so that they look equal.
+func TestDiffer(t *testing.T) {
+	base := "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/"
+	for _, tc := range []struct{ got, want, out string }{
+		{"a", "b", `"a" is not "b"`},
+		{base + "x.yml@refs/heads/main", base + "y.yml@refs/heads/main",
+			`..."eacon/.github/workflows/x.yml@refs/heads/main" is not ..."eacon/.github/workflows/y.yml@refs/heads/main" (they differ from byte 97)`},
+		{base + "x.yml", base, `..."eacon/.github/workflows/x.yml" is not ..."eacon/.github/workflows/" (they differ from byte 97)`},
+		{base + base + "é", base + base + "e", `..."eacon/.github/workflows/é" is not ..."eacon/.github/workflows/e" (they differ from byte 194)`},
+	} {
+		if got := differ(tc.got, tc.want); got != tc.out {
+			t.Errorf("differ:\n got %s\nwant %s", got, tc.out)
+		}
+	}
+}
+
+// TestHintText: a Sigstore keyid hint prints as hex, like key ids do.
+func TestHintText(t *testing.T) {
+	for _, tc := range []struct{ hint, want string }{
+		{"9jiRXHCAUBE6ZJHzMU1rBnItdnInwxEu04qKuWqWXmU=", "f638915c708050113a6491f3314d6b06722d767227c3112ed38a8ab96a965e65"},
+		{"release-key", `"release-key"`},
+		{"", `""`},
+	} {
+		if got := hintText(tc.hint); got != tc.want {
+			t.Errorf("hintText(%q) = %s, want %s", tc.hint, got, tc.want)
+		}
 	}
 }

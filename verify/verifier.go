@@ -48,6 +48,9 @@ func NewVerifier(keys []*PublicKey, opts ...Option) (*Verifier, error) {
 	if len(c.rootOnly) > 0 {
 		return nil, fmt.Errorf("%w: %s applies to a trusted root, not to trusted keys", ErrInvalidOptions, c.rootOnly[0])
 	}
+	if c.keysSet || c.root != nil {
+		return nil, fmt.Errorf("%w: NewVerifier takes its keys as an argument; WithKeys and WithTrustedRoot are for NewTrust", ErrInvalidOptions)
+	}
 	return newVerifier(keys, c)
 }
 
@@ -344,7 +347,7 @@ func (v *Verifier) verifyMessage(ctx context.Context, set digest.Set, data []byt
 				return nil, &SubjectError{Artifact: copySet(set), Subjects: 1, Err: &digest.MismatchError{Algorithm: ms.Digest.Algorithm(), Claimed: ms.Digest.Hex(), Actual: got}}
 			}
 		}
-		scheme, err := verifyMessage(k, ms, set, data)
+		scheme, err := verifyMessageSignature(k, ms, set, data)
 		if err == nil {
 			s := keySigner(k, scheme, index, hint)
 			return &s, nil
@@ -358,14 +361,14 @@ func (v *Verifier) verifyMessage(ctx context.Context, set digest.Set, data []byt
 	return nil, &SignatureError{Index: index, KeyIDHint: hint, Reason: reason}
 }
 
-// verifyMessage checks a message signature over the artifact with k: over
+// verifyMessageSignature checks a message signature over the artifact with k: over
 // its bytes for Ed25519, otherwise over its digest, with each scheme
 // Sigstore's algorithm registry allows for k's key (for a P-384 key, over
 // SHA-384 and then over SHA-256, as sigstore-python signed; never a hash
 // below SHA-256), as sigstore-go does. The bundle's digest is only a hint
 // checked against the artifact by the caller. It returns the scheme that
 // verified.
-func verifyMessage(k *PublicKey, ms *bundle.MessageSignature, set digest.Set, data []byte) (keys.Scheme, error) {
+func verifyMessageSignature(k *PublicKey, ms *bundle.MessageSignature, set digest.Set, data []byte) (keys.Scheme, error) {
 	if k.scheme == keys.Ed25519 {
 		if data == nil {
 			return "", fmt.Errorf("an Ed25519 key needs the artifact's bytes, not a digest")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"slices"
 
 	"github.com/chainmail-dev/chainmail/attest"
 	"github.com/chainmail-dev/chainmail/bundle"
@@ -82,7 +83,11 @@ func FromBundle(b *bundle.Bundle) Input { return Input{b: b, set: true} }
 // TrustedKeys is the identity policy "signed by the trust's keys": at
 // least the Trust's threshold of its distinct keys signed. It is the
 // policy for DSSE envelopes and key-signed bundles when every trusted key
-// is an acceptable signer; NewKeyPolicy names a subset.
+// is an acceptable signer. NewKeyPolicy names a subset of the trust's keys
+// instead (the threshold then counts only those); with a trusted root and
+// no WithKeys, NewKeyPolicy's keys are the keys trusted, as cosign's --key
+// with a trusted root. A bundle carries one signature, so a threshold
+// above 1 is met only by envelopes.
 func TrustedKeys() IdentityPolicy { return IdentityPolicy{kind: identityTrustKeys} }
 
 // Verify checks in against trust, and returns what it established: the
@@ -129,7 +134,6 @@ func Verify(ctx context.Context, in Input, trust *Trust, artifact ArtifactPolicy
 // parse returns the envelope or the bundle of in, and the digest that
 // names it.
 func (in Input) parse() (*attest.Envelope, *bundle.Bundle, digest.Digest, error) {
-	var data []byte
 	switch {
 	case in.env != nil:
 		d, err := in.env.Marshal()
@@ -146,24 +150,26 @@ func (in Input) parse() (*attest.Envelope, *bundle.Bundle, digest.Digest, error)
 			return nil, nil, digest.Digest{}, because(ErrMalformed, err)
 		}
 		return nil, in.b, sum256(d), nil
-	default:
-		data = in.data
 	}
+	data := in.data
 	if len(data) > limits.MaxEnvelopeBytes {
 		return nil, nil, digest.Digest{}, fmt.Errorf("%w: %d bytes, limit %d", ErrMalformed, len(data), limits.MaxEnvelopeBytes)
 	}
-	if bundle.IsBundle(data) {
-		b, err := bundle.Parse(data)
-		if err != nil {
-			return nil, nil, digest.Digest{}, because(ErrMalformed, err)
-		}
-		return nil, b, sum256(data), nil
-	}
+	// An envelope is read in one strict pass; a bundle never parses as an
+	// envelope (its mediaType is an unknown field there), so only what is
+	// not an envelope is probed for a bundle.
 	env, err := attest.ParseEnvelope(data)
+	if err == nil {
+		return env, nil, sum256(data), nil
+	}
+	if !bundle.IsBundle(data) {
+		return nil, nil, digest.Digest{}, because(ErrMalformed, err)
+	}
+	b, err := bundle.Parse(data)
 	if err != nil {
 		return nil, nil, digest.Digest{}, because(ErrMalformed, err)
 	}
-	return env, nil, sum256(data), nil
+	return nil, b, sum256(data), nil
 }
 
 func sum256(data []byte) digest.Digest {
@@ -176,14 +182,15 @@ func (t *Trust) verifyEnvelope(ctx context.Context, env *attest.Envelope, artifa
 	if t.keys == nil {
 		return nil, fmt.Errorf("%w: a DSSE envelope is signed by keys, and the trust has none; pass WithKeys", ErrVerificationMaterial)
 	}
-	if err := t.keyIdentity(identity); err != nil {
+	signers, err := t.signerKeys(identity)
+	if err != nil {
 		return nil, err
 	}
 	res, err := t.keys.VerifyEnvelope(ctx, env, artifact)
 	if err != nil {
 		return nil, err
 	}
-	return res, t.checkKeySigners(res, identity)
+	return res, t.checkKeySigners(res, identity, signers)
 }
 
 func (t *Trust) verifyBundle(ctx context.Context, b *bundle.Bundle, artifact ArtifactPolicy, identity IdentityPolicy) (*Result, error) {
@@ -196,68 +203,71 @@ func (t *Trust) verifyBundle(ctx context.Context, b *bundle.Bundle, artifact Art
 		}
 		return t.root.Verify(ctx, b, artifact, identity)
 	}
-	if err := t.keyIdentity(identity); err != nil {
-		return nil, err
-	}
-	if t.root == nil {
-		res, err := t.keys.VerifyBundle(ctx, b, artifact)
-		if err != nil {
-			return nil, err
-		}
-		return res, t.checkKeySigners(res, identity)
-	}
-	// With a trusted root, the log entries and timestamps are checked too.
-	kp := identity
-	if identity.kind == identityTrustKeys {
-		kp = IdentityPolicy{kind: identityKey, keys: t.keys.keys}
-	}
-	res, err := t.root.Verify(ctx, b, artifact, kp)
+	signers, err := t.signerKeys(identity)
 	if err != nil {
 		return nil, err
 	}
-	return res, t.checkKeySigners(res, identity)
+	var res *Result
+	if t.root == nil {
+		res, err = t.keys.VerifyBundle(ctx, b, artifact)
+	} else {
+		// With a trusted root, the log entries and timestamps are checked
+		// too, and only the acceptable keys are tried.
+		res, err = t.root.Verify(ctx, b, artifact, IdentityPolicy{kind: identityKey, keys: signers})
+	}
+	if err != nil {
+		return nil, err
+	}
+	return res, t.checkKeySigners(res, identity, signers)
 }
 
-// keyIdentity checks that identity can accept a key signature.
-func (t *Trust) keyIdentity(identity IdentityPolicy) error {
+// signerKeys returns the keys whose signatures identity accepts: the
+// trust's keys for TrustedKeys; for NewKeyPolicy its keys, which must be
+// among the trust's keys when it has any (with a trusted root only, they
+// are the keys trusted, as cosign's --key with a trusted root).
+func (t *Trust) signerKeys(identity IdentityPolicy) ([]*PublicKey, error) {
 	switch identity.kind {
 	case identityTrustKeys:
 		if t.keys == nil {
-			return fmt.Errorf("%w: TrustedKeys, but the trust has no keys; pass WithKeys", ErrIdentityPolicy)
+			return nil, fmt.Errorf("%w: TrustedKeys, but the trust has no keys; pass WithKeys", ErrIdentityPolicy)
 		}
+		return t.keys.keys, nil
 	case identityKey:
-		if t.keys == nil && t.root == nil {
-			return ErrNotInitialized
+		if t.keys == nil {
+			return identity.keys, nil
 		}
+		for _, k := range identity.keys {
+			if !slices.ContainsFunc(t.keys.keys, func(x *PublicKey) bool { return x.id == k.id }) {
+				return nil, fmt.Errorf("%w: key %s of the identity policy is not one of the trust's keys", ErrIdentityPolicy, k.id)
+			}
+		}
+		return identity.keys, nil
 	case identityUnsafeSkip:
-		return fmt.Errorf("%w: a key signature cannot be verified without a key: use TrustedKeys or NewKeyPolicy", ErrIdentityPolicy)
-	default:
-		return fmt.Errorf("%w: the input is signed by keys, but the identity policy names certificates", ErrVerificationMaterial)
+		return nil, fmt.Errorf("%w: a key signature cannot be verified without a key: use TrustedKeys or NewKeyPolicy", ErrIdentityPolicy)
 	}
-	return nil
+	return nil, fmt.Errorf("%w: the input is signed by keys, but the identity policy names certificates", ErrVerificationMaterial)
 }
 
-// checkKeySigners applies a NewKeyPolicy subset to the keys that signed:
-// at least the threshold of them must be among the policy's keys.
-func (t *Trust) checkKeySigners(res *Result, identity IdentityPolicy) error {
-	if identity.kind != identityKey {
-		return nil
-	}
+// checkKeySigners requires the trust's threshold of distinct signers
+// among the acceptable keys. The key Verifier has counted the trust's keys
+// already; this counts a NewKeyPolicy subset, and a bundle verified
+// against a trusted root, which carries one signature.
+func (t *Trust) checkKeySigners(res *Result, identity IdentityPolicy, accepted []*PublicKey) error {
 	want := 1
 	if t.keys != nil {
 		want = t.keys.threshold
 	}
-	got := 0
+	var got []string
 	for _, s := range res.Signers {
-		for _, k := range identity.keys {
-			if s.KeyID == k.id {
-				got++
-				break
-			}
+		if slices.ContainsFunc(accepted, func(k *PublicKey) bool { return k.id == s.KeyID }) {
+			got = append(got, s.KeyID)
 		}
 	}
-	if got < want {
-		return &IdentityError{Reasons: []string{fmt.Sprintf("%d of %d required signers are keys the identity policy names", got, want)}}
+	switch {
+	case len(got) >= want:
+		return nil
+	case identity.kind == identityTrustKeys:
+		return &ThresholdError{Want: want, Got: len(got), Accepted: got}
 	}
-	return nil
+	return &IdentityError{Reasons: []string{fmt.Sprintf("%d of %d required signers are keys the identity policy names", len(got), want)}}
 }

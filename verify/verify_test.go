@@ -154,7 +154,10 @@ func TestVerifyRejects(t *testing.T) {
 	keyless := s.sign(t, signOpts{dsse: true})
 	keys2 := newTrust(t, verify.WithKeys(pa, pb))
 	rootOnly := newTrust(t, verify.WithTrustedRoot(s.trusted))
-	bobOnly, err := verify.NewKeyPolicy(pb)
+	bobOnly := keyPolicy(t, pb)
+	logKey := mustKey()
+	logged := s.sign(t, signOpts{dsse: true, key: logKey})
+	loggedPub, err := verify.NewPublicKey(logKey.Public())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,12 +184,27 @@ func TestVerifyRejects(t *testing.T) {
 		{"certificate bundle without a root", verify.FromBundle(keyless.bundle(t)), keys2, artifactOf(keyless.artifact), testIdentity(t), verify.ErrVerificationMaterial},
 		{"certificate bundle with a key policy", verify.FromBundle(keyless.bundle(t)), rootOnly, artifactOf(keyless.artifact), verify.TrustedKeys(), verify.ErrVerificationMaterial},
 		{"wrong artifact", verify.FromEnvelope(env), keys2, artifactOf([]byte("other")), verify.TrustedKeys(), verify.ErrSubjectMismatch},
+		{"policy key outside the trust", verify.FromEnvelope(env), newTrust(t, verify.WithKeys(pb)), artifactOf(blob), keyPolicy(t, pa), verify.ErrIdentityPolicy},
+		{"one of two required keys", verify.FromEnvelope(env), newTrust(t, verify.WithKeys(pa, pb), verify.WithThreshold(2)), artifactOf(blob), verify.TrustedKeys(), verify.ErrThreshold},
+		{"logged bundle, one of two required keys", verify.FromBundle(logged.bundle(t)), newTrust(t, verify.WithKeys(loggedPub, pb), verify.WithThreshold(2), verify.WithTrustedRoot(s.trusted)), artifactOf(logged.artifact), verify.TrustedKeys(), verify.ErrThreshold},
+		{"logged bundle, policy key outside the trust", verify.FromBundle(logged.bundle(t)), newTrust(t, verify.WithKeys(pb), verify.WithTrustedRoot(s.trusted)), artifactOf(logged.artifact), keyPolicy(t, loggedPub), verify.ErrIdentityPolicy},
+		{"logged bundle, another trusted key", verify.FromBundle(logged.bundle(t)), newTrust(t, verify.WithKeys(pb), verify.WithTrustedRoot(s.trusted)), artifactOf(logged.artifact), verify.TrustedKeys(), verify.ErrSignature},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res, err := verify.Verify(ctx, tc.in, tc.trust, tc.art, tc.identity)
 			wantErr(t, res, err, tc.want)
 		})
 	}
+}
+
+// keyPolicy is NewKeyPolicy(k).
+func keyPolicy(t testing.TB, k *verify.PublicKey) verify.IdentityPolicy {
+	t.Helper()
+	p, err := verify.NewKeyPolicy(k)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 // TestNewTrustRejects: conflicting or inapplicable options fail when the
@@ -214,8 +232,18 @@ func TestNewTrustRejects(t *testing.T) {
 			}
 		})
 	}
-	if _, err := verify.NewVerifier([]*verify.PublicKey{pa}, verify.WithMinBundleVersion("v0.3")); !errors.Is(err, verify.ErrInvalidOptions) {
-		t.Fatalf("NewVerifier took a trusted-root option: %v", err)
+	// The lower-level constructors take their trust as arguments, and
+	// never silently ignore an option.
+	for name, err := range map[string]error{
+		"NewVerifier with a root option":         second(verify.NewVerifier([]*verify.PublicKey{pa}, verify.WithMinBundleVersion("v0.3"))),
+		"NewVerifier with WithKeys":              second(verify.NewVerifier([]*verify.PublicKey{pa}, verify.WithKeys(pa))),
+		"NewVerifier with WithTrustedRoot":       second(verify.NewVerifier([]*verify.PublicKey{pa}, verify.WithTrustedRoot(s.trusted))),
+		"NewSigstoreVerifier with WithKeys":      second(verify.NewSigstoreVerifier(s.trusted, verify.WithKeys(pa))),
+		"NewSigstoreVerifier with WithThreshold": second(verify.NewSigstoreVerifier(s.trusted, verify.WithThreshold(1))),
+	} {
+		if !errors.Is(err, verify.ErrInvalidOptions) {
+			t.Errorf("%s: %v, want ErrInvalidOptions", name, err)
+		}
 	}
 }
 
@@ -329,3 +357,5 @@ func TestCompatibleSchemes(t *testing.T) {
 		})
 	}
 }
+
+func second[T any](_ T, err error) error { return err }

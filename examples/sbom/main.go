@@ -32,6 +32,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chainmail-dev/chainmail/examples/internal/cli"
 	"github.com/chainmail-dev/chainmail/sbom"
 )
 
@@ -68,7 +69,7 @@ func exitCode(err error, stderr io.Writer) int {
 	case errors.As(err, &diff):
 		return 1
 	default:
-		fmt.Fprintf(stderr, "sbom: %v\n", err)
+		fmt.Fprintln(stderr, cli.Message("sbom", err))
 		return 1
 	}
 }

@@ -18,12 +18,28 @@ func runCLI(t *testing.T, args ...string) (string, string, int) {
 	return out.String(), errb.String(), code
 }
 
+// testModule writes a one-file main module named path under dir/mod and
+// returns its directory.
+func testModule(t *testing.T, dir, path string) string {
+	t.Helper()
+	mod := filepath.Join(dir, "mod")
+	if err := os.MkdirAll(mod, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range map[string]string{
+		"go.mod":  "module " + path + "\n\ngo 1.22\n",
+		"main.go": "package main\n\nfunc main() {}\n",
+	} {
+		if err := os.WriteFile(filepath.Join(mod, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return mod
+}
+
 func TestCLI(t *testing.T) {
 	dir := t.TempDir()
-	mod := filepath.Join(dir, "mod")
-	os.MkdirAll(mod, 0o755)
-	os.WriteFile(filepath.Join(mod, "go.mod"), []byte("module example.com/cli\n\ngo 1.22\n"), 0o644)
-	os.WriteFile(filepath.Join(mod, "main.go"), []byte("package main\n\nfunc main() {}\n"), 0o644)
+	mod := testModule(t, dir, "example.com/cli")
 	cdx := filepath.Join(dir, "a.cdx.json")
 	spdx := filepath.Join(dir, "a.spdx.json")
 
@@ -137,10 +153,7 @@ func TestWriteOutRenameFailsViaCLI(t *testing.T) {
 // a malformed value is an error.
 func TestSourceDateEpochCommand(t *testing.T) {
 	dir := t.TempDir()
-	mod := filepath.Join(dir, "mod")
-	os.MkdirAll(mod, 0o755)
-	os.WriteFile(filepath.Join(mod, "go.mod"), []byte("module example.com/epoch\n\ngo 1.22\n"), 0o644)
-	os.WriteFile(filepath.Join(mod, "main.go"), []byte("package main\n\nfunc main() {}\n"), 0o644)
+	mod := testModule(t, dir, "example.com/epoch")
 	noTime := filepath.Join(dir, "notime.cdx.json")
 	os.WriteFile(noTime, []byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"components":[{"type":"library","name":"x","version":"1"}]}`), 0o644)
 

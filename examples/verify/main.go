@@ -127,8 +127,11 @@ func main() {
 		if err != nil {
 			cli.Exit(prog, cli.ExitRejected, err)
 		}
-		if (*envPath == "") != bundle.IsBundle(data) {
-			cli.Exit(prog, cli.ExitRejected, fmt.Errorf("%s is not a %s", path, map[bool]string{true: "Sigstore bundle", false: "DSSE envelope"}[*envPath == ""]))
+		if *envPath == "" && !bundle.IsBundle(data) {
+			cli.Exit(prog, cli.ExitRejected, fmt.Errorf("%s is not a Sigstore bundle", path))
+		}
+		if *envPath != "" && bundle.IsBundle(data) {
+			cli.Exit(prog, cli.ExitRejected, fmt.Errorf("%s is a Sigstore bundle; pass it with -bundle", path))
 		}
 		res, err = verify.Verify(ctx, verify.FromJSON(data), trust, artifact, verify.TrustedKeys())
 		if err != nil {

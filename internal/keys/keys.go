@@ -67,18 +67,6 @@ func (s Scheme) Compatible() []Scheme {
 	return []Scheme{s}
 }
 
-// WithHash returns the scheme of Sigstore's algorithm registry that signs
-// with key scheme s's key over hash h, and false when the registry has no
-// such pair (a hash the key type never uses, or a downgrade below it).
-func (s Scheme) WithHash(h crypto.Hash) (Scheme, bool) {
-	for _, c := range s.Compatible() {
-		if c.Hash() == h {
-			return c, true
-		}
-	}
-	return "", false
-}
-
 // RSA key sizes accepted. Below 2048 bits is weak; above 8192 makes
 // verification a denial-of-service lever.
 const (

@@ -89,12 +89,19 @@ func OneLine(err error) string {
 // that already start with "prog:" (package errors do) are not prefixed
 // again.
 func Exit(prog string, code int, err error) {
+	fmt.Fprintln(os.Stderr, Message(prog, err))
+	os.Exit(code)
+}
+
+// Message is err on one line as "prog: msg", with prog said once: a
+// message that already starts with "prog:" (the errors of a package named
+// like the program do) is not prefixed again.
+func Message(prog string, err error) string {
 	msg := OneLine(err)
 	if !strings.HasPrefix(msg, prog+":") {
 		msg = prog + ": " + msg
 	}
-	fmt.Fprintln(os.Stderr, msg)
-	os.Exit(code)
+	return msg
 }
 
 // Strings is a repeatable string flag.
