@@ -88,18 +88,7 @@ func FuzzVerifyBundle(f *testing.F) {
 	if err != nil {
 		f.Fatal(err)
 	}
-	for _, s := range signers {
-		b, err := sign.StatementBundle(ctx, st, s)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(marshalBundle(f, b))
-		b, err = sign.BlobBundle(ctx, s, bytes.NewReader(fuzzArtifact))
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(marshalBundle(f, b))
-	}
+	addBundleSeeds(f, st, signers)
 	v := newVerifier(f, keysOf(f, signers...))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		b, err := bundle.Parse(data)
@@ -212,18 +201,7 @@ func FuzzVerify(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(data)
-	for _, s := range signers {
-		b, err := sign.StatementBundle(ctx, st, s)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(marshalBundle(f, b))
-		b, err = sign.BlobBundle(ctx, s, bytes.NewReader(fuzzArtifact))
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(marshalBundle(f, b))
-	}
+	addBundleSeeds(f, st, signers)
 	f.Add([]byte(`{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json"}`))
 	f.Add([]byte(`{}`))
 	trust, err := verify.NewTrust(verify.WithKeys(keysOf(f, signers...)...))
@@ -248,4 +226,21 @@ func FuzzVerify(f *testing.F) {
 			t.Fatalf("verified a different statement:\n%s", data)
 		}
 	})
+}
+
+// addBundleSeeds adds, for each signer, a bundle of st and a message
+// signature bundle over fuzzArtifact to f's corpus.
+func addBundleSeeds(f *testing.F, st *attest.Statement, signers []sign.Signer) {
+	for _, s := range signers {
+		b, err := sign.StatementBundle(ctx, st, s)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(marshalBundle(f, b))
+		b, err = sign.BlobBundle(ctx, s, bytes.NewReader(fuzzArtifact))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(marshalBundle(f, b))
+	}
 }
