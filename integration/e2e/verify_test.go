@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/sigstore/sigstore-go/pkg/root"
 	sgverify "github.com/sigstore/sigstore-go/pkg/verify"
@@ -41,17 +42,46 @@ func verifyBundle(tr root.TrustedMaterial, b *bundle.Bundle, w want) error {
 	return ours
 }
 
-// verifyOurs verifies with package verify's SigstoreVerifier.
-func verifyOurs(tr root.TrustedMaterial, b *bundle.Bundle, w want) error {
+// ourRoots caches package verify's reading of each sigstore-go trusted
+// root. It also keeps the parallel tests from calling sigstore-go's
+// TrustedRoot.MarshalJSON at the same time: that method rebuilds the
+// root's protobuf in place, so concurrent calls race, and one of them can
+// marshal a root with a transparency log missing (seen here as a bundle
+// "from log …, which the trusted root does not list", about one signing in
+// 150).
+var ourRoots struct {
+	sync.Mutex
+	m map[*root.TrustedRoot]*verify.TrustedRoot
+}
+
+func ourRoot(tr root.TrustedMaterial) (*verify.TrustedRoot, error) {
 	sgRoot, ok := tr.(*root.TrustedRoot)
 	if !ok {
-		return fmt.Errorf("e2e: trusted material %T is not a trusted root", tr)
+		return nil, fmt.Errorf("e2e: trusted material %T is not a trusted root", tr)
+	}
+	ourRoots.Lock()
+	defer ourRoots.Unlock()
+	if r, ok := ourRoots.m[sgRoot]; ok {
+		return r, nil
 	}
 	raw, err := sgRoot.MarshalJSON()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	trusted, err := verify.ParseTrustedRoot(raw)
+	r, err := verify.ParseTrustedRoot(raw)
+	if err != nil {
+		return nil, err
+	}
+	if ourRoots.m == nil {
+		ourRoots.m = map[*root.TrustedRoot]*verify.TrustedRoot{}
+	}
+	ourRoots.m[sgRoot] = r
+	return r, nil
+}
+
+// verifyOurs verifies with package verify's SigstoreVerifier.
+func verifyOurs(tr root.TrustedMaterial, b *bundle.Bundle, w want) error {
+	trusted, err := ourRoot(tr)
 	if err != nil {
 		return err
 	}
