@@ -29,11 +29,16 @@ var allowedImports = map[string][]string{
 		"golang.org/x/crypto/cryptobyte",
 		"github.com/secure-systems-lab/go-securesystemslib/encrypted",
 	},
-	"bundle": {
-		"attest", "digest", "internal/errs", "internal/limits", "internal/strictjson",
+	// bundle has types of its own: no protobuf, no sigstore-go.
+	"bundle": {"attest", "digest", "internal/errs", "internal/limits", "internal/strictjson"},
+	// sgproto converts bundles for the code that hands them to sigstore-go.
+	"internal/sgproto": {
+		"bundle", "digest",
+		"github.com/secure-systems-lab/go-securesystemslib/dsse",
 		"github.com/sigstore/protobuf-specs/gen/pb-go/",
 		"github.com/sigstore/sigstore-go/pkg/bundle",
-		"google.golang.org/protobuf/",
+		"github.com/sigstore/sigstore-go/pkg/verify",
+		"google.golang.org/protobuf/encoding/protojson",
 	},
 	// sbom uses attest for the OpenVEX type and for SBOM statements;
 	// attest never imports sbom.
@@ -46,7 +51,7 @@ var allowedImports = map[string][]string{
 	// signtest is a test helper package: it may use both sides.
 	"sign/signtest": {"sign", "verify", "attest", "digest", "internal/keys"},
 	"sign": {
-		"attest", "bundle", "digest", "internal/keys", "internal/errs", "internal/limits", "internal/netpolicy", "internal/strictjson",
+		"attest", "bundle", "digest", "internal/keys", "internal/sgproto", "internal/errs", "internal/limits", "internal/netpolicy", "internal/strictjson",
 		// Keyless signing wraps sigstore-go's service clients; the Rekor
 		// clients are built over the package's own transport.
 		"github.com/sigstore/sigstore-go/pkg/sign",
@@ -60,7 +65,7 @@ var allowedImports = map[string][]string{
 		"google.golang.org/protobuf/encoding/protojson",
 	},
 	"verify": {
-		"attest", "bundle", "digest", "internal/keys", "internal/errs", "internal/limits", "internal/netpolicy", "internal/strictjson",
+		"attest", "bundle", "digest", "internal/keys", "internal/sgproto", "internal/errs", "internal/limits", "internal/netpolicy", "internal/strictjson",
 		// Sigstore bundle verification is built on sigstore-go (and what
 		// its exported API takes: sigstore's signature.Verifier), the TUF
 		// client on go-tuf; pkcs7 reads the signer of RFC 3161 timestamps.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,12 +13,14 @@ import (
 
 	protobundle "github.com/sigstore/protobuf-specs/gen/pb-go/bundle/v1"
 	protocommon "github.com/sigstore/protobuf-specs/gen/pb-go/common/v1"
+	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/proto"
 
 	"github.com/chainmail-dev/chainmail/attest"
 	"github.com/chainmail-dev/chainmail/bundle"
 	"github.com/chainmail-dev/chainmail/digest"
 	"github.com/chainmail-dev/chainmail/internal/limits"
+	"github.com/chainmail-dev/chainmail/internal/sgproto"
 	"github.com/chainmail-dev/chainmail/internal/strictjson"
 	"github.com/chainmail-dev/chainmail/sign"
 	"github.com/chainmail-dev/chainmail/sign/signtest"
@@ -164,8 +167,25 @@ func checkRoundTrip(t *testing.T, b *bundle.Bundle) {
 	if err != nil {
 		t.Fatalf("output does not parse: %v", err)
 	}
-	if !proto.Equal(b.Proto(), b2.Proto()) {
+	if !proto.Equal(sgproto.MustProto(b), sgproto.MustProto(b2)) {
 		t.Fatal("round trip changed the bundle")
+	}
+	// The encoding is protojson's canonical form, compact.
+	pj, err := protojson.Marshal(sgproto.MustProto(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	compact.Reset()
+	if err := json.Compact(&compact, pj); err != nil || !bytes.Equal(compact.Bytes(), out) {
+		t.Fatalf("MarshalJSON is not protojson's encoding: %s", firstDiff(out, compact.Bytes()))
+	}
+	// Contents gives back what New takes.
+	b4, err := bundle.New(b.Contents())
+	if err != nil {
+		t.Fatalf("New(Contents()): %v", err)
+	}
+	if out4, _ := b4.MarshalJSON(); !bytes.Equal(out4, out) {
+		t.Fatalf("New(Contents()) changed the bundle: %s", firstDiff(out, out4))
 	}
 	out2, _ := b2.MarshalJSON()
 	if !bytes.Equal(out, out2) {
@@ -173,7 +193,7 @@ func checkRoundTrip(t *testing.T, b *bundle.Bundle) {
 	}
 	// encoding/json uses the same rules.
 	var b3 bundle.Bundle
-	if err := json.Unmarshal(out, &b3); err != nil || !proto.Equal(b.Proto(), b3.Proto()) {
+	if err := json.Unmarshal(out, &b3); err != nil || !proto.Equal(sgproto.MustProto(b), sgproto.MustProto(&b3)) {
 		t.Fatalf("json.Unmarshal: %v", err)
 	}
 }
@@ -508,11 +528,11 @@ func TestFromEnvelope(t *testing.T) {
 	if !bytes.Equal(again.Payload, ob.env.Payload) || !bytes.Equal(again.Signatures[0].Sig, ob.env.Signatures[0].Sig) {
 		t.Fatal("bundle shares buffers with its input or output")
 	}
-	p := b.Proto()
-	p.MediaType = "x"
-	p.GetDsseEnvelope().Payload[0] ^= 1
-	if b.MediaType() != bundle.MediaTypeV03 || !proto.Equal(b.Proto(), mustParse(t, mustMarshal(t, b)).Proto()) {
-		t.Fatal("Proto returned the bundle's own message")
+	c := b.Contents()
+	c.MediaType = "x"
+	c.Envelope.Payload[0] ^= 1
+	if b.MediaType() != bundle.MediaTypeV03 || !bytes.Equal(mustMarshal(t, b), mustMarshal(t, mustParse(t, mustMarshal(t, b)))) {
+		t.Fatal("Contents returned the bundle's own buffers")
 	}
 
 	for _, tc := range []struct {
@@ -602,7 +622,7 @@ func TestMessageDigestShape(t *testing.T) {
 					Signature:     []byte{1},
 				}},
 			}
-			b, err := bundle.New(pb)
+			b, err := sgproto.FromProto(pb)
 			if err != nil {
 				return // refused early: fine
 			}
@@ -614,23 +634,53 @@ func TestMessageDigestShape(t *testing.T) {
 }
 
 func TestNew(t *testing.T) {
-	if b, err := bundle.New(nil); !errors.Is(err, bundle.ErrMalformed) || b != nil {
-		t.Fatalf("nil: %v", err)
-	}
-	pb := mustParse(t, ourBundle(t).dsse).Proto()
-	b, err := bundle.New(pb)
+	good := mustParse(t, ourBundle(t).dsse).Contents()
+	b, err := bundle.New(good)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pb.MediaType = "changed"
-	pb.GetDsseEnvelope().PayloadType = "changed"
+	// New copies: changing the input afterwards changes nothing.
+	good.MediaType = "changed"
+	good.Envelope.PayloadType = "changed"
+	good.Envelope.Payload[0] ^= 1
 	if b.MediaType() != bundle.MediaTypeV03 {
-		t.Fatal("New keeps the caller's message")
+		t.Fatal("New keeps the caller's contents")
 	}
-	if env, _ := b.Envelope(); env.PayloadType != attest.PayloadType {
-		t.Fatal("New keeps the caller's message")
+	if env, _ := b.Envelope(); env.PayloadType != attest.PayloadType || env.Payload[0] == good.Envelope.Payload[0] {
+		t.Fatal("New keeps the caller's contents")
 	}
-	if b.SigstoreGo() == nil || b.SigstoreGo().GetMediaType() != bundle.MediaTypeV03 {
+	env, _ := b.Envelope()
+	for _, tc := range []struct {
+		name string
+		c    bundle.Contents
+	}{
+		{"nothing", bundle.Contents{}},
+		{"no material", bundle.Contents{Envelope: env}},
+		{"two materials", bundle.Contents{PublicKey: &bundle.PublicKeyHint{}, Certificate: []byte{1}, Envelope: env}},
+		{"no content", bundle.Contents{PublicKey: &bundle.PublicKeyHint{}}},
+		{"two contents", bundle.Contents{PublicKey: &bundle.PublicKeyHint{}, Envelope: env, MessageSignature: &bundle.MessageSignature{Signature: []byte{1}}}},
+		{"chain in v0.3", bundle.Contents{CertificateChain: [][]byte{{1}}, Envelope: env}},
+		{"certificate in v0.1", bundle.Contents{MediaType: bundle.MediaTypeV01, Certificate: []byte{1}, Envelope: env}},
+		{"empty chain", bundle.Contents{MediaType: bundle.MediaTypeV02, CertificateChain: [][]byte{}, Envelope: env}},
+		{"unknown media type", bundle.Contents{MediaType: "x", PublicKey: &bundle.PublicKeyHint{}, Envelope: env}},
+		{"entry without proof", bundle.Contents{PublicKey: &bundle.PublicKeyHint{}, Envelope: env, TlogEntries: []bundle.TlogEntry{{LogID: []byte{1}, Kind: "k", Version: "v", CanonicalizedBody: []byte(`{"kind":"k","apiVersion":"v"}`)}}}},
+		{"entry relabelled", bundle.Contents{PublicKey: &bundle.PublicKeyHint{}, Envelope: env, TlogEntries: []bundle.TlogEntry{{LogID: []byte{1}, Kind: "dsse", Version: "0.0.1",
+			CanonicalizedBody: []byte(`{"kind":"hashedrekord","apiVersion":"0.0.1"}`), InclusionProof: &bundle.InclusionProof{Checkpoint: "c"}}}}},
+	} {
+		if b, err := bundle.New(tc.c); !errors.Is(err, bundle.ErrMalformed) || b != nil {
+			t.Errorf("%s: %v", tc.name, err)
+		}
+	}
+	// The protobuf form converts both ways, exactly.
+	pb := sgproto.MustProto(b)
+	back, err := sgproto.FromProto(pb)
+	if err != nil || !bytes.Equal(mustMarshal(t, back), mustMarshal(t, b)) {
+		t.Fatalf("FromProto(Proto(b)): %v", err)
+	}
+	if b, err := sgproto.FromProto(nil); !errors.Is(err, bundle.ErrMalformed) || b != nil {
+		t.Fatalf("FromProto(nil): %v", err)
+	}
+	if sgproto.MustSigstoreGo(b).GetMediaType() != bundle.MediaTypeV03 {
 		t.Fatal("SigstoreGo")
 	}
 }
@@ -665,12 +715,15 @@ func TestUnmarshalJSONError(t *testing.T) {
 func TestZeroBundle(t *testing.T) {
 	for name, b := range map[string]*bundle.Bundle{"zero": {}, "nil": nil} {
 		t.Run(name, func(t *testing.T) {
-			if b.Valid() || b.MediaType() != "" || b.Version() != "" || b.Proto() != nil || b.SigstoreGo() != nil ||
+			if b.Valid() || b.MediaType() != "" || b.Version() != "" || b.Certificate() != nil || b.TlogEntries() != nil || b.Timestamps() != nil ||
 				b.IsDSSE() || b.HasCertificate() || b.TlogEntryCount() != 0 || b.TimestampCount() != 0 {
 				t.Fatal("zero bundle is not empty")
 			}
 			if _, ok := b.PublicKeyHint(); ok {
 				t.Fatal("zero bundle has a key hint")
+			}
+			if c := b.Contents(); c.MediaType != "" || c.Envelope != nil || c.MessageSignature != nil {
+				t.Fatal("zero bundle has contents")
 			}
 			if _, err := b.Envelope(); !errors.Is(err, bundle.ErrMalformed) {
 				t.Fatalf("Envelope: %v", err)
@@ -685,5 +738,54 @@ func TestZeroBundle(t *testing.T) {
 	}
 	if !mustParse(t, ourBundle(t).dsse).Valid() {
 		t.Fatal("parsed bundle not valid")
+	}
+}
+
+// firstDiff shows where two encodings part.
+func firstDiff(a, b []byte) string {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	from := max(0, i-40)
+	return fmt.Sprintf("at byte %d: %q vs %q", i, a[from:min(len(a), i+40)], b[from:min(len(b), i+40)])
+}
+
+// TestCheckKindVersion: an entry's kindVersion must be the kind and
+// version its body states (sigstore-go compares the bundle's values with
+// themselves), and an entry must have the fields every entry has.
+func TestCheckKindVersion(t *testing.T) {
+	env := &attest.Envelope{PayloadType: "t", Payload: []byte("p"), Signatures: []attest.Signature{{Sig: []byte{1}}}}
+	proof := &bundle.InclusionProof{Checkpoint: "c"}
+	for _, tc := range []struct {
+		name string
+		e    bundle.TlogEntry
+		ok   bool
+	}{
+		{"matching", bundle.TlogEntry{LogID: []byte{1}, Kind: "hashedrekord", Version: "0.0.1", CanonicalizedBody: []byte(`{"apiVersion":"0.0.1","kind":"hashedrekord","spec":{}}`), InclusionProof: proof}, true},
+		{"other kind", bundle.TlogEntry{LogID: []byte{1}, Kind: "iashedrekord", Version: "0.0.1", CanonicalizedBody: []byte(`{"apiVersion":"0.0.1","kind":"hashedrekord","spec":{}}`), InclusionProof: proof}, false},
+		{"other version", bundle.TlogEntry{LogID: []byte{1}, Kind: "hashedrekord", Version: "0.0.2", CanonicalizedBody: []byte(`{"apiVersion":"0.0.1","kind":"hashedrekord","spec":{}}`), InclusionProof: proof}, false},
+		{"body not JSON", bundle.TlogEntry{LogID: []byte{1}, Kind: "hashedrekord", Version: "0.0.1", CanonicalizedBody: []byte(`not json`), InclusionProof: proof}, false},
+		{"body with a duplicate kind", bundle.TlogEntry{LogID: []byte{1}, Kind: "dsse", Version: "0.0.1", CanonicalizedBody: []byte(`{"apiVersion":"0.0.1","kind":"dsse","kind":"hashedrekord"}`), InclusionProof: proof}, false},
+		{"no body", bundle.TlogEntry{LogID: []byte{1}, Kind: "hashedrekord", Version: "0.0.1", InclusionProof: proof}, false},
+		{"no log id", bundle.TlogEntry{Kind: "hashedrekord", Version: "0.0.1", CanonicalizedBody: []byte(`{"apiVersion":"0.0.1","kind":"hashedrekord"}`), InclusionProof: proof}, false},
+		{"negative index", bundle.TlogEntry{LogIndex: -1, LogID: []byte{1}, Kind: "hashedrekord", Version: "0.0.1", CanonicalizedBody: []byte(`{"apiVersion":"0.0.1","kind":"hashedrekord"}`), InclusionProof: proof}, false},
+		{"proof without checkpoint", bundle.TlogEntry{LogID: []byte{1}, Kind: "hashedrekord", Version: "0.0.1", CanonicalizedBody: []byte(`{"apiVersion":"0.0.1","kind":"hashedrekord"}`), InclusionProof: &bundle.InclusionProof{}}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b, err := bundle.New(bundle.Contents{PublicKey: &bundle.PublicKeyHint{}, Envelope: env, TlogEntries: []bundle.TlogEntry{tc.e}})
+			if tc.ok {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := b.TlogEntries(); len(got) != 1 || got[0].Kind != tc.e.Kind || !bytes.Equal(got[0].CanonicalizedBody, tc.e.CanonicalizedBody) {
+					t.Fatalf("entries %+v", got)
+				}
+				return
+			}
+			if !errors.Is(err, bundle.ErrMalformed) {
+				t.Fatalf("accepted or wrong error: %v", err)
+			}
+		})
 	}
 }

@@ -29,6 +29,7 @@ import (
 	"github.com/chainmail-dev/chainmail/bundle"
 	"github.com/chainmail-dev/chainmail/digest"
 	"github.com/chainmail-dev/chainmail/internal/limits"
+	"github.com/chainmail-dev/chainmail/internal/sgproto"
 )
 
 // KeylessConfig configures a Keyless signer. Token and Services are
@@ -240,7 +241,7 @@ func (k *Keyless) sign(ctx context.Context, c content) (*bundle.Bundle, error) {
 			return nil, err
 		}
 	}
-	b, err := bundle.New(pb)
+	b, err := sgproto.FromProto(pb)
 	if err != nil {
 		return nil, fmt.Errorf("sign: %w: the services' answers make a malformed bundle: %v", ErrBadResponse, err)
 	}
@@ -367,7 +368,11 @@ func (k *Keyless) selfCheck(b *bundle.Bundle, c content) error {
 	if c.dsse == nil {
 		artifact = sgverify.WithArtifactDigest("sha256", c.digest)
 	}
-	if _, err := v.Verify(b.SigstoreGo(), sgverify.NewPolicy(artifact, sgverify.WithoutIdentitiesUnsafe())); err != nil {
+	sg, err := sgproto.SigstoreGo(b)
+	if err != nil {
+		return fmt.Errorf("sign: %w: %v", ErrBadResponse, err)
+	}
+	if _, err := v.Verify(sg, sgverify.NewPolicy(artifact, sgverify.WithoutIdentitiesUnsafe())); err != nil {
 		return fmt.Errorf("%w: %v", ErrSelfCheck, err)
 	}
 	return nil

@@ -18,6 +18,7 @@ import (
 	"github.com/chainmail-dev/chainmail/attest"
 	"github.com/chainmail-dev/chainmail/bundle"
 	"github.com/chainmail-dev/chainmail/digest"
+	"github.com/chainmail-dev/chainmail/internal/sgproto"
 	"github.com/chainmail-dev/chainmail/sign"
 )
 
@@ -81,7 +82,7 @@ func independentVerify(t *testing.T, tr root.TrustedMaterial, b *bundle.Bundle, 
 		sum := sha256.Sum256(artifact)
 		art = sgverify.WithArtifactDigest("sha256", sum[:])
 	}
-	if _, err := v.Verify(b.SigstoreGo(), sgverify.NewPolicy(art, sgverify.WithCertificateIdentity(id))); err != nil {
+	if _, err := v.Verify(sgproto.MustSigstoreGo(b), sgverify.NewPolicy(art, sgverify.WithCertificateIdentity(id))); err != nil {
 		t.Fatalf("sigstore-go rejects the bundle: %v", err)
 	}
 	// And a different artifact is rejected.
@@ -90,7 +91,7 @@ func independentVerify(t *testing.T, tr root.TrustedMaterial, b *bundle.Bundle, 
 		sum := sha256.Sum256([]byte("other"))
 		other = sgverify.WithArtifactDigest("sha256", sum[:])
 	}
-	if _, err := v.Verify(b.SigstoreGo(), sgverify.NewPolicy(other, sgverify.WithCertificateIdentity(id))); err == nil {
+	if _, err := v.Verify(sgproto.MustSigstoreGo(b), sgverify.NewPolicy(other, sgverify.WithCertificateIdentity(id))); err == nil {
 		t.Fatal("sigstore-go accepts the bundle for another artifact")
 	}
 }
@@ -612,18 +613,18 @@ func TestKeylessBundleMutations(t *testing.T) {
 	policy := func() sgverify.PolicyBuilder {
 		return sgverify.NewPolicy(sgverify.WithArtifact(bytes.NewReader(artifact)), sgverify.WithoutIdentitiesUnsafe())
 	}
-	if _, err := verifier.Verify(b.SigstoreGo(), policy()); err != nil {
+	if _, err := verifier.Verify(sgproto.MustSigstoreGo(b), policy()); err != nil {
 		t.Fatal(err)
 	}
-	sig := b.Proto().GetMessageSignature().GetSignature()
+	sig := sgproto.MustProto(b).GetMessageSignature().GetSignature()
 	for i := range sig {
-		pb := b.Proto()
+		pb := sgproto.MustProto(b)
 		pb.GetMessageSignature().Signature[i] ^= 0x01
-		nb, err := bundle.New(pb)
+		nb, err := sgproto.FromProto(pb)
 		if err != nil {
 			continue
 		}
-		if _, err := verifier.Verify(nb.SigstoreGo(), policy()); err == nil {
+		if _, err := verifier.Verify(sgproto.MustSigstoreGo(nb), policy()); err == nil {
 			t.Fatalf("signature byte %d flipped: verified", i)
 		}
 	}

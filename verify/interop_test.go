@@ -15,6 +15,7 @@ import (
 
 	"github.com/chainmail-dev/chainmail/attest"
 	"github.com/chainmail-dev/chainmail/bundle"
+	"github.com/chainmail-dev/chainmail/internal/sgproto"
 	"github.com/chainmail-dev/chainmail/sign"
 	"github.com/chainmail-dev/chainmail/sign/signtest"
 	"github.com/chainmail-dev/chainmail/verify"
@@ -73,13 +74,13 @@ func TestInteropSigstoreGoVerifiesOurBundles(t *testing.T) {
 			for name, b := range map[string]*bundle.Bundle{"DSSE": st, "message": blobB} {
 				// Through JSON, as a consumer would receive it.
 				parsed := parseBundle(t, marshalBundle(t, b))
-				if _, err := sg.Verify(parsed.SigstoreGo(), sigstoreGoPolicy(art)); err != nil {
+				if _, err := sg.Verify(sgproto.MustSigstoreGo(parsed), sigstoreGoPolicy(art)); err != nil {
 					t.Fatalf("%s: sigstore-go rejects our bundle: %v", name, err)
 				}
-				if _, err := sg.Verify(parsed.SigstoreGo(), sigstoreGoPolicy([]byte("other"))); err == nil {
+				if _, err := sg.Verify(sgproto.MustSigstoreGo(parsed), sigstoreGoPolicy([]byte("other"))); err == nil {
 					t.Fatalf("%s: sigstore-go accepted another artifact", name)
 				}
-				if _, err := other.Verify(parsed.SigstoreGo(), sigstoreGoPolicy(art)); err == nil {
+				if _, err := other.Verify(sgproto.MustSigstoreGo(parsed), sigstoreGoPolicy(art)); err == nil {
 					t.Fatalf("%s: sigstore-go accepted another key", name)
 				}
 			}
@@ -120,7 +121,7 @@ func TestInteropWeVerifySigstoreGoBundles(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				b, err := bundle.New(pb)
+				b, err := sgproto.FromProto(pb)
 				if err != nil {
 					t.Fatalf("%s: %v", name, err)
 				}
@@ -134,7 +135,7 @@ func TestInteropWeVerifySigstoreGoBundles(t *testing.T) {
 					// algorithm"). So do we: the hint is malformed.
 					wantErr(t, res, err, verify.ErrMalformed)
 					sg := sigstoreGoVerifier(t, kp.GetPublicKey(), crypto.SHA512)
-					if _, err := sg.Verify(b.SigstoreGo(), sigstoreGoPolicy(art)); err == nil {
+					if _, err := sg.Verify(sgproto.MustSigstoreGo(b), sigstoreGoPolicy(art)); err == nil {
 						t.Fatal("sigstore-go now verifies its Ed25519 message bundles; revisit")
 					}
 					continue

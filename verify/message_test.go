@@ -13,6 +13,7 @@ import (
 
 	"github.com/chainmail-dev/chainmail/bundle"
 	"github.com/chainmail-dev/chainmail/digest"
+	"github.com/chainmail-dev/chainmail/internal/sgproto"
 	"github.com/chainmail-dev/chainmail/sign"
 	"github.com/chainmail-dev/chainmail/sign/signtest"
 	"github.com/chainmail-dev/chainmail/verify"
@@ -29,16 +30,12 @@ func blobBundle(t testing.TB, s sign.Signer, data []byte) *bundle.Bundle {
 	return b
 }
 
-// withDigestHint returns b with its messageDigest replaced.
-func withDigestHint(t testing.TB, b *bundle.Bundle, alg protocommon.HashAlgorithm, sum []byte) *bundle.Bundle {
-	t.Helper()
-	pb := b.Proto()
+// withDigestHint returns b with its messageDigest replaced, or the
+// error of parsing such a bundle.
+func withDigestHint(b *bundle.Bundle, alg protocommon.HashAlgorithm, sum []byte) (*bundle.Bundle, error) {
+	pb := sgproto.MustProto(b)
 	pb.GetMessageSignature().MessageDigest = &protocommon.HashOutput{Algorithm: alg, Digest: sum}
-	nb, err := bundle.New(pb)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return nb
+	return sgproto.FromProto(pb)
 }
 
 func sum(t testing.TB, alg digest.Algorithm, data []byte) []byte {
@@ -80,7 +77,15 @@ func TestAdversarial_C39_MisleadingDigestHint(t *testing.T) {
 				{"right artifact, sha512", protocommon.HashAlgorithm_SHA2_512, sum(t, digest.SHA512, blob), true},
 			} {
 				t.Run(tc.name, func(t *testing.T) {
-					b := withDigestHint(t, good, tc.alg, tc.sum)
+					b, err := withDigestHint(good, tc.alg, tc.sum)
+					if err != nil {
+						// Refused as it is read: an algorithm the bundle
+						// format does not define.
+						if tc.ok || !errors.Is(err, bundle.ErrMalformed) {
+							t.Fatal(err)
+						}
+						return
+					}
 					res, err := v.VerifyBundle(ctx, b, artifactOf(blob))
 					if tc.ok {
 						if err != nil || !res.Checked(verify.CheckMessageDigest) {
@@ -171,9 +176,9 @@ func TestMessageSignatureSchemes(t *testing.T) {
 func TestMessageSignatureDigestOfAnotherAlgorithm(t *testing.T) {
 	s := signtest.ECDSAKey(t, elliptic.P384(), "m")
 	b := blobBundle(t, s, blob)
-	pb := b.Proto()
+	pb := sgproto.MustProto(b)
 	pb.GetMessageSignature().MessageDigest = nil // no hint to compare either
-	b, _ = bundle.New(pb)
+	b, _ = sgproto.FromProto(pb)
 	d, _ := digest.FromBytes(blob, digest.SHA256)
 	res, err := newVerifier(t, keysOf(t, s)).VerifyBundle(ctx, b, verify.WithArtifactDigest(d))
 	wantErr(t, res, err, verify.ErrSignature)

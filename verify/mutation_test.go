@@ -8,6 +8,7 @@ import (
 
 	"github.com/chainmail-dev/chainmail/attest"
 	"github.com/chainmail-dev/chainmail/bundle"
+	"github.com/chainmail-dev/chainmail/internal/sgproto"
 	"github.com/chainmail-dev/chainmail/sign"
 	"github.com/chainmail-dev/chainmail/sign/signtest"
 	"github.com/chainmail-dev/chainmail/verify"
@@ -275,9 +276,9 @@ func TestMutationMessageBundle(t *testing.T) {
 			})
 			// The signature alone, with the digest hint removed, is still
 			// checked against the artifact.
-			pb := b.Proto()
+			pb := sgproto.MustProto(b)
 			pb.GetMessageSignature().MessageDigest = nil
-			nohint, err := bundle.New(pb)
+			nohint, err := sgproto.FromProto(pb)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -8,7 +8,6 @@ import (
 	"encoding/asn1"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -17,7 +16,6 @@ import (
 	"time"
 
 	"github.com/digitorus/pkcs7"
-	protorekor "github.com/sigstore/protobuf-specs/gen/pb-go/rekor/v1"
 	sgbundle "github.com/sigstore/sigstore-go/pkg/bundle"
 	"github.com/sigstore/sigstore-go/pkg/root"
 	"github.com/sigstore/sigstore-go/pkg/tlog"
@@ -28,6 +26,7 @@ import (
 	"github.com/chainmail-dev/chainmail/bundle"
 	"github.com/chainmail-dev/chainmail/digest"
 	"github.com/chainmail-dev/chainmail/internal/keys"
+	"github.com/chainmail-dev/chainmail/internal/sgproto"
 )
 
 // MaxClockSkew is how far in the future of the current time a log entry's
@@ -180,7 +179,7 @@ func (v *SigstoreVerifier) Verify(ctx context.Context, b *bundle.Bundle, artifac
 	if b == nil {
 		return nil, fmt.Errorf("%w: nil bundle", ErrMalformed)
 	}
-	r := &sigstoreRun{v: v, b: b, sg: b.SigstoreGo(), policy: artifact, identity: identity, res: &Result{Bundle: true}}
+	r := &sigstoreRun{v: v, b: b, policy: artifact, identity: identity, res: &Result{Bundle: true}}
 	steps := []func(context.Context) error{
 		r.checkVersion,
 		r.checkMaterial,
@@ -235,7 +234,6 @@ func (v *SigstoreVerifier) ready(ctx context.Context, artifact ArtifactPolicy, i
 type sigstoreRun struct {
 	v        *SigstoreVerifier
 	b        *bundle.Bundle
-	sg       *sgbundle.Bundle
 	policy   ArtifactPolicy
 	identity IdentityPolicy
 	res      *Result
@@ -276,7 +274,6 @@ func (r *sigstoreRun) checkVersion(context.Context) error {
 // checkMaterial matches the verification material with the identity
 // policy and reads the leaf certificate.
 func (r *sigstoreRun) checkMaterial(context.Context) error {
-	vm := r.sg.GetVerificationMaterial()
 	if _, isKey := r.b.PublicKeyHint(); isKey {
 		if r.identity.kind != identityKey {
 			return fmt.Errorf("%w: the bundle is signed by a key; verify it with NewKeyPolicy", ErrVerificationMaterial)
@@ -286,21 +283,9 @@ func (r *sigstoreRun) checkMaterial(context.Context) error {
 	if r.identity.kind == identityKey {
 		return fmt.Errorf("%w: the bundle is signed by a certificate, but the policy names keys", ErrVerificationMaterial)
 	}
-	var der []byte
-	switch {
-	case vm.GetCertificate() != nil:
-		der = vm.GetCertificate().GetRawBytes()
-	case vm.GetX509CertificateChain() != nil:
-		// Only the leaf comes from the bundle: intermediates and roots come
-		// from the trusted root alone (SECURITY.md C47).
-		certs := vm.GetX509CertificateChain().GetCertificates()
-		if len(certs) == 0 {
-			return fmt.Errorf("%w: empty certificate chain", ErrVerificationMaterial)
-		}
-		der = certs[0].GetRawBytes()
-	default:
-		return fmt.Errorf("%w: no certificate or key", ErrVerificationMaterial)
-	}
+	// Only the leaf comes from the bundle: intermediates and roots come
+	// from the trusted root alone (SECURITY.md C47).
+	der := r.b.Certificate()
 	if len(der) == 0 {
 		return fmt.Errorf("%w: empty certificate", ErrVerificationMaterial)
 	}
@@ -504,7 +489,7 @@ func (r *sigstoreRun) signatureError(why error) error {
 // verifications of one bundle share no mutable state (sigstore-go's
 // Bundle.TlogEntries writes to the bundle).
 func (r *sigstoreRun) buildEntity() error {
-	sc, err := r.sg.SignatureContent()
+	sc, err := sgproto.SignatureContent(r.b)
 	if err != nil {
 		return because(ErrMalformed, err)
 	}
@@ -513,19 +498,18 @@ func (r *sigstoreRun) buildEntity() error {
 		e.vc = sgbundle.NewCertificate(r.leaf)
 		r.tm = r.v.root.tr
 	} else {
-		vc, err := r.sg.VerificationContent()
-		if err != nil {
-			return because(ErrMalformed, err)
-		}
-		e.vc = vc
+		// The key that verified the signature is the one the log entry
+		// must name, whatever the hint says (keyMaterial).
+		e.vc = &sgbundle.PublicKey{}
 		r.tm = &keyMaterial{TrustedMaterial: r.v.root.tr, key: trustedKey{r.key}}
 	}
-	for i, tle := range r.sg.GetVerificationMaterial().GetTlogEntries() {
+	// bundle.Parse has checked each entry's fields and that its
+	// kindVersion is its body's (sigstore-go compares the bundle's values
+	// with themselves).
+	for i, be := range r.b.TlogEntries() {
+		tle := sgproto.TlogEntry(be)
 		entry, err := tlog.ParseTransparencyLogEntry(tle)
 		if err != nil {
-			return fmt.Errorf("%w: log entry %d: %v", ErrTransparencyLog, i, err)
-		}
-		if err := checkKindVersion(tle); err != nil {
 			return fmt.Errorf("%w: log entry %d: %v", ErrTransparencyLog, i, err)
 		}
 		if err := checkCheckpoint(tle.GetInclusionProof().GetCheckpoint().GetEnvelope()); err != nil {
@@ -534,25 +518,6 @@ func (r *sigstoreRun) buildEntity() error {
 		e.entries = append(e.entries, entry)
 	}
 	r.entity = e
-	return nil
-}
-
-// checkKindVersion requires the bundle's kindVersion of an entry to be
-// the kind and version of its body. sigstore-go copies the bundle's
-// values into the parsed entry and then compares them with themselves,
-// so a bundle could label an entry as anything.
-func checkKindVersion(tle *protorekor.TransparencyLogEntry) error {
-	var body struct {
-		Kind       string `json:"kind"`
-		APIVersion string `json:"apiVersion"`
-	}
-	if err := json.Unmarshal(tle.GetCanonicalizedBody(), &body); err != nil {
-		return fmt.Errorf("entry body: %v", err)
-	}
-	kv := tle.GetKindVersion()
-	if body.Kind != kv.GetKind() || body.APIVersion != kv.GetVersion() {
-		return fmt.Errorf("the bundle says %s/%s, the entry is %s/%s", truncate(kv.GetKind()), truncate(kv.GetVersion()), truncate(body.Kind), truncate(body.APIVersion))
-	}
 	return nil
 }
 
@@ -691,8 +656,7 @@ func (r *sigstoreRun) checkTimestamps(context.Context) error {
 	tsas := r.tm.TimestampingAuthorities()
 	counted := map[root.TimestampingAuthority]bool{}
 	uris := map[string]bool{}
-	for i, ts := range r.sg.GetVerificationMaterial().GetTimestampVerificationData().GetRfc3161Timestamps() {
-		data := ts.GetSignedTimestamp()
+	for i, data := range r.b.Timestamps() {
 		var errs []error
 		var verified *root.Timestamp
 		var by root.TimestampingAuthority

@@ -47,6 +47,7 @@ import (
 	"github.com/chainmail-dev/chainmail/attest"
 	"github.com/chainmail-dev/chainmail/bundle"
 	"github.com/chainmail-dev/chainmail/digest"
+	"github.com/chainmail-dev/chainmail/internal/sgproto"
 	"github.com/chainmail-dev/chainmail/verify"
 )
 
@@ -372,7 +373,7 @@ type signedBundle struct {
 // bundle validates and wraps the protobuf bundle.
 func (b signedBundle) bundle(t testing.TB) *bundle.Bundle {
 	t.Helper()
-	out, err := bundle.New(b.pb)
+	out, err := sgproto.FromProto(b.pb)
 	if err != nil {
 		t.Fatalf("bundle.New: %v", err)
 	}

@@ -11,6 +11,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/chainmail-dev/chainmail/bundle"
+	"github.com/chainmail-dev/chainmail/internal/sgproto"
 	"github.com/chainmail-dev/chainmail/verify"
 )
 
@@ -41,7 +42,7 @@ func fuzzCases(f *testing.F) []fuzzCase {
 		if err != nil {
 			f.Fatal(err)
 		}
-		fc.good, fc.times = withoutTimestamps(b.Proto()), res.Times
+		fc.good, fc.times = withoutTimestamps(sgproto.MustProto(b)), res.Times
 		out = append(out, fc)
 	}
 	return out
@@ -81,7 +82,7 @@ func FuzzSigstoreVerifyJSON(f *testing.F) {
 			}
 			known := false
 			for _, g := range cases {
-				if proto.Equal(withoutTimestamps(b.Proto()), g.good) && sameTimes(res.Times, g.times) {
+				if proto.Equal(withoutTimestamps(sgproto.MustProto(b)), g.good) && sameTimes(res.Times, g.times) {
 					known = true
 				}
 			}

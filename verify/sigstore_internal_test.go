@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/digitorus/timestamp"
-	protorekor "github.com/sigstore/protobuf-specs/gen/pb-go/rekor/v1"
 	"github.com/sigstore/sigstore-go/pkg/root"
 )
 
@@ -92,23 +91,6 @@ func TestCheckCheckpoint(t *testing.T) {
 	} {
 		if err := checkCheckpoint(tc.env); (err == nil) != tc.ok {
 			t.Errorf("%q: %v", tc.env, err)
-		}
-	}
-}
-
-func TestCheckKindVersion(t *testing.T) {
-	for _, tc := range []struct {
-		kind, version, body string
-		ok                  bool
-	}{
-		{"hashedrekord", "0.0.1", `{"apiVersion":"0.0.1","kind":"hashedrekord","spec":{}}`, true},
-		{"iashedrekord", "0.0.1", `{"apiVersion":"0.0.1","kind":"hashedrekord","spec":{}}`, false},
-		{"hashedrekord", "0.0.2", `{"apiVersion":"0.0.1","kind":"hashedrekord","spec":{}}`, false},
-		{"hashedrekord", "0.0.1", `not json`, false},
-	} {
-		tle := &protorekor.TransparencyLogEntry{KindVersion: &protorekor.KindVersion{Kind: tc.kind, Version: tc.version}, CanonicalizedBody: []byte(tc.body)}
-		if err := checkKindVersion(tle); (err == nil) != tc.ok {
-			t.Errorf("%s/%s %s: %v", tc.kind, tc.version, tc.body, err)
 		}
 	}
 }

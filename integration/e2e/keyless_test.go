@@ -19,6 +19,7 @@ import (
 	"github.com/chainmail-dev/chainmail/attest"
 	"github.com/chainmail-dev/chainmail/bundle"
 	"github.com/chainmail-dev/chainmail/digest"
+	"github.com/chainmail-dev/chainmail/internal/sgproto"
 	"github.com/chainmail-dev/chainmail/sign"
 )
 
@@ -179,7 +180,7 @@ func checkTampering(t *testing.T, s *stack, b *bundle.Bundle, w want, other *bun
 		}), w)
 	}
 	// The certificate, swapped for another signing's.
-	otherCert := other.Proto().GetVerificationMaterial().GetCertificate()
+	otherCert := sgproto.MustProto(other).GetVerificationMaterial().GetCertificate()
 	reject("certificate swap", edit(t, b, func(pb *protobundle.Bundle) {
 		pb.VerificationMaterial.Content = &protobundle.VerificationMaterial_Certificate{Certificate: otherCert}
 	}), w)
@@ -194,7 +195,7 @@ func checkTampering(t *testing.T, s *stack, b *bundle.Bundle, w want, other *bun
 			pb.VerificationMaterial.TimestampVerificationData = nil
 		}), w)
 		reject("timestamp swap", edit(t, b, func(pb *protobundle.Bundle) {
-			pb.VerificationMaterial.TimestampVerificationData = other.Proto().GetVerificationMaterial().GetTimestampVerificationData()
+			pb.VerificationMaterial.TimestampVerificationData = sgproto.MustProto(other).GetVerificationMaterial().GetTimestampVerificationData()
 		}), w)
 	}
 	if w.tlogs > 0 {
@@ -202,13 +203,13 @@ func checkTampering(t *testing.T, s *stack, b *bundle.Bundle, w want, other *bun
 			pb.VerificationMaterial.TlogEntries = nil
 		}), w)
 		reject("log entry swap", edit(t, b, func(pb *protobundle.Bundle) {
-			pb.VerificationMaterial.TlogEntries = other.Proto().GetVerificationMaterial().GetTlogEntries()
+			pb.VerificationMaterial.TlogEntries = sgproto.MustProto(other).GetVerificationMaterial().GetTlogEntries()
 		}), w)
 		// A Rekor v1 entry's body is the log leaf. For Rekor v2 (0.0.2)
 		// sigstore-go v1.3.0 rebuilds the leaf from the bundle and never
 		// reads the body, so a changed body still verifies there: only
 		// v1 bodies are tampered with here.
-		for i, e := range b.Proto().GetVerificationMaterial().GetTlogEntries() {
+		for i, e := range sgproto.MustProto(b).GetVerificationMaterial().GetTlogEntries() {
 			if e.GetKindVersion().GetVersion() == "0.0.2" {
 				continue
 			}
@@ -224,9 +225,9 @@ func checkTampering(t *testing.T, s *stack, b *bundle.Bundle, w want, other *bun
 // a structurally valid bundle (which is a rejection too).
 func edit(t *testing.T, b *bundle.Bundle, f func(*protobundle.Bundle)) *bundle.Bundle {
 	t.Helper()
-	pb := b.Proto()
+	pb := sgproto.MustProto(b)
 	f(pb)
-	nb, err := bundle.New(pb)
+	nb, err := sgproto.FromProto(pb)
 	if err != nil {
 		return nil
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/chainmail-dev/chainmail/bundle"
 	"github.com/chainmail-dev/chainmail/digest"
+	"github.com/chainmail-dev/chainmail/internal/sgproto"
 	"github.com/chainmail-dev/chainmail/verify"
 )
 
@@ -161,7 +162,7 @@ func verifySigstoreGo(tr root.TrustedMaterial, b *bundle.Bundle, w want) error {
 	default:
 		return errors.New("e2e: a verification must name the artifact")
 	}
-	if _, err := v.Verify(b.SigstoreGo(), sgverify.NewPolicy(artifact, sgverify.WithCertificateIdentity(id))); err != nil {
+	if _, err := v.Verify(sgproto.MustSigstoreGo(b), sgverify.NewPolicy(artifact, sgverify.WithCertificateIdentity(id))); err != nil {
 		return fmt.Errorf("sigstore-go: %w", err)
 	}
 	return nil
