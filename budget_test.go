@@ -14,10 +14,11 @@ import (
 // depcheck habit, counted in modules: what `go mod tidy` and a binary's
 // users pay for).
 //
-// bundle uses the standard library only. Today sign and verify carry
-// sigstore-go's dependency tree (about 70 modules, Rekor's go-openapi
-// client among them) even for key-only use; the budgets are ceilings that
-// stop it from growing while that tree is moved out of the key-only path.
+// bundle uses the standard library only, and verify (keys, signatures,
+// statements, policies) two modules: x/crypto and go-securesystemslib,
+// for encrypted keys. Sigstore's tree (about 70 modules) is in package
+// sigstore, which only its users import. sign still carries it for
+// keyless signing; its budget is a ceiling until that moves out too.
 var moduleBudget = map[string]int{
 	"digest":              0,
 	"attest":              0,
@@ -30,7 +31,8 @@ var moduleBudget = map[string]int{
 	"attest/attestpb":     2,
 	"sbom":                10,
 	"bundle":              0,
-	"verify":              71,
+	"verify":              2,
+	"sigstore":            71,
 	"sign":                82,
 }
 

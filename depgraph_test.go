@@ -64,11 +64,15 @@ var allowedImports = map[string][]string{
 		"github.com/go-openapi/strfmt",
 		"google.golang.org/protobuf/encoding/protojson",
 	},
-	"verify": {
-		"attest", "bundle", "digest", "internal/keys", "internal/sgproto", "internal/errs", "internal/limits", "internal/netpolicy", "internal/strictjson",
-		// Sigstore bundle verification is built on sigstore-go (and what
-		// its exported API takes: sigstore's signature.Verifier), the TUF
-		// client on go-tuf; pkcs7 reads the signer of RFC 3161 timestamps.
+	// verify checks keys, signatures and statements, and the policies over
+	// them, with the standard library: the Sigstore-specific checks are
+	// an Authority that package sigstore provides.
+	"verify": {"attest", "bundle", "digest", "internal/keys", "internal/errs", "internal/limits", "internal/netpolicy", "internal/strictjson"},
+	// sigstore is built on sigstore-go (and what its exported API takes:
+	// sigstore's signature.Verifier), the TUF client on go-tuf; pkcs7
+	// reads the signer of RFC 3161 timestamps.
+	"sigstore": {
+		"verify", "bundle", "digest", "internal/keys", "internal/errs", "internal/limits", "internal/netpolicy", "internal/strictjson", "internal/sgproto",
 		"github.com/sigstore/sigstore-go/pkg/bundle",
 		"github.com/sigstore/sigstore-go/pkg/root",
 		"github.com/sigstore/sigstore-go/pkg/tlog",

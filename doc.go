@@ -19,7 +19,8 @@
 //     detected offline, hashes, PURLs, the dependency graph); decoding of
 //     every common format, validation, conversion, merge, diff and OpenVEX.
 //   - [github.com/chainmail-dev/chainmail/bundle]: Sigstore bundles
-//     (v0.1–v0.3), parsed strictly and written deterministically.
+//     (v0.1–v0.3) in types of its own, parsed strictly and written
+//     deterministically; the standard library only.
 //   - [github.com/chainmail-dev/chainmail/sign]: the Signer interface any
 //     KMS or HSM adapter implements; signers for ECDSA, Ed25519 and RSA keys;
 //     key loading (PEM, cosign's encrypted format) and generation; signing
@@ -28,18 +29,22 @@
 //     timestamp) with token sources for CI providers.
 //   - [github.com/chainmail-dev/chainmail/verify]: verification of
 //     envelopes and bundles against trusted keys with a threshold of
-//     distinct keys, of Sigstore bundles against trusted roots (a file, a
-//     value built in code, or TUF) and identity policies, and of statement
-//     subjects against artifacts, through one function (verify.Verify)
+//     distinct keys, of bundles anchored by an Authority (package
+//     sigstore's) with identity policies, and of statement subjects
+//     against artifacts, through one function (verify.Verify)
 //     that returns one Result for every kind of signature: who signed
 //     (keys, or certificates with their identity), when (and by whose
 //     clock), about which digest, and what was checked; typed errors;
-//     a stable JSON encoding.
+//     a stable JSON encoding. Two third-party modules.
+//   - [github.com/chainmail-dev/chainmail/sigstore]: the Sigstore
+//     Authority for package verify (transparency logs, timestamps,
+//     Fulcio chains and SCTs, built on sigstore-go) and trusted roots (a
+//     file, a value built in code, or TUF).
 //
 // Import graph, checked by a test: digest imports only the standard
 // library; attest imports digest; sbom and bundle import attest; sign and
-// verify import attest, bundle and digest (and sigstore-go), never each
-// other. Each package has a budget of third-party modules, checked by
+// verify import attest, bundle and digest, never each other; sigstore
+// imports verify and sigstore-go. Each package has a budget of third-party modules, checked by
 // another test (budget_test.go).
 //
 // # Quick start

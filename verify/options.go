@@ -2,13 +2,13 @@ package verify
 
 import (
 	"fmt"
+	"reflect"
 	"time"
 
 	"github.com/chainmail-dev/chainmail/attest"
 )
 
-// Option configures NewTrust (and the lower-level NewVerifier and
-// NewSigstoreVerifier). Options are checked together when the trust is
+// Option configures NewTrust (and the lower-level NewVerifier). Options are checked together when the trust is
 // built: conflicting or out-of-range options are an ErrInvalidOptions
 // error then, never a surprise at verification time.
 type Option func(*verifyConfig) error
@@ -17,7 +17,7 @@ type Option func(*verifyConfig) error
 type verifyConfig struct {
 	keys         []*PublicKey
 	keysSet      bool
-	root         *TrustedRoot
+	auth         Authority
 	threshold    int
 	thresholdSet bool
 
@@ -26,8 +26,8 @@ type verifyConfig struct {
 	signingTime    time.Time
 	clock          func() time.Time
 
-	sig      sigstoreConfig
-	rootOnly []string // the options set that apply to a trusted root only
+	minVersion string   // WithMinBundleVersion; "" means v0.2
+	authOnly   []string // the options set that apply to an authority only
 }
 
 func newConfig(opts []Option) (*verifyConfig, error) {
@@ -43,8 +43,8 @@ func newConfig(opts []Option) (*verifyConfig, error) {
 	return c, nil
 }
 
-// rootOption marks an option that needs a trusted root.
-func (c *verifyConfig) rootOption(name string) { c.rootOnly = append(c.rootOnly, name) }
+// authOption marks an option that needs an authority.
+func (c *verifyConfig) authOption(name string) { c.authOnly = append(c.authOnly, name) }
 
 // WithKeys trusts keys: DSSE envelopes and key-signed bundles verify
 // when at least the threshold (WithThreshold, default 1) of distinct keys
@@ -59,20 +59,19 @@ func WithKeys(keys ...*PublicKey) Option {
 	}
 }
 
-// WithTrustedRoot trusts the authorities of a Sigstore trusted root:
-// certificate authorities (Fulcio), transparency logs (Rekor), CT logs and
-// timestamp authorities. Certificate-signed bundles need one, and
-// key-signed bundles then have their log entries and timestamps checked
-// too.
-func WithTrustedRoot(tr *TrustedRoot) Option {
+// WithAuthority trusts a bundle authority: certificate-signed bundles
+// need one (package sigstore's, for a Sigstore trusted root:
+// sigstore.NewAuthority), and key-signed bundles then have their log
+// entries and timestamps checked by it too.
+func WithAuthority(a Authority) Option {
 	return func(c *verifyConfig) error {
-		if tr == nil || tr.tr == nil {
-			return fmt.Errorf("%w: nil or empty trusted root", ErrInvalidOptions)
+		if a == nil || (reflect.ValueOf(a).Kind() == reflect.Pointer && reflect.ValueOf(a).IsNil()) {
+			return fmt.Errorf("%w: nil authority", ErrInvalidOptions)
 		}
-		if c.root != nil {
-			return fmt.Errorf("%w: WithTrustedRoot given twice", ErrInvalidOptions)
+		if c.auth != nil {
+			return fmt.Errorf("%w: WithAuthority given twice", ErrInvalidOptions)
 		}
-		c.root = tr
+		c.auth = a
 		return nil
 	}
 }
@@ -151,60 +150,7 @@ func WithClock(now func() time.Time) Option {
 			return fmt.Errorf("%w: WithClock with a nil clock", ErrInvalidOptions)
 		}
 		c.clock = now
-		c.rootOption("WithClock")
-		return nil
-	}
-}
-
-// WithTransparencyLog requires entries from n distinct transparency logs
-// of the trusted root (default 1). Logs count once however many entries
-// they have (SECURITY.md C34).
-func WithTransparencyLog(n int) Option {
-	return rootCount("WithTransparencyLog", "transparency log threshold", n, func(c *sigstoreConfig) { c.tlog, c.tlogSet = n, 1 })
-}
-
-// WithoutTransparencyLogUnsafe skips the transparency log: entries in
-// the bundle are not checked and their times are not used. Without a log,
-// nothing shows that the signature was ever public.
-func WithoutTransparencyLogUnsafe() Option {
-	return func(c *verifyConfig) error {
-		c.sig.skipTlog = true
-		c.rootOption("WithoutTransparencyLogUnsafe")
-		return nil
-	}
-}
-
-// WithSignedTimestamps requires RFC 3161 timestamps from n distinct
-// trusted timestamp authorities (default 0).
-func WithSignedTimestamps(n int) Option {
-	return rootCount("WithSignedTimestamps", "signed timestamp threshold", n, func(c *sigstoreConfig) { c.signedTS = n })
-}
-
-// WithIntegratedTimestamps requires signed integrated times from n
-// distinct transparency logs (default 0).
-func WithIntegratedTimestamps(n int) Option {
-	return rootCount("WithIntegratedTimestamps", "integrated timestamp threshold", n, func(c *sigstoreConfig) { c.integratedTS = n })
-}
-
-// WithObserverTimestamps requires n verified times from transparency logs
-// and timestamp authorities together, each authority counted once. The
-// default is 1, or 0 when WithSigningTime supplies the time.
-func WithObserverTimestamps(n int) Option {
-	return rootCount("WithObserverTimestamps", "observer timestamp threshold", n, func(c *sigstoreConfig) { c.observerTS, c.observerSet = n, true })
-}
-
-// WithSignedCertificateTimestamps requires n verified SCTs from distinct
-// CT logs of the trusted root in a signing certificate (default 1).
-func WithSignedCertificateTimestamps(n int) Option {
-	return rootCount("WithSignedCertificateTimestamps", "SCT threshold", n, func(c *sigstoreConfig) { c.sct, c.sctSet = n, true })
-}
-
-// WithoutSignedCertificateTimestampsUnsafe accepts certificates without
-// SCTs, for private certificate authorities that do not log to CT.
-func WithoutSignedCertificateTimestampsUnsafe() Option {
-	return func(c *verifyConfig) error {
-		c.sig.skipSCT = true
-		c.rootOption("WithoutSignedCertificateTimestampsUnsafe")
+		c.authOption("WithClock")
 		return nil
 	}
 }
@@ -218,21 +164,8 @@ func WithMinBundleVersion(v string) Option {
 		if versionRank(v) == 0 {
 			return fmt.Errorf("%w: bundle version %q (want v0.1, v0.2 or v0.3)", ErrInvalidOptions, truncate(v))
 		}
-		c.sig.minVersion = v
-		c.rootOption("WithMinBundleVersion")
-		return nil
-	}
-}
-
-// rootCount is an option of a trusted root that sets a threshold n of at
-// least 1, named name (for errors) and described as what.
-func rootCount(name, what string, n int, set func(*sigstoreConfig)) Option {
-	return func(c *verifyConfig) error {
-		if n < 1 {
-			return fmt.Errorf("%w: %s %d (want at least 1)", ErrInvalidOptions, what, n)
-		}
-		set(&c.sig)
-		c.rootOption(name)
+		c.minVersion = v
+		c.authOption("WithMinBundleVersion")
 		return nil
 	}
 }

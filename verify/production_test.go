@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/chainmail-dev/chainmail/digest"
+	"github.com/chainmail-dev/chainmail/sigstore"
 	"github.com/chainmail-dev/chainmail/verify"
 )
 
@@ -68,11 +69,11 @@ func TestProductionBundles(t *testing.T) {
 	if err := json.Unmarshal(data, &set); err != nil {
 		t.Fatal(err)
 	}
-	tr, err := verify.LoadTrustedRoot(filepath.Join("..", "testdata", "conformance", "assets", "production_trusted_root.json"))
+	tr, err := sigstore.LoadTrustedRoot(filepath.Join("..", "testdata", "conformance", "assets", "production_trusted_root.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	trust := newTrust(t, verify.WithTrustedRoot(tr), verify.WithMinBundleVersion("v0.1"))
+	trust := newTrust(t, withRoot(tr), verify.WithMinBundleVersion("v0.1"))
 	agree, ok := 0, 0
 	for _, b := range set {
 		t.Run(b.File, func(t *testing.T) {

@@ -19,6 +19,7 @@ import (
 	protobundle "github.com/sigstore/protobuf-specs/gen/pb-go/bundle/v1"
 	protocommon "github.com/sigstore/protobuf-specs/gen/pb-go/common/v1"
 
+	"github.com/chainmail-dev/chainmail/sigstore"
 	"github.com/chainmail-dev/chainmail/verify"
 )
 
@@ -250,10 +251,10 @@ func TestAdversarial_C46_IntermediateNotCA(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			inter, key := s.newIntermediate(tc.edit)
-			tr := s.trustedWith(t, func(spec *verify.TrustedRootSpec) {
+			tr := s.trustedWith(t, func(spec *sigstore.TrustedRootSpec) {
 				spec.CertificateAuthorities[0].Intermediates = append(spec.CertificateAuthorities[0].Intermediates, inter)
 			})
-			v, _ := verify.NewSigstoreVerifier(tr)
+			v, _ := newSigstoreVerifier(tr)
 			b := signLeaf(t, s, leafOpts{parent: inter, parentKey: key})
 			_, err := verifyPB(t, v, b.clone(), artDigest(b.artifact), testIdentity(t))
 			wantReject(t, err, verify.ErrCertificate)
@@ -269,10 +270,10 @@ func TestAdversarial_C46_IntermediateNotCA(t *testing.T) {
 		}
 		secondKey := mustKey()
 		second := issue(tmpl, first, secondKey.Public(), firstKey)
-		tr := s.trustedWith(t, func(spec *verify.TrustedRootSpec) {
+		tr := s.trustedWith(t, func(spec *sigstore.TrustedRootSpec) {
 			spec.CertificateAuthorities[0].Intermediates = []*x509.Certificate{second, first}
 		})
-		v, _ := verify.NewSigstoreVerifier(tr)
+		v, _ := newSigstoreVerifier(tr)
 		b := signLeaf(t, s, leafOpts{parent: second, parentKey: secondKey})
 		_, err := verifyPB(t, v, b.clone(), artDigest(b.artifact), testIdentity(t))
 		wantReject(t, err, verify.ErrCertificate)
@@ -330,10 +331,10 @@ func TestAdversarial_C48_WrongEKU(t *testing.T) {
 	}
 	t.Run("intermediate without codeSigning", func(t *testing.T) {
 		inter, key := s.newIntermediate(func(c *x509.Certificate) { c.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth} })
-		tr := s.trustedWith(t, func(spec *verify.TrustedRootSpec) {
+		tr := s.trustedWith(t, func(spec *sigstore.TrustedRootSpec) {
 			spec.CertificateAuthorities[0].Intermediates = []*x509.Certificate{inter}
 		})
-		v, _ := verify.NewSigstoreVerifier(tr)
+		v, _ := newSigstoreVerifier(tr)
 		b := signLeaf(t, s, leafOpts{parent: inter, parentKey: key})
 		_, err := verifyPB(t, v, b.clone(), artDigest(b.artifact), testIdentity(t))
 		wantReject(t, err, verify.ErrCertificate)
@@ -350,10 +351,10 @@ func TestAdversarial_C49_UnknownCriticalExtension(t *testing.T) {
 	})
 	t.Run("intermediate", func(t *testing.T) {
 		inter, key := s.newIntermediate(func(c *x509.Certificate) { c.ExtraExtensions = []pkix.Extension{crit} })
-		tr := s.trustedWith(t, func(spec *verify.TrustedRootSpec) {
+		tr := s.trustedWith(t, func(spec *sigstore.TrustedRootSpec) {
 			spec.CertificateAuthorities[0].Intermediates = []*x509.Certificate{inter}
 		})
-		v, _ := verify.NewSigstoreVerifier(tr)
+		v, _ := newSigstoreVerifier(tr)
 		b := signLeaf(t, s, leafOpts{parent: inter, parentKey: key})
 		_, err := verifyPB(t, v, b.clone(), artDigest(b.artifact), testIdentity(t))
 		wantReject(t, err, verify.ErrCertificate)
@@ -365,7 +366,7 @@ func TestAdversarial_C50_ExpiredCertificateWithoutTrustedTime(t *testing.T) {
 	s := theSigstore(t)
 	t.Run("no log, no timestamp", func(t *testing.T) {
 		b := s.sign(t, signOpts{noTlog: true})
-		_, err := verifyPB(t, s.verifier(t, verify.WithoutTransparencyLogUnsafe()), b.clone(), artDigest(b.artifact), testIdentity(t))
+		_, err := verifyPB(t, s.verifier(t, sigstore.WithoutTransparencyLogUnsafe()), b.clone(), artDigest(b.artifact), testIdentity(t))
 		wantReject(t, err, verify.ErrTimestamp)
 	})
 	t.Run("proof without promise, no timestamp", func(t *testing.T) {
@@ -377,10 +378,10 @@ func TestAdversarial_C50_ExpiredCertificateWithoutTrustedTime(t *testing.T) {
 	})
 	t.Run("the caller's time must be inside the certificate", func(t *testing.T) {
 		b := s.sign(t, signOpts{noTlog: true})
-		v := s.verifier(t, verify.WithoutTransparencyLogUnsafe(), verify.WithSigningTime(t0.Add(time.Hour)))
+		v := s.verifier(t, sigstore.WithoutTransparencyLogUnsafe(), verify.WithSigningTime(t0.Add(time.Hour)))
 		_, err := verifyPB(t, v, b.clone(), artDigest(b.artifact), testIdentity(t))
 		wantReject(t, err, verify.ErrCertificate)
-		v = s.verifier(t, verify.WithoutTransparencyLogUnsafe(), verify.WithSigningTime(t0.Add(2*time.Minute)))
+		v = s.verifier(t, sigstore.WithoutTransparencyLogUnsafe(), verify.WithSigningTime(t0.Add(2*time.Minute)))
 		res, err := verifyPB(t, v, b.clone(), artDigest(b.artifact), testIdentity(t))
 		if err != nil {
 			t.Fatal(err)
@@ -401,19 +402,19 @@ func TestAdversarial_C51_IntermediateNotValidAtSigningTime(t *testing.T) {
 		name  string
 		edit  func(*x509.Certificate)
 		o     signOpts
-		vopts []verify.Option
+		vopts []any
 	}{
 		{"intermediate expired before signing, with log", func(c *x509.Certificate) { c.NotAfter = t0.Add(-time.Hour) }, signOpts{}, nil},
 		{"intermediate expired before signing, log skipped", func(c *x509.Certificate) { c.NotAfter = t0.Add(-time.Hour) },
-			signOpts{noTlog: true, tsa: true}, []verify.Option{verify.WithoutTransparencyLogUnsafe()}},
+			signOpts{noTlog: true, tsa: true}, []any{sigstore.WithoutTransparencyLogUnsafe()}},
 		{"intermediate not yet valid", func(c *x509.Certificate) { c.NotBefore = t0.Add(time.Hour) }, signOpts{}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			inter, key := s.newIntermediate(tc.edit)
-			tr := s.trustedWith(t, func(spec *verify.TrustedRootSpec) {
+			tr := s.trustedWith(t, func(spec *sigstore.TrustedRootSpec) {
 				spec.CertificateAuthorities[0].Intermediates = []*x509.Certificate{inter}
 			})
-			v, err := verify.NewSigstoreVerifier(tr, tc.vopts...)
+			v, err := newSigstoreVerifier(tr, tc.vopts...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -435,42 +436,42 @@ func TestAdversarial_C51_IntermediateNotValidAtSigningTime(t *testing.T) {
 func TestAdversarial_C52_KeyValidityWindow(t *testing.T) {
 	s := theSigstore(t)
 	t.Run("log key window ends before the promise", func(t *testing.T) {
-		tr := s.trustedWith(t, func(spec *verify.TrustedRootSpec) {
+		tr := s.trustedWith(t, func(spec *sigstore.TrustedRootSpec) {
 			spec.TransparencyLogs[0].ValidUntil = t0.Add(time.Minute - time.Second)
 		})
-		v, _ := verify.NewSigstoreVerifier(tr)
+		v, _ := newSigstoreVerifier(tr)
 		b := s.sign(t, signOpts{})
 		_, err := verifyPB(t, v, b.clone(), artDigest(b.artifact), testIdentity(t))
 		wantReject(t, err, verify.ErrTransparencyLog)
 	})
 	t.Run("log key window ends before the timestamp (proof only)", func(t *testing.T) {
-		tr := s.trustedWith(t, func(spec *verify.TrustedRootSpec) {
+		tr := s.trustedWith(t, func(spec *sigstore.TrustedRootSpec) {
 			spec.TransparencyLogs[0].ValidUntil = t0.Add(time.Minute - time.Second)
 		})
-		v, _ := verify.NewSigstoreVerifier(tr)
+		v, _ := newSigstoreVerifier(tr)
 		b := s.sign(t, signOpts{noPromise: true, tsa: true})
 		_, err := verifyPB(t, v, b.clone(), artDigest(b.artifact), testIdentity(t))
 		wantReject(t, err, verify.ErrTransparencyLog)
 	})
 	t.Run("TSA window ends before the timestamp", func(t *testing.T) {
-		tr := s.trustedWith(t, func(spec *verify.TrustedRootSpec) {
+		tr := s.trustedWith(t, func(spec *sigstore.TrustedRootSpec) {
 			spec.TimestampAuthorities[0].ValidUntil = t0.Add(time.Minute - time.Second)
 		})
-		v, _ := verify.NewSigstoreVerifier(tr)
+		v, _ := newSigstoreVerifier(tr)
 		b := s.sign(t, signOpts{noPromise: true, tsa: true})
 		_, err := verifyPB(t, v, b.clone(), artDigest(b.artifact), testIdentity(t))
 		wantReject(t, err, verify.ErrTimestamp)
 	})
 	t.Run("CA window ends before signing", func(t *testing.T) {
-		tr := s.trustedWith(t, func(spec *verify.TrustedRootSpec) { spec.CertificateAuthorities[0].ValidUntil = t0 })
-		v, _ := verify.NewSigstoreVerifier(tr)
+		tr := s.trustedWith(t, func(spec *sigstore.TrustedRootSpec) { spec.CertificateAuthorities[0].ValidUntil = t0 })
+		v, _ := newSigstoreVerifier(tr)
 		b := s.sign(t, signOpts{})
 		_, err := verifyPB(t, v, b.clone(), artDigest(b.artifact), testIdentity(t))
 		wantReject(t, err, verify.ErrCertificate)
 	})
 	t.Run("a window but no timestamps", func(t *testing.T) {
-		tr := s.trustedWith(t, func(spec *verify.TrustedRootSpec) { spec.TransparencyLogs[0].ValidUntil = t0.AddDate(1, 0, 0) })
-		v, _ := verify.NewSigstoreVerifier(tr)
+		tr := s.trustedWith(t, func(spec *sigstore.TrustedRootSpec) { spec.TransparencyLogs[0].ValidUntil = t0.AddDate(1, 0, 0) })
+		v, _ := newSigstoreVerifier(tr)
 		b := s.sign(t, signOpts{noPromise: true})
 		_, err := verifyPB(t, v, b.clone(), artDigest(b.artifact), testIdentity(t))
 		wantReject(t, err, verify.ErrTimestamp)
@@ -484,12 +485,12 @@ func TestAdversarial_C53_SCTs(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		o    leafOpts
-		v    *verify.SigstoreVerifier
+		v    *sigstoreVerifier
 	}{
 		{"no SCT", leafOpts{noSCT: true}, v},
 		{"SCT from a log not in the trusted root", leafOpts{sctKeys: []*ecdsa.PrivateKey{otherCT}}, v},
 		{"SCT over another precertificate", leafOpts{sctIssuer: s.root}, v},
-		{"two SCTs from one log, threshold 2", leafOpts{sctKeys: []*ecdsa.PrivateKey{s.ctKey, s.ctKey}}, s.verifier(t, verify.WithSignedCertificateTimestamps(2))},
+		{"two SCTs from one log, threshold 2", leafOpts{sctKeys: []*ecdsa.PrivateKey{s.ctKey, s.ctKey}}, s.verifier(t, sigstore.WithSignedCertificateTimestamps(2))},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b := signLeaf(t, s, tc.o)
@@ -498,10 +499,10 @@ func TestAdversarial_C53_SCTs(t *testing.T) {
 		})
 	}
 	t.Run("two SCTs from two logs, threshold 2", func(t *testing.T) {
-		tr := s.trustedWith(t, func(spec *verify.TrustedRootSpec) {
-			spec.CTLogs = append(spec.CTLogs, verify.TransparencyLog{BaseURL: "https://ct2.test", PublicKey: otherCT.Public(), ValidFrom: t0.AddDate(-1, 0, 0)})
+		tr := s.trustedWith(t, func(spec *sigstore.TrustedRootSpec) {
+			spec.CTLogs = append(spec.CTLogs, sigstore.TransparencyLog{BaseURL: "https://ct2.test", PublicKey: otherCT.Public(), ValidFrom: t0.AddDate(-1, 0, 0)})
 		})
-		v2, _ := verify.NewSigstoreVerifier(tr, verify.WithSignedCertificateTimestamps(2))
+		v2, _ := newSigstoreVerifier(tr, sigstore.WithSignedCertificateTimestamps(2))
 		b := signLeaf(t, s, leafOpts{sctKeys: []*ecdsa.PrivateKey{s.ctKey, otherCT}})
 		if _, err := verifyPB(t, v2, b.clone(), artDigest(b.artifact), testIdentity(t)); err != nil {
 			t.Fatal(err)
@@ -509,7 +510,7 @@ func TestAdversarial_C53_SCTs(t *testing.T) {
 	})
 	t.Run("no SCT, explicitly allowed", func(t *testing.T) {
 		b := signLeaf(t, s, leafOpts{noSCT: true})
-		res, err := verifyPB(t, s.verifier(t, verify.WithoutSignedCertificateTimestampsUnsafe()), b.clone(), artDigest(b.artifact), testIdentity(t))
+		res, err := verifyPB(t, s.verifier(t, sigstore.WithoutSignedCertificateTimestampsUnsafe()), b.clone(), artDigest(b.artifact), testIdentity(t))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -547,18 +548,18 @@ func TestAdversarial_C55_ChainBounds(t *testing.T) {
 	s := theSigstore(t)
 	t.Run("trusted chain longer than 10", func(t *testing.T) {
 		spec := s.spec()
-		for i := 0; i < verify.MaxChainLength; i++ {
+		for i := 0; i < sigstore.MaxChainLength; i++ {
 			spec.CertificateAuthorities[0].Intermediates = append(spec.CertificateAuthorities[0].Intermediates, s.inter)
 		}
-		_, err := verify.NewTrustedRoot(spec)
+		_, err := sigstore.NewTrustedRoot(spec)
 		wantReject(t, err, verify.ErrTrustedRoot)
 	})
 	t.Run("too many authorities", func(t *testing.T) {
 		spec := s.spec()
-		for i := 0; i < verify.MaxTrustedAuthorities; i++ {
+		for i := 0; i < sigstore.MaxTrustedAuthorities; i++ {
 			spec.CertificateAuthorities = append(spec.CertificateAuthorities, spec.CertificateAuthorities[0])
 		}
-		_, err := verify.NewTrustedRoot(spec)
+		_, err := sigstore.NewTrustedRoot(spec)
 		wantReject(t, err, verify.ErrTrustedRoot)
 	})
 }

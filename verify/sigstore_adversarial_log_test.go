@@ -25,6 +25,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/chainmail-dev/chainmail/bundle"
+	"github.com/chainmail-dev/chainmail/sigstore"
 	"github.com/chainmail-dev/chainmail/verify"
 )
 
@@ -191,13 +192,13 @@ func TestAdversarial_C28_IntegratedTimeOutsideWindow(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		at   time.Time
-		opts []verify.Option
-		root func(*verify.TrustedRootSpec)
+		opts []any
+		root func(*sigstore.TrustedRootSpec)
 	}{
-		{"in the future beyond clock skew", t0.Add(9 * time.Minute), []verify.Option{verify.WithClock(func() time.Time { return t0.Add(time.Minute) })}, nil},
+		{"in the future beyond clock skew", t0.Add(9 * time.Minute), []any{verify.WithClock(func() time.Time { return t0.Add(time.Minute) })}, nil},
 		{"before the certificate's NotBefore", t0.Add(-time.Minute), nil, nil},
 		{"after the certificate's NotAfter", t0.Add(11 * time.Minute), nil, nil},
-		{"outside the log key's validity", t0.Add(time.Minute), nil, func(spec *verify.TrustedRootSpec) {
+		{"outside the log key's validity", t0.Add(time.Minute), nil, func(spec *sigstore.TrustedRootSpec) {
 			spec.TransparencyLogs[0].ValidUntil = t0
 		}},
 		{"negative", time.Unix(-5, 0), nil, nil},
@@ -208,7 +209,7 @@ func TestAdversarial_C28_IntegratedTimeOutsideWindow(t *testing.T) {
 			if tc.root != nil {
 				tr = s.trustedWith(t, tc.root)
 			}
-			v, err := verify.NewSigstoreVerifier(tr, tc.opts...)
+			v, err := newSigstoreVerifier(tr, tc.opts...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -370,7 +371,7 @@ func TestAdversarial_C32_MissingInclusionProof(t *testing.T) {
 		pb.VerificationMaterial.TlogEntries[1].InclusionProof = nil
 		// The bundle package already refuses it when parsing (every
 		// entry needs its proof); verify never sees such a bundle.
-		_, err := verifyPB(t, s.verifier(t, verify.WithTransparencyLog(2)), pb, artDigest(b.artifact), testIdentity(t))
+		_, err := verifyPB(t, s.verifier(t, sigstore.WithTransparencyLog(2)), pb, artDigest(b.artifact), testIdentity(t))
 		wantReject(t, err, verify.ErrMalformed)
 		// Even with a threshold of 1, the entry without a proof fails the
 		// bundle: it is not silently ignored.
@@ -429,7 +430,7 @@ func TestAdversarial_C33_BundleVersionDowngrade(t *testing.T) {
 		wantReject(t, err, verify.ErrMalformed)
 	})
 	t.Run("bad minimum", func(t *testing.T) {
-		if _, err := verify.NewSigstoreVerifier(s.trusted, verify.WithMinBundleVersion("0.2")); err == nil {
+		if _, err := newSigstoreVerifier(s.trusted, verify.WithMinBundleVersion("0.2")); err == nil {
 			t.Fatal("accepted")
 		}
 	})
@@ -438,7 +439,7 @@ func TestAdversarial_C33_BundleVersionDowngrade(t *testing.T) {
 
 func TestAdversarial_C34_ThresholdMetByOneLog(t *testing.T) {
 	s := theSigstore(t)
-	v2 := s.verifier(t, verify.WithTransparencyLog(2))
+	v2 := s.verifier(t, sigstore.WithTransparencyLog(2))
 	b := s.sign(t, signOpts{})
 	t.Run("two entries from the same log", func(t *testing.T) {
 		pb := b.clone()
@@ -456,10 +457,10 @@ func TestAdversarial_C34_ThresholdMetByOneLog(t *testing.T) {
 		wantReject(t, err, verify.ErrTransparencyLog)
 	})
 	t.Run("two logs under one URL (a rotated key)", func(t *testing.T) {
-		tr := s.trustedWith(t, func(spec *verify.TrustedRootSpec) {
+		tr := s.trustedWith(t, func(spec *sigstore.TrustedRootSpec) {
 			spec.TransparencyLogs[1].BaseURL = spec.TransparencyLogs[0].BaseURL
 		})
-		v, err := verify.NewSigstoreVerifier(tr, verify.WithTransparencyLog(2))
+		v, err := newSigstoreVerifier(tr, sigstore.WithTransparencyLog(2))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -485,7 +486,7 @@ func TestAdversarial_C35_RekorV2Rules(t *testing.T) {
 	// vouches for a time.
 	t.Run("no timestamp, caller time", func(t *testing.T) {
 		c := loadConformance(t, "rekor2-no-timestamp_fail")
-		v, err := verify.NewSigstoreVerifier(c.root, verify.WithSigningTime(time.Date(2025, 6, 12, 12, 2, 30, 0, time.UTC)))
+		v, err := newSigstoreVerifier(c.root, verify.WithSigningTime(time.Date(2025, 6, 12, 12, 2, 30, 0, time.UTC)))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -573,7 +574,7 @@ func TestAdversarial_C38_NoFallbackNoNetwork(t *testing.T) {
 	_, err = verifyPB(t, s.verifier(t), pb, artDigest(b.artifact), testIdentity(t))
 	wantReject(t, err, verify.ErrTransparencyLog)
 	// Skipping the log is only possible by saying so.
-	res, err := verifyPB(t, s.verifier(t, verify.WithoutTransparencyLogUnsafe(), verify.WithSigningTime(t0.Add(time.Minute))), pb, artDigest(b.artifact), testIdentity(t))
+	res, err := verifyPB(t, s.verifier(t, sigstore.WithoutTransparencyLogUnsafe(), verify.WithSigningTime(t0.Add(time.Minute))), pb, artDigest(b.artifact), testIdentity(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -656,26 +657,26 @@ func TestAdversarial_C41_TrustedRootWindows(t *testing.T) {
 			pk := m["tlogs"].([]any)[0].(map[string]any)["publicKey"].(map[string]any)
 			delete(pk["validFor"].(map[string]any), "start")
 		})
-		_, err := verify.ParseTrustedRoot(root)
+		_, err := sigstore.ParseTrustedRoot(root)
 		wantReject(t, err, verify.ErrTrustedRoot)
 	})
 	t.Run("timestamp authority without a validity start", func(t *testing.T) {
 		root := mutateRootJSON(t, s.trusted, func(m map[string]any) {
 			delete(m["timestampAuthorities"].([]any)[0].(map[string]any)["validFor"].(map[string]any), "start")
 		})
-		_, err := verify.ParseTrustedRoot(root)
+		_, err := sigstore.ParseTrustedRoot(root)
 		wantReject(t, err, verify.ErrTrustedRoot)
 	})
 	t.Run("zero ValidFrom in code", func(t *testing.T) {
 		spec := s.spec()
 		spec.TransparencyLogs[0].ValidFrom = time.Time{}
-		_, err := verify.NewTrustedRoot(spec)
+		_, err := sigstore.NewTrustedRoot(spec)
 		wantReject(t, err, verify.ErrTrustedRoot)
 	})
 	t.Run("integrated time exactly at the log key's end", func(t *testing.T) {
 		at := t0.Add(time.Minute)
-		tr := s.trustedWith(t, func(spec *verify.TrustedRootSpec) { spec.TransparencyLogs[0].ValidUntil = at })
-		v, _ := verify.NewSigstoreVerifier(tr)
+		tr := s.trustedWith(t, func(spec *sigstore.TrustedRootSpec) { spec.TransparencyLogs[0].ValidUntil = at })
+		v, _ := newSigstoreVerifier(tr)
 		b := s.sign(t, signOpts{integrated: at})
 		if _, err := verifyPB(t, v, b.clone(), artDigest(b.artifact), testIdentity(t)); err != nil {
 			t.Fatal(err)
@@ -683,8 +684,8 @@ func TestAdversarial_C41_TrustedRootWindows(t *testing.T) {
 	})
 	t.Run("timestamp exactly at the authority's end", func(t *testing.T) {
 		at := t0.Add(time.Minute)
-		tr := s.trustedWith(t, func(spec *verify.TrustedRootSpec) { spec.TimestampAuthorities[0].ValidUntil = at })
-		v, _ := verify.NewSigstoreVerifier(tr)
+		tr := s.trustedWith(t, func(spec *sigstore.TrustedRootSpec) { spec.TimestampAuthorities[0].ValidUntil = at })
+		v, _ := newSigstoreVerifier(tr)
 		b := s.sign(t, signOpts{tsa: true, tsaTime: at, noPromise: true})
 		if _, err := verifyPB(t, v, b.clone(), artDigest(b.artifact), testIdentity(t)); err != nil {
 			t.Fatal(err)

@@ -18,6 +18,7 @@ import (
 	protobundle "github.com/sigstore/protobuf-specs/gen/pb-go/bundle/v1"
 	protocommon "github.com/sigstore/protobuf-specs/gen/pb-go/common/v1"
 
+	"github.com/chainmail-dev/chainmail/sigstore"
 	"github.com/chainmail-dev/chainmail/verify"
 )
 
@@ -109,8 +110,8 @@ func TestAdversarial_C58_TSACertBag(t *testing.T) {
 		wantReject(t, err, verify.ErrTimestamp)
 		// With no leaf named in the trusted root, a leaf that chains to the
 		// root is accepted.
-		tr := s.trustedWith(t, func(spec *verify.TrustedRootSpec) { spec.TimestampAuthorities[0].Leaf = nil })
-		v, _ := verify.NewSigstoreVerifier(tr)
+		tr := s.trustedWith(t, func(spec *sigstore.TrustedRootSpec) { spec.TimestampAuthorities[0].Leaf = nil })
+		v, _ := newSigstoreVerifier(tr)
 		if _, err := verifyPB(t, v, withTimestamps(b.clone(), tsr), artDigest(b.artifact), testIdentity(t)); err != nil {
 			t.Fatal(err)
 		}
@@ -197,8 +198,8 @@ func TestAdversarial_C59_WeakTSASignerEKU(t *testing.T) {
 			})
 			// The weak leaf is the one the trusted root names, so only the
 			// EKU rules can refuse it.
-			tr := s.trustedWith(t, func(spec *verify.TrustedRootSpec) { spec.TimestampAuthorities[0].Leaf = leaf })
-			v, _ := verify.NewSigstoreVerifier(tr)
+			tr := s.trustedWith(t, func(spec *sigstore.TrustedRootSpec) { spec.TimestampAuthorities[0].Leaf = leaf })
+			v, _ := newSigstoreVerifier(tr)
 			tsr := s.timestamp(t, b.sig, t0.Add(time.Minute), leaf, key, true)
 			_, err := verifyPB(t, v, withTimestamps(b.clone(), tsr), artDigest(b.artifact), testIdentity(t))
 			wantReject(t, err, verify.ErrTimestamp)
@@ -224,19 +225,19 @@ func TestAdversarial_C60_UntrustedTSAOrBadTime(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		tsr  func() []byte
-		root func(*verify.TrustedRootSpec)
+		root func(*sigstore.TrustedRootSpec)
 	}{
 		{"untrusted TSA, embedded cert", func() []byte { return s.timestamp(t, b.sig, t0.Add(time.Minute), otherLeaf, otherKey, true) }, nil},
 		{"untrusted TSA, no embedded cert", func() []byte { return s.timestamp(t, b.sig, t0.Add(time.Minute), otherLeaf, otherKey, false) }, nil},
 		{"genTime outside the TSA certificate", func() []byte { return s.timestamp(t, b.sig, t0.AddDate(6, 0, 0), s.tsaLeaf, s.tsaKey, true) }, nil},
 		{"genTime outside the trust-root window", func() []byte { return s.timestamp(t, b.sig, t0.Add(time.Minute), s.tsaLeaf, s.tsaKey, true) },
-			func(spec *verify.TrustedRootSpec) { spec.TimestampAuthorities[0].ValidFrom = t0.Add(2 * time.Minute) }},
+			func(spec *sigstore.TrustedRootSpec) { spec.TimestampAuthorities[0].ValidFrom = t0.Add(2 * time.Minute) }},
 		{"genTime outside the signing certificate", func() []byte { return s.timestamp(t, b.sig, t0.Add(11*time.Minute), s.tsaLeaf, s.tsaKey, true) }, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			v := s.verifier(t)
 			if tc.root != nil {
-				v, _ = verify.NewSigstoreVerifier(s.trustedWith(t, tc.root))
+				v, _ = newSigstoreVerifier(s.trustedWith(t, tc.root))
 			}
 			_, err := verifyPB(t, v, withTimestamps(b.clone(), tc.tsr()), artDigest(b.artifact), testIdentity(t))
 			wantReject(t, err, nil)
@@ -261,14 +262,14 @@ func TestAdversarial_C61_TimestampThreshold(t *testing.T) {
 	tsr1 := s.timestamp(t, b.sig, t0.Add(time.Minute), s.tsaLeaf, s.tsaKey, true)
 	tsr2 := s.timestamp(t, b.sig, t0.Add(2*time.Minute), s.tsaLeaf, s.tsaKey, true)
 	t.Run("threshold 2 met by one TSA twice", func(t *testing.T) {
-		_, err := verifyPB(t, s.verifier(t, verify.WithSignedTimestamps(2)), withTimestamps(b.clone(), tsr1, tsr2), artDigest(b.artifact), testIdentity(t))
+		_, err := verifyPB(t, s.verifier(t, sigstore.WithSignedTimestamps(2)), withTimestamps(b.clone(), tsr1, tsr2), artDigest(b.artifact), testIdentity(t))
 		wantReject(t, err, verify.ErrTimestamp)
 	})
 	t.Run("observer threshold 3 with one log and one TSA", func(t *testing.T) {
 		full := s.sign(t, signOpts{tsa: true})
-		_, err := verifyPB(t, s.verifier(t, verify.WithObserverTimestamps(3)), full.clone(), artDigest(full.artifact), testIdentity(t))
+		_, err := verifyPB(t, s.verifier(t, sigstore.WithObserverTimestamps(3)), full.clone(), artDigest(full.artifact), testIdentity(t))
 		wantReject(t, err, verify.ErrTimestamp)
-		res, err := verifyPB(t, s.verifier(t, verify.WithObserverTimestamps(2)), full.clone(), artDigest(full.artifact), testIdentity(t))
+		res, err := verifyPB(t, s.verifier(t, sigstore.WithObserverTimestamps(2)), full.clone(), artDigest(full.artifact), testIdentity(t))
 		if err != nil {
 			t.Fatal(err)
 		}

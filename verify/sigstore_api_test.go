@@ -15,6 +15,7 @@ import (
 
 	"github.com/chainmail-dev/chainmail/bundle"
 	"github.com/chainmail-dev/chainmail/internal/sgproto"
+	"github.com/chainmail-dev/chainmail/sigstore"
 	"github.com/chainmail-dev/chainmail/verify"
 )
 
@@ -22,33 +23,33 @@ func TestSigstoreVerifierOptions(t *testing.T) {
 	s := theSigstore(t)
 	for _, tc := range []struct {
 		name string
-		opts []verify.Option
+		opts []any
 	}{
-		{"tlog 0", []verify.Option{verify.WithTransparencyLog(0)}},
-		{"signed timestamps 0", []verify.Option{verify.WithSignedTimestamps(0)}},
-		{"integrated -1", []verify.Option{verify.WithIntegratedTimestamps(-1)}},
-		{"observer 0", []verify.Option{verify.WithObserverTimestamps(0)}},
-		{"sct 0", []verify.Option{verify.WithSignedCertificateTimestamps(0)}},
-		{"zero time", []verify.Option{verify.WithSigningTime(time.Time{})}},
-		{"nil clock", []verify.Option{verify.WithClock(nil)}},
-		{"version", []verify.Option{verify.WithMinBundleVersion("v0.4")}},
-		{"no payload types", []verify.Option{verify.WithPayloadTypes()}},
-		{"empty payload type", []verify.Option{verify.WithPayloadTypes("")}},
-		{"tlog and skip", []verify.Option{verify.WithTransparencyLog(1), verify.WithoutTransparencyLogUnsafe()}},
-		{"integrated without tlog", []verify.Option{verify.WithIntegratedTimestamps(1), verify.WithoutTransparencyLogUnsafe()}},
-		{"sct and skip", []verify.Option{verify.WithSignedCertificateTimestamps(1), verify.WithoutSignedCertificateTimestampsUnsafe()}},
-		{"nil option", []verify.Option{nil}},
+		{"tlog 0", []any{sigstore.WithTransparencyLog(0)}},
+		{"signed timestamps 0", []any{sigstore.WithSignedTimestamps(0)}},
+		{"integrated -1", []any{sigstore.WithIntegratedTimestamps(-1)}},
+		{"observer 0", []any{sigstore.WithObserverTimestamps(0)}},
+		{"sct 0", []any{sigstore.WithSignedCertificateTimestamps(0)}},
+		{"zero time", []any{verify.WithSigningTime(time.Time{})}},
+		{"nil clock", []any{verify.WithClock(nil)}},
+		{"version", []any{verify.WithMinBundleVersion("v0.4")}},
+		{"no payload types", []any{verify.WithPayloadTypes()}},
+		{"empty payload type", []any{verify.WithPayloadTypes("")}},
+		{"tlog and skip", []any{sigstore.WithTransparencyLog(1), sigstore.WithoutTransparencyLogUnsafe()}},
+		{"integrated without tlog", []any{sigstore.WithIntegratedTimestamps(1), sigstore.WithoutTransparencyLogUnsafe()}},
+		{"sct and skip", []any{sigstore.WithSignedCertificateTimestamps(1), sigstore.WithoutSignedCertificateTimestampsUnsafe()}},
+		{"nil option", []any{nil}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if _, err := verify.NewSigstoreVerifier(s.trusted, tc.opts...); !errors.Is(err, verify.ErrInvalidOptions) {
+			if _, err := newSigstoreVerifier(s.trusted, tc.opts...); !errors.Is(err, verify.ErrInvalidOptions) {
 				t.Fatalf("got %v", err)
 			}
 		})
 	}
-	if _, err := verify.NewSigstoreVerifier(nil); !errors.Is(err, verify.ErrInvalidOptions) {
+	if _, err := newSigstoreVerifier(nil); !errors.Is(err, verify.ErrInvalidOptions) {
 		t.Fatal(err)
 	}
-	if _, err := verify.NewSigstoreVerifier(&verify.TrustedRoot{}); !errors.Is(err, verify.ErrInvalidOptions) {
+	if _, err := newSigstoreVerifier(&sigstore.TrustedRoot{}); !errors.Is(err, verify.ErrInvalidOptions) {
 		t.Fatal(err)
 	}
 }
@@ -90,10 +91,14 @@ func TestSigstoreZeroAndNil(t *testing.T) {
 	s := theSigstore(t)
 	b := s.sign(t, signOpts{})
 	ctx := context.Background()
-	var nilV *verify.SigstoreVerifier
+	var nilV *sigstoreVerifier
 	_, err := nilV.Verify(ctx, b.bundle(t), artDigest(b.artifact), testIdentity(t))
 	wantReject(t, err, verify.ErrNotInitialized)
-	_, err = (&verify.SigstoreVerifier{}).VerifyJSON(ctx, nil, artDigest(b.artifact), testIdentity(t))
+	zero, err := verify.NewTrust(verify.WithAuthority(&sigstore.Authority{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = verify.Verify(ctx, verify.FromBundle(b.bundle(t)), zero, artDigest(b.artifact), testIdentity(t))
 	wantReject(t, err, verify.ErrNotInitialized)
 	v := s.verifier(t)
 	_, err = v.Verify(ctx, nil, artDigest(b.artifact), testIdentity(t))
@@ -249,10 +254,10 @@ func TestSigstoreCallerTime(t *testing.T) {
 	pub, _ := verify.NewPublicKey(key.Public())
 	p, _ := verify.NewKeyPolicy(pub)
 	b := s.sign(t, signOpts{key: key, noTlog: true})
-	_, err := verifyPB(t, s.verifier(t, verify.WithoutTransparencyLogUnsafe()), b.clone(), artDigest(b.artifact), p)
+	_, err := verifyPB(t, s.verifier(t, sigstore.WithoutTransparencyLogUnsafe()), b.clone(), artDigest(b.artifact), p)
 	wantReject(t, err, verify.ErrTimestamp)
 	at := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
-	res, err := verifyPB(t, s.verifier(t, verify.WithoutTransparencyLogUnsafe(), verify.WithSigningTime(at)), b.clone(), artDigest(b.artifact), p)
+	res, err := verifyPB(t, s.verifier(t, sigstore.WithoutTransparencyLogUnsafe(), verify.WithSigningTime(at)), b.clone(), artDigest(b.artifact), p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -260,7 +265,7 @@ func TestSigstoreCallerTime(t *testing.T) {
 		t.Fatalf("times %v", res.Times)
 	}
 	// An explicit threshold still requires a trusted time.
-	_, err = verifyPB(t, s.verifier(t, verify.WithoutTransparencyLogUnsafe(), verify.WithSigningTime(at), verify.WithObserverTimestamps(1)), b.clone(), artDigest(b.artifact), p)
+	_, err = verifyPB(t, s.verifier(t, sigstore.WithoutTransparencyLogUnsafe(), verify.WithSigningTime(at), sigstore.WithObserverTimestamps(1)), b.clone(), artDigest(b.artifact), p)
 	wantReject(t, err, verify.ErrTimestamp)
 }
 
@@ -270,7 +275,7 @@ func TestTrustedRoot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := verify.ParseTrustedRoot(data)
+	again, err := sigstore.ParseTrustedRoot(data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -286,22 +291,22 @@ func TestTrustedRoot(t *testing.T) {
 	for name, bad := range map[string][]byte{
 		"duplicate key": append([]byte(`{"mediaType":"x",`), data[1:]...),
 		"unknown field": append([]byte(`{"extra":1,`), data[1:]...),
-		"media type":    bytes.Replace(data, []byte(verify.TrustedRootMediaType), []byte("application/json"), 1),
-		"oversize":      append(data, bytes.Repeat([]byte(" "), verify.MaxTrustedRootBytes)...),
+		"media type":    bytes.Replace(data, []byte(sigstore.TrustedRootMediaType), []byte("application/json"), 1),
+		"oversize":      append(data, bytes.Repeat([]byte(" "), sigstore.MaxTrustedRootBytes)...),
 		"not json":      []byte("{"),
 	} {
-		if _, err := verify.ParseTrustedRoot(bad); !errors.Is(err, verify.ErrTrustedRoot) {
+		if _, err := sigstore.ParseTrustedRoot(bad); !errors.Is(err, verify.ErrTrustedRoot) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	var nilRoot *verify.TrustedRoot
+	var nilRoot *sigstore.TrustedRoot
 	if _, err := nilRoot.MarshalJSON(); err == nil {
 		t.Error("nil root marshalled")
 	}
-	if _, err := verify.LoadTrustedRoot("does-not-exist.json"); !errors.Is(err, verify.ErrTrustedRoot) {
+	if _, err := sigstore.LoadTrustedRoot("does-not-exist.json"); !errors.Is(err, verify.ErrTrustedRoot) {
 		t.Error(err)
 	}
-	tr, err := verify.LoadTrustedRoot(conformanceDir + "/production_trusted_root.json")
+	tr, err := sigstore.LoadTrustedRoot(conformanceDir + "/production_trusted_root.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -394,7 +399,7 @@ func compactJSON(t *testing.T, data []byte) []byte {
 func TestSigstoreVirtualSigstore(t *testing.T) {
 	vs, entity, root := virtualSigstoreBundle(t)
 	_ = vs
-	v, err := verify.NewSigstoreVerifier(root, verify.WithoutSignedCertificateTimestampsUnsafe())
+	v, err := newSigstoreVerifier(root, sigstore.WithoutSignedCertificateTimestampsUnsafe())
 	if err != nil {
 		t.Fatal(err)
 	}

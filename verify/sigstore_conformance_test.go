@@ -16,6 +16,7 @@ import (
 	"github.com/sigstore/sigstore/pkg/signature"
 
 	"github.com/chainmail-dev/chainmail/bundle"
+	"github.com/chainmail-dev/chainmail/sigstore"
 	"github.com/chainmail-dev/chainmail/verify"
 )
 
@@ -123,7 +124,7 @@ func TestAdversarial_C112_DifferentialSigstoreGo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr, err := verify.ParseTrustedRoot(prod)
+	tr, err := sigstore.ParseTrustedRoot(prod)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -165,7 +166,7 @@ func TestAdversarial_C112_DifferentialSigstoreGo(t *testing.T) {
 			if !bundle.IsBundle(data) {
 				t.Fatal("not a bundle")
 			}
-			v, err := verify.NewSigstoreVerifier(tr, verify.WithMinBundleVersion("v0.1"))
+			v, err := newSigstoreVerifier(tr, verify.WithMinBundleVersion("v0.1"))
 			if err != nil {
 				t.Fatal(err)
 			}

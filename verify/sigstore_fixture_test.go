@@ -48,6 +48,7 @@ import (
 	"github.com/chainmail-dev/chainmail/bundle"
 	"github.com/chainmail-dev/chainmail/digest"
 	"github.com/chainmail-dev/chainmail/internal/sgproto"
+	"github.com/chainmail-dev/chainmail/sigstore"
 	"github.com/chainmail-dev/chainmail/verify"
 )
 
@@ -112,7 +113,7 @@ type testSigstore struct {
 	tsaRoot, tsaLeaf  *x509.Certificate
 	tsaRootKey        *ecdsa.PrivateKey
 
-	trusted *verify.TrustedRoot
+	trusted *sigstore.TrustedRoot
 }
 
 var (
@@ -152,7 +153,7 @@ func newTestSigstore() *testSigstore {
 	}, nil, s.tsaRootKey, s.tsaRootKey)
 	s.tsaLeaf = s.issueTSALeaf(s.tsaKey, nil)
 	var err error
-	s.trusted, err = verify.NewTrustedRoot(s.spec())
+	s.trusted, err = sigstore.NewTrustedRoot(s.spec())
 	if err != nil {
 		panic(err)
 	}
@@ -160,15 +161,15 @@ func newTestSigstore() *testSigstore {
 }
 
 // spec is the trusted root of the test Sigstore.
-func (s *testSigstore) spec() verify.TrustedRootSpec {
+func (s *testSigstore) spec() sigstore.TrustedRootSpec {
 	from := t0.AddDate(-1, 0, 0)
-	spec := verify.TrustedRootSpec{
-		CertificateAuthorities: []verify.CertificateAuthority{{URI: "https://fulcio.test", Root: s.root, Intermediates: []*x509.Certificate{s.inter}, ValidFrom: from}},
-		CTLogs:                 []verify.TransparencyLog{{BaseURL: "https://ct.test", PublicKey: s.ctKey.Public(), ValidFrom: from}},
-		TimestampAuthorities:   []verify.TimestampAuthority{{URI: "https://tsa.test", Root: s.tsaRoot, Leaf: s.tsaLeaf, ValidFrom: from}},
+	spec := sigstore.TrustedRootSpec{
+		CertificateAuthorities: []sigstore.CertificateAuthority{{URI: "https://fulcio.test", Root: s.root, Intermediates: []*x509.Certificate{s.inter}, ValidFrom: from}},
+		CTLogs:                 []sigstore.TransparencyLog{{BaseURL: "https://ct.test", PublicKey: s.ctKey.Public(), ValidFrom: from}},
+		TimestampAuthorities:   []sigstore.TimestampAuthority{{URI: "https://tsa.test", Root: s.tsaRoot, Leaf: s.tsaLeaf, ValidFrom: from}},
 	}
 	for _, l := range s.logs {
-		spec.TransparencyLogs = append(spec.TransparencyLogs, verify.TransparencyLog{BaseURL: "https://" + l.host, PublicKey: l.key.Public(), ValidFrom: from})
+		spec.TransparencyLogs = append(spec.TransparencyLogs, sigstore.TransparencyLog{BaseURL: "https://" + l.host, PublicKey: l.key.Public(), ValidFrom: from})
 	}
 	return spec
 }
@@ -611,9 +612,9 @@ func (s *testSigstore) timestamp(t testing.TB, sig []byte, at time.Time, leaf *x
 }
 
 // verifier returns a SigstoreVerifier for the test Sigstore.
-func (s *testSigstore) verifier(t testing.TB, opts ...verify.Option) *verify.SigstoreVerifier {
+func (s *testSigstore) verifier(t testing.TB, opts ...any) *sigstoreVerifier {
 	t.Helper()
-	v, err := verify.NewSigstoreVerifier(s.trusted, opts...)
+	v, err := newSigstoreVerifier(s.trusted, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -632,11 +633,11 @@ func testIdentity(t testing.TB) verify.IdentityPolicy {
 
 // trustedWith builds a trusted root from the test Sigstore's, changed by
 // edit.
-func (s *testSigstore) trustedWith(t testing.TB, edit func(*verify.TrustedRootSpec)) *verify.TrustedRoot {
+func (s *testSigstore) trustedWith(t testing.TB, edit func(*sigstore.TrustedRootSpec)) *sigstore.TrustedRoot {
 	t.Helper()
 	spec := s.spec()
 	edit(&spec)
-	tr, err := verify.NewTrustedRoot(spec)
+	tr, err := sigstore.NewTrustedRoot(spec)
 	if err != nil {
 		t.Fatalf("NewTrustedRoot: %v", err)
 	}
@@ -663,7 +664,7 @@ func (s *testSigstore) newIntermediate(edit func(*x509.Certificate)) (*x509.Cert
 // verifyPB encodes pb as JSON and verifies it through VerifyJSON, so a
 // bundle that does not even parse is rejected through the same API. Any
 // error must wrap ErrUnverified, and a success must have a result.
-func verifyPB(t testing.TB, v *verify.SigstoreVerifier, pb *protobundle.Bundle, art verify.ArtifactPolicy, id verify.IdentityPolicy) (*verify.Result, error) {
+func verifyPB(t testing.TB, v *sigstoreVerifier, pb *protobundle.Bundle, art verify.ArtifactPolicy, id verify.IdentityPolicy) (*verify.Result, error) {
 	t.Helper()
 	data, err := protojson.Marshal(pb)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/chainmail-dev/chainmail/bundle"
 	"github.com/chainmail-dev/chainmail/internal/sgproto"
+	"github.com/chainmail-dev/chainmail/sigstore"
 	"github.com/chainmail-dev/chainmail/verify"
 )
 
@@ -21,7 +22,7 @@ import (
 type fuzzCase struct {
 	name  string
 	data  []byte
-	v     *verify.SigstoreVerifier
+	v     *sigstoreVerifier
 	id    verify.IdentityPolicy
 	art   verify.ArtifactPolicy
 	good  *protobundle.Bundle
@@ -110,7 +111,7 @@ func FuzzParseTrustedRoot(f *testing.F) {
 		f.Add(data)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		tr, err := verify.ParseTrustedRoot(data)
+		tr, err := sigstore.ParseTrustedRoot(data)
 		if err != nil {
 			if tr != nil || !errors.Is(err, verify.ErrTrustedRoot) {
 				t.Fatalf("root %v, error %v", tr, err)
@@ -121,7 +122,7 @@ func FuzzParseTrustedRoot(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		again, err := verify.ParseTrustedRoot(out)
+		again, err := sigstore.ParseTrustedRoot(out)
 		if err != nil {
 			t.Fatalf("re-encoded root does not parse: %v", err)
 		}

@@ -1,12 +1,14 @@
 package verify_test
 
 import (
+	"context"
 	"crypto"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -26,6 +28,7 @@ import (
 
 	"github.com/chainmail-dev/chainmail/attest"
 	"github.com/chainmail-dev/chainmail/bundle"
+	"github.com/chainmail-dev/chainmail/sigstore"
 	"github.com/chainmail-dev/chainmail/verify"
 )
 
@@ -79,7 +82,7 @@ type roundTripFunc func(*http.Request) (*http.Response, error)
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
 // mutateRootJSON changes the JSON of a trusted root.
-func mutateRootJSON(t testing.TB, tr *verify.TrustedRoot, edit func(map[string]any)) []byte {
+func mutateRootJSON(t testing.TB, tr *sigstore.TrustedRoot, edit func(map[string]any)) []byte {
 	t.Helper()
 	data, err := tr.MarshalJSON()
 	if err != nil {
@@ -110,7 +113,7 @@ type conformance struct {
 	name     string
 	bundle   []byte
 	artifact []byte
-	root     *verify.TrustedRoot
+	root     *sigstore.TrustedRoot
 	rootErr  error
 	rootJSON []byte
 	key      *verify.PublicKey
@@ -142,7 +145,7 @@ func loadConformance(t testing.TB, name string) *conformance {
 	if c.rootJSON, err = os.ReadFile(tr); err != nil {
 		t.Fatal(err)
 	}
-	c.root, c.rootErr = verify.ParseTrustedRoot(c.rootJSON)
+	c.root, c.rootErr = sigstore.ParseTrustedRoot(c.rootJSON)
 	if data, err := os.ReadFile(filepath.Join(dir, "key.pub")); err == nil {
 		c.key, c.keyErr = verify.ParsePublicKey(data)
 		if c.keyErr == nil && c.key == nil {
@@ -175,12 +178,12 @@ func (c *conformance) identity(t testing.TB) verify.IdentityPolicy {
 	return p
 }
 
-func (c *conformance) verifier(t testing.TB) *verify.SigstoreVerifier {
+func (c *conformance) verifier(t testing.TB) *sigstoreVerifier {
 	t.Helper()
 	if c.rootErr != nil {
 		t.Fatalf("trusted root: %v", c.rootErr)
 	}
-	v, err := verify.NewSigstoreVerifier(c.root, verify.WithMinBundleVersion(conformanceVersion))
+	v, err := newSigstoreVerifier(c.root, verify.WithMinBundleVersion(conformanceVersion))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,7 +240,7 @@ var virtualArtifact = []byte("made by sigstore-go's VirtualSigstore\n")
 // bundle, with a trusted root made of its authorities. Its log entries
 // carry an inclusion proof but no promise, so the time comes from its
 // timestamp authority.
-func virtualSigstoreBundle(t *testing.T) (*ca.VirtualSigstore, *protobundle.Bundle, *verify.TrustedRoot) {
+func virtualSigstoreBundle(t *testing.T) (*ca.VirtualSigstore, *protobundle.Bundle, *sigstore.TrustedRoot) {
 	t.Helper()
 	vs, err := ca.NewVirtualSigstore()
 	if err != nil {
@@ -281,19 +284,19 @@ func virtualSigstoreBundle(t *testing.T) (*ca.VirtualSigstore, *protobundle.Bund
 		tle.KindVersion = &protorekor.KindVersion{Kind: "dsse", Version: "0.0.1"}
 		pb.VerificationMaterial.TlogEntries = append(pb.VerificationMaterial.TlogEntries, tle)
 	}
-	spec := verify.TrustedRootSpec{}
+	spec := sigstore.TrustedRootSpec{}
 	for _, a := range vs.FulcioCertificateAuthorities() {
 		f := a.(*root.FulcioCertificateAuthority)
-		spec.CertificateAuthorities = append(spec.CertificateAuthorities, verify.CertificateAuthority{URI: f.URI, Root: f.Root, Intermediates: f.Intermediates, ValidFrom: f.ValidityPeriodStart, ValidUntil: f.ValidityPeriodEnd})
+		spec.CertificateAuthorities = append(spec.CertificateAuthorities, sigstore.CertificateAuthority{URI: f.URI, Root: f.Root, Intermediates: f.Intermediates, ValidFrom: f.ValidityPeriodStart, ValidUntil: f.ValidityPeriodEnd})
 	}
 	for _, a := range vs.TimestampingAuthorities() {
 		f := a.(*root.SigstoreTimestampingAuthority)
-		spec.TimestampAuthorities = append(spec.TimestampAuthorities, verify.TimestampAuthority{URI: f.URI, Root: f.Root, Intermediates: f.Intermediates, Leaf: f.Leaf, ValidFrom: f.ValidityPeriodStart, ValidUntil: f.ValidityPeriodEnd})
+		spec.TimestampAuthorities = append(spec.TimestampAuthorities, sigstore.TimestampAuthority{URI: f.URI, Root: f.Root, Intermediates: f.Intermediates, Leaf: f.Leaf, ValidFrom: f.ValidityPeriodStart, ValidUntil: f.ValidityPeriodEnd})
 	}
 	for _, l := range vs.RekorLogs() {
-		spec.TransparencyLogs = append(spec.TransparencyLogs, verify.TransparencyLog{BaseURL: l.BaseURL, PublicKey: l.PublicKey, ValidFrom: l.ValidityPeriodStart, ValidUntil: l.ValidityPeriodEnd})
+		spec.TransparencyLogs = append(spec.TransparencyLogs, sigstore.TransparencyLog{BaseURL: l.BaseURL, PublicKey: l.PublicKey, ValidFrom: l.ValidityPeriodStart, ValidUntil: l.ValidityPeriodEnd})
 	}
-	tr, err := verify.NewTrustedRoot(spec)
+	tr, err := sigstore.NewTrustedRoot(spec)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -301,3 +304,63 @@ func virtualSigstoreBundle(t *testing.T) (*ca.VirtualSigstore, *protobundle.Bund
 }
 
 var zeroTime time.Time
+
+// sigstoreVerifier is what the Sigstore tests verify with: verify.Verify
+// under a trust of a sigstore.Authority for one trusted root.
+type sigstoreVerifier struct{ trust *verify.Trust }
+
+// newSigstoreVerifier builds it from a trusted root and options of both
+// kinds: sigstore.Option for the authority, verify.Option for the trust.
+func newSigstoreVerifier(tr *sigstore.TrustedRoot, opts ...any) (*sigstoreVerifier, error) {
+	var aopts []sigstore.Option
+	var vopts []verify.Option
+	for _, o := range opts {
+		switch o := o.(type) {
+		case nil:
+			vopts = append(vopts, nil)
+		case sigstore.Option:
+			aopts = append(aopts, o)
+		case verify.Option:
+			vopts = append(vopts, o)
+		default:
+			return nil, fmt.Errorf("option of type %T", o)
+		}
+	}
+	a, err := sigstore.NewAuthority(tr, aopts...)
+	if err != nil {
+		return nil, err
+	}
+	trust, err := verify.NewTrust(append(vopts, verify.WithAuthority(a))...)
+	if err != nil {
+		return nil, err
+	}
+	return &sigstoreVerifier{trust: trust}, nil
+}
+
+func (v *sigstoreVerifier) Verify(ctx context.Context, b *bundle.Bundle, artifact verify.ArtifactPolicy, identity verify.IdentityPolicy) (*verify.Result, error) {
+	if v == nil {
+		return verify.Verify(ctx, verify.FromBundle(b), nil, artifact, identity)
+	}
+	if b == nil {
+		return nil, fmt.Errorf("%w: nil bundle", verify.ErrMalformed)
+	}
+	return verify.Verify(ctx, verify.FromBundle(b), v.trust, artifact, identity)
+}
+
+func (v *sigstoreVerifier) VerifyJSON(ctx context.Context, data []byte, artifact verify.ArtifactPolicy, identity verify.IdentityPolicy) (*verify.Result, error) {
+	var trust *verify.Trust
+	if v != nil {
+		trust = v.trust
+	}
+	return verify.Verify(ctx, verify.FromJSON(data), trust, artifact, identity)
+}
+
+// withRoot is verify.WithAuthority for an authority of tr with default
+// options.
+func withRoot(tr *sigstore.TrustedRoot) verify.Option {
+	a, err := sigstore.NewAuthority(tr)
+	if err != nil {
+		return func() verify.Option { return verify.WithAuthority(nil) }()
+	}
+	return verify.WithAuthority(a)
+}

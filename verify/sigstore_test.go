@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/chainmail-dev/chainmail/sigstore"
 	"github.com/chainmail-dev/chainmail/verify"
 )
 
@@ -14,14 +15,14 @@ func TestSigstoreHappyPaths(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		o    signOpts
-		opts []verify.Option
+		opts []any
 	}{
 		{"message v0.3", signOpts{}, nil},
 		{"message v0.2", signOpts{version: "v0.2"}, nil},
-		{"message v0.1", signOpts{version: "v0.1", noProof: true}, []verify.Option{verify.WithMinBundleVersion("v0.1")}},
+		{"message v0.1", signOpts{version: "v0.1", noProof: true}, []any{verify.WithMinBundleVersion("v0.1")}},
 		{"dsse v0.3", signOpts{dsse: true}, nil},
 		{"tsa only", signOpts{tsa: true, noPromise: true}, nil},
-		{"two logs", signOpts{logs: []int{0, 1}}, []verify.Option{verify.WithTransparencyLog(2)}},
+		{"two logs", signOpts{logs: []int{0, 1}}, []any{sigstore.WithTransparencyLog(2)}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b := s.sign(t, tc.o)

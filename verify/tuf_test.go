@@ -30,6 +30,7 @@ import (
 	"github.com/theupdateframework/go-tuf/v2/metadata"
 
 	"github.com/chainmail-dev/chainmail/sign"
+	"github.com/chainmail-dev/chainmail/sigstore"
 	"github.com/chainmail-dev/chainmail/verify"
 )
 
@@ -142,7 +143,7 @@ func (r *tufRepo) publishRoot(keys ...ed25519.PrivateKey) {
 // targets, snapshot and timestamp versions.
 func (r *tufRepo) publishTargets(payload []byte) {
 	r.targets.Signed.Targets = map[string]*metadata.TargetFiles{}
-	r.addTarget(verify.DefaultTUFTarget, payload)
+	r.addTarget(sigstore.DefaultTUFTarget, payload)
 }
 
 // addTarget publishes one more target (consistent snapshot naming) and
@@ -205,12 +206,12 @@ func (r *tufRepo) anchor() []byte {
 	return r.files["1.root.json"]
 }
 
-func (r *tufRepo) opts(cache string) verify.TUFOptions {
-	return verify.TUFOptions{CacheDir: cache, RepositoryURL: r.srv.URL, Root: r.anchor()}
+func (r *tufRepo) opts(cache string) sigstore.TUFOptions {
+	return sigstore.TUFOptions{CacheDir: cache, RepositoryURL: r.srv.URL, Root: r.anchor()}
 }
 
-func (r *tufRepo) fetch(cache string) (*verify.TrustedRoot, error) {
-	return verify.FetchTrustedRoot(context.Background(), r.opts(cache))
+func (r *tufRepo) fetch(cache string) (*sigstore.TrustedRoot, error) {
+	return sigstore.FetchTrustedRoot(context.Background(), r.opts(cache))
 }
 
 func (r *tufRepo) requestCount() int {
@@ -229,7 +230,7 @@ func tufPayload(t *testing.T) []byte {
 	return data
 }
 
-func sameRoot(t *testing.T, tr *verify.TrustedRoot, want []byte) {
+func sameRoot(t *testing.T, tr *sigstore.TrustedRoot, want []byte) {
 	t.Helper()
 	got, err := tr.MarshalJSON()
 	if err != nil {
@@ -252,7 +253,7 @@ func TestFetchTrustedRootOnlineThenOffline(t *testing.T) {
 	// The fetched root verifies bundles of the test Sigstore.
 	s := theSigstore(t)
 	b := s.sign(t, signOpts{})
-	v, _ := verify.NewSigstoreVerifier(tr)
+	v, _ := newSigstoreVerifier(tr)
 	if _, err := verifyPB(t, v, b.clone(), artDigest(b.artifact), testIdentity(t)); err != nil {
 		t.Fatal(err)
 	}
@@ -264,7 +265,7 @@ func TestFetchTrustedRootOnlineThenOffline(t *testing.T) {
 		t.Errorf("offline TUF made a request: %s", req.URL)
 		return nil, errors.New("denied")
 	})
-	tr, err = verify.FetchTrustedRoot(context.Background(), o)
+	tr, err = sigstore.FetchTrustedRoot(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -274,20 +275,20 @@ func TestFetchTrustedRootOnlineThenOffline(t *testing.T) {
 	}
 	// Offline with an empty cache: nothing to use, and nothing fetched.
 	o.CacheDir = t.TempDir()
-	_, err = verify.FetchTrustedRoot(context.Background(), o)
-	if !errors.Is(err, verify.ErrTrustedRoot) || !errors.Is(err, verify.ErrOffline) {
+	_, err = sigstore.FetchTrustedRoot(context.Background(), o)
+	if !errors.Is(err, verify.ErrTrustedRoot) || !errors.Is(err, sigstore.ErrOffline) {
 		t.Fatalf("empty cache offline: %v", err)
 	}
 }
 
 func TestFetchTrustedRootOptions(t *testing.T) {
-	for _, o := range []verify.TUFOptions{
+	for _, o := range []sigstore.TUFOptions{
 		{},
 		{CacheDir: t.TempDir(), RepositoryURL: "http://example.com/repo"},
 		{CacheDir: t.TempDir(), RepositoryURL: "ftp://127.0.0.1/x", Root: []byte("{}")},
 		{CacheDir: t.TempDir(), RepositoryURL: "https://example.com/custom"},
 	} {
-		if _, err := verify.FetchTrustedRoot(context.Background(), o); !errors.Is(err, verify.ErrInvalidOptions) {
+		if _, err := sigstore.FetchTrustedRoot(context.Background(), o); !errors.Is(err, verify.ErrInvalidOptions) {
 			t.Errorf("%+v: %v", o, err)
 		}
 	}
@@ -382,7 +383,7 @@ func TestAdversarial_C64_TUFFreeze(t *testing.T) {
 		o := r.opts(cache)
 		o.Offline = true
 		o.Time = time.Now().AddDate(2, 0, 0)
-		_, err := verify.FetchTrustedRoot(context.Background(), o)
+		_, err := sigstore.FetchTrustedRoot(context.Background(), o)
 		wantReject(t, err, verify.ErrTrustedRoot)
 	})
 	t.Run("expired local root can be updated", func(t *testing.T) {
@@ -403,7 +404,7 @@ func TestAdversarial_C64_TUFFreeze(t *testing.T) {
 		r.bump()
 		o := r.opts(cache)
 		o.Time = later
-		if _, err := verify.FetchTrustedRoot(context.Background(), o); err != nil {
+		if _, err := sigstore.FetchTrustedRoot(context.Background(), o); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -507,7 +508,7 @@ func TestAdversarial_C67_TUFThresholdZero(t *testing.T) {
 			r.publishRoot(r.keys[metadata.ROOT]...)
 			o := r.opts(t.TempDir())
 			o.Root = r.anchor()
-			_, err := verify.FetchTrustedRoot(context.Background(), o)
+			_, err := sigstore.FetchTrustedRoot(context.Background(), o)
 			wantReject(t, err, verify.ErrTrustedRoot)
 		})
 	}
@@ -538,7 +539,7 @@ func TestAdversarial_C68_TUFMalformedMetadata(t *testing.T) {
 		bad, _ := json.Marshal(m)
 		o := r.opts(t.TempDir())
 		o.Root = bad
-		_, err := verify.FetchTrustedRoot(context.Background(), o)
+		_, err := sigstore.FetchTrustedRoot(context.Background(), o)
 		wantReject(t, err, verify.ErrTrustedRoot)
 	})
 }
@@ -548,13 +549,13 @@ func TestAdversarial_C69_TUFPathTraversal(t *testing.T) {
 	parent := t.TempDir()
 	cache := filepath.Join(parent, "cache")
 	for _, repo := range []string{r.srv.URL + "/../../../../tmp/pwn", r.srv.URL + "/%2e%2e%2f%2e%2e", r.srv.URL + "/..\\..\\x", r.srv.URL + "/a\x00b"} {
-		o := verify.TUFOptions{CacheDir: cache, RepositoryURL: repo, Root: r.anchor()}
-		verify.FetchTrustedRoot(context.Background(), o) // fails (404s); only the files written matter
+		o := sigstore.TUFOptions{CacheDir: cache, RepositoryURL: repo, Root: r.anchor()}
+		sigstore.FetchTrustedRoot(context.Background(), o) // fails (404s); only the files written matter
 	}
 	for _, target := range []string{"../../../../tmp/pwn", "%2e%2e%2fx", "/etc/x", "..\\x", "a\x00b"} {
 		o := r.opts(cache)
 		o.Target = target
-		_, err := verify.FetchTrustedRoot(context.Background(), o)
+		_, err := sigstore.FetchTrustedRoot(context.Background(), o)
 		wantReject(t, err, verify.ErrTrustedRoot)
 	}
 	err := filepath.WalkDir(parent, func(p string, d fs.DirEntry, err error) error {
@@ -594,7 +595,7 @@ func TestAdversarial_C70_TUFEndlessData(t *testing.T) {
 	t.Run("target longer than declared", func(t *testing.T) {
 		r := newTUFRepo(t, payload)
 		sum := sha256.Sum256(payload)
-		r.put("targets/"+hex.EncodeToString(sum[:])+"."+verify.DefaultTUFTarget, append(append([]byte{}, payload...), make([]byte, 1<<20)...))
+		r.put("targets/"+hex.EncodeToString(sum[:])+"."+sigstore.DefaultTUFTarget, append(append([]byte{}, payload...), make([]byte, 1<<20)...))
 		_, err := r.fetch(t.TempDir())
 		wantReject(t, err, verify.ErrTrustedRoot)
 	})
@@ -621,7 +622,7 @@ func TestAdversarial_C71_TUFMixAndMatch(t *testing.T) {
 		r := newTUFRepo(t, payload)
 		sum := sha256.Sum256(payload)
 		other := []byte(strings.Replace(string(payload), "https://rekor.test", "https://rekor.evil", 1))
-		r.put("targets/"+hex.EncodeToString(sum[:])+"."+verify.DefaultTUFTarget, other)
+		r.put("targets/"+hex.EncodeToString(sum[:])+"."+sigstore.DefaultTUFTarget, other)
 		_, err := r.fetch(t.TempDir())
 		wantReject(t, err, verify.ErrTrustedRoot)
 	})
@@ -647,15 +648,15 @@ func TestAdversarial_C72_TUFDelegationOrder(t *testing.T) {
 		tk, _ := metadata.KeyFromPublicKey(k.Public())
 		id, _ := tk.ID()
 		d := metadata.Targets(time.Now().AddDate(1, 0, 0))
-		tf, err := metadata.TargetFile().FromBytes(verify.DefaultTUFTarget, content, "sha256")
+		tf, err := metadata.TargetFile().FromBytes(sigstore.DefaultTUFTarget, content, "sha256")
 		if err != nil {
 			t.Fatal(err)
 		}
-		d.Signed.Targets[verify.DefaultTUFTarget] = tf
+		d.Signed.Targets[sigstore.DefaultTUFTarget] = tf
 		d.Sign(signer(t, k))
 		r.put("1."+name+".json", toBytes(t, d))
 		sum := sha256.Sum256(content)
-		r.put("targets/"+hex.EncodeToString(sum[:])+"."+verify.DefaultTUFTarget, content)
+		r.put("targets/"+hex.EncodeToString(sum[:])+"."+sigstore.DefaultTUFTarget, content)
 		r.snapshot.Signed.Meta[name+".json"] = metadata.MetaFile(1)
 		return metadata.DelegatedRole{Name: name, KeyIDs: []string{id}, Threshold: 1, Paths: []string{"*"}}, tk
 	}
@@ -818,7 +819,7 @@ func TestFetchTUFTargetSigningConfig(t *testing.T) {
 	r.addTarget("signing_config.v0.2.json", sc) // before any client has read version 1
 	opts := r.opts(t.TempDir())
 	opts.Target = "signing_config.v0.2.json"
-	data, err := verify.FetchTUFTarget(context.Background(), opts)
+	data, err := sigstore.FetchTUFTarget(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -833,7 +834,7 @@ func TestFetchTUFTargetSigningConfig(t *testing.T) {
 	sum := sha256.Sum256(sc)
 	r.put("targets/"+hex.EncodeToString(sum[:])+".signing_config.v0.2.json", append(bytes.Clone(sc), ' '))
 	opts.CacheDir = t.TempDir()
-	if _, err := verify.FetchTUFTarget(context.Background(), opts); !errors.Is(err, verify.ErrTrustedRoot) {
+	if _, err := sigstore.FetchTUFTarget(context.Background(), opts); !errors.Is(err, verify.ErrTrustedRoot) {
 		t.Fatalf("tampered target: %v", err)
 	}
 }

@@ -39,17 +39,18 @@ type Verifier struct {
 // NewVerifier returns a Verifier trusting keys. The keys must be distinct
 // (the same key twice would let one signer count twice) and at most
 // MaxKeys; the threshold must be between 1 and len(keys). Options that
-// apply to a trusted root only (WithTransparencyLog, …) are refused.
+// apply to an authority only (WithClock, WithMinBundleVersion) are
+// refused.
 func NewVerifier(keys []*PublicKey, opts ...Option) (*Verifier, error) {
 	c, err := newConfig(opts)
 	if err != nil {
 		return nil, err
 	}
-	if len(c.rootOnly) > 0 {
-		return nil, fmt.Errorf("%w: %s applies to a trusted root, not to trusted keys", ErrInvalidOptions, c.rootOnly[0])
+	if len(c.authOnly) > 0 {
+		return nil, fmt.Errorf("%w: %s applies to bundles checked by an authority, not to trusted keys", ErrInvalidOptions, c.authOnly[0])
 	}
-	if c.keysSet || c.root != nil {
-		return nil, fmt.Errorf("%w: NewVerifier takes its keys as an argument; WithKeys and WithTrustedRoot are for NewTrust", ErrInvalidOptions)
+	if c.keysSet || c.auth != nil {
+		return nil, fmt.Errorf("%w: NewVerifier takes its keys as an argument; WithKeys and WithAuthority are for NewTrust", ErrInvalidOptions)
 	}
 	return newVerifier(keys, c)
 }

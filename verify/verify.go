@@ -18,27 +18,29 @@ import (
 // thresholds, the clock). Build it once with NewTrust; it is immutable and
 // safe for concurrent use. A nil or zero Trust rejects everything.
 type Trust struct {
-	keys *Verifier         // nil without WithKeys
-	root *SigstoreVerifier // nil without WithTrustedRoot
+	keys *Verifier     // nil without WithKeys
+	auth Authority     // nil without WithAuthority
+	cfg  *verifyConfig // the options, for bundles checked with auth
 }
 
 // NewTrust returns a Trust built from opts, which must include WithKeys,
-// WithTrustedRoot, or both:
+// WithAuthority, or both:
 //
 //	trust, err := verify.NewTrust(verify.WithKeys(pub))
-//	trust, err := verify.NewTrust(verify.WithTrustedRoot(tr))
+//	auth, err := sigstore.NewAuthority(trustedRoot)
+//	trust, err := verify.NewTrust(verify.WithAuthority(auth))
 //
-// Options that need a trusted root (WithTransparencyLog, …) are refused
-// without one, and WithThreshold without keys.
+// Options that need an authority (WithClock, WithMinBundleVersion) are
+// refused without one, and WithThreshold without keys.
 func NewTrust(opts ...Option) (*Trust, error) {
 	c, err := newConfig(opts)
 	if err != nil {
 		return nil, err
 	}
-	if !c.keysSet && c.root == nil {
-		return nil, fmt.Errorf("%w: nothing to trust; pass WithKeys, WithTrustedRoot, or both", ErrInvalidOptions)
+	if !c.keysSet && c.auth == nil {
+		return nil, fmt.Errorf("%w: nothing to trust; pass WithKeys, WithAuthority, or both", ErrInvalidOptions)
 	}
-	t := &Trust{}
+	t := &Trust{cfg: c}
 	if c.keysSet {
 		if t.keys, err = newVerifier(c.keys, c); err != nil {
 			return nil, err
@@ -46,12 +48,13 @@ func NewTrust(opts ...Option) (*Trust, error) {
 	} else if c.thresholdSet {
 		return nil, fmt.Errorf("%w: WithThreshold applies to trusted keys; pass WithKeys", ErrInvalidOptions)
 	}
-	if c.root != nil {
-		if t.root, err = newSigstoreVerifier(c.root, c); err != nil {
-			return nil, err
+	if c.auth != nil {
+		t.auth = c.auth
+		if c.minVersion == "" {
+			c.minVersion = "v0.2"
 		}
-	} else if len(c.rootOnly) > 0 {
-		return nil, fmt.Errorf("%w: %s applies to a trusted root; pass WithTrustedRoot", ErrInvalidOptions, c.rootOnly[0])
+	} else if len(c.authOnly) > 0 {
+		return nil, fmt.Errorf("%w: %s applies to bundles checked by an authority; pass WithAuthority", ErrInvalidOptions, c.authOnly[0])
 	}
 	return t, nil
 }
@@ -84,7 +87,7 @@ func FromBundle(b *bundle.Bundle) Input { return Input{b: b, set: true} }
 // least the Trust's threshold of its distinct keys signed. It is the
 // policy for DSSE envelopes and key-signed bundles when every trusted key
 // is an acceptable signer. NewKeyPolicy names a subset of the trust's keys
-// instead (the threshold then counts only those); with a trusted root and
+// instead (the threshold then counts only those); with an authority and
 // no WithKeys, NewKeyPolicy's keys are the keys trusted, as cosign's --key
 // with a trusted root. A bundle carries one signature, so a threshold
 // above 1 is met only by envelopes.
@@ -105,8 +108,14 @@ func TrustedKeys() IdentityPolicy { return IdentityPolicy{kind: identityTrustKey
 // Every rejection wraps ErrUnverified and a narrower reason (see the
 // package documentation, "Errors").
 func Verify(ctx context.Context, in Input, trust *Trust, artifact ArtifactPolicy, identity IdentityPolicy) (*Result, error) {
-	if trust == nil || (trust.keys == nil && trust.root == nil) {
+	if trust == nil || (trust.keys == nil && trust.auth == nil) {
 		return nil, ErrNotInitialized
+	}
+	if ctx == nil {
+		return nil, fmt.Errorf("%w: nil context", ErrUnverified)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, because(ErrUnverified, err)
 	}
 	if !in.set {
 		return nil, fmt.Errorf("%w: no input; pass FromJSON, FromEnvelope or FromBundle", ErrMalformed)
@@ -195,25 +204,25 @@ func (t *Trust) verifyEnvelope(ctx context.Context, env *attest.Envelope, artifa
 
 func (t *Trust) verifyBundle(ctx context.Context, b *bundle.Bundle, artifact ArtifactPolicy, identity IdentityPolicy) (*Result, error) {
 	if _, isKey := b.PublicKeyHint(); !isKey {
-		if t.root == nil {
-			return nil, fmt.Errorf("%w: the bundle is signed by a certificate; pass WithTrustedRoot", ErrVerificationMaterial)
+		if t.auth == nil {
+			return nil, fmt.Errorf("%w: the bundle is signed by a certificate; pass WithAuthority", ErrVerificationMaterial)
 		}
 		if identity.kind == identityKey || identity.kind == identityTrustKeys {
 			return nil, fmt.Errorf("%w: the bundle is signed by a certificate, but the identity policy names keys", ErrVerificationMaterial)
 		}
-		return t.root.Verify(ctx, b, artifact, identity)
+		return t.verifyAnchored(ctx, b, artifact, identity)
 	}
 	signers, err := t.signerKeys(identity)
 	if err != nil {
 		return nil, err
 	}
 	var res *Result
-	if t.root == nil {
+	if t.auth == nil {
 		res, err = t.keys.VerifyBundle(ctx, b, artifact)
 	} else {
-		// With a trusted root, the log entries and timestamps are checked
+		// With an authority, the log entries and timestamps are checked
 		// too, and only the acceptable keys are tried.
-		res, err = t.root.Verify(ctx, b, artifact, IdentityPolicy{kind: identityKey, keys: signers})
+		res, err = t.verifyAnchored(ctx, b, artifact, IdentityPolicy{kind: identityKey, keys: signers})
 	}
 	if err != nil {
 		return nil, err
@@ -243,7 +252,7 @@ func (t *Trust) signerKeys(identity IdentityPolicy) ([]*PublicKey, error) {
 		}
 		return identity.keys, nil
 	case identityUnsafeSkip:
-		return nil, fmt.Errorf("%w: a key signature cannot be verified without a key: use TrustedKeys or NewKeyPolicy", ErrIdentityPolicy)
+		return nil, fmt.Errorf("%w: the input is signed by a key, and a key signature cannot be verified without naming keys: use TrustedKeys or NewKeyPolicy", ErrVerificationMaterial)
 	}
 	return nil, fmt.Errorf("%w: the input is signed by keys, but the identity policy names certificates", ErrVerificationMaterial)
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/chainmail-dev/chainmail/bundle"
 	"github.com/chainmail-dev/chainmail/digest"
 	"github.com/chainmail-dev/chainmail/sign/signtest"
+	"github.com/chainmail-dev/chainmail/sigstore"
 	"github.com/chainmail-dev/chainmail/verify"
 )
 
@@ -74,9 +75,9 @@ func TestVerifyOneResult(t *testing.T) {
 		{"key-signed envelope JSON", verify.FromJSON(envJSON), keyTrust, verify.TrustedKeys(), verify.SignerKey, pub.ID(), verify.TimeSourceNone, false, envJSON},
 		{"key-signed bundle", verify.FromBundle(kb), keyTrust, verify.TrustedKeys(), verify.SignerKey, pub.ID(), verify.TimeSourceNone, true, marshalBundle(t, kb)},
 		{"key-signed bundle JSON", verify.FromJSON(marshalBundle(t, kb)), keyTrust, verify.TrustedKeys(), verify.SignerKey, pub.ID(), verify.TimeSourceNone, true, marshalBundle(t, kb)},
-		{"key-signed bundle with a log", verify.FromBundle(logged.bundle(t)), newTrust(t, verify.WithKeys(loggedPub), verify.WithTrustedRoot(s.trusted)), verify.TrustedKeys(), verify.SignerKey, loggedPub.ID(), verify.TimeSourceTransparencyLog, true, nil},
-		{"keyless bundle", verify.FromBundle(keyless.bundle(t)), newTrust(t, verify.WithTrustedRoot(s.trusted)), id, verify.SignerCertificate, "", verify.TimeSourceTransparencyLog, true, nil},
-		{"keyless bundle, keys and root", verify.FromBundle(keyless.bundle(t)), newTrust(t, verify.WithKeys(pub), verify.WithTrustedRoot(s.trusted)), id, verify.SignerCertificate, "", verify.TimeSourceTransparencyLog, true, nil},
+		{"key-signed bundle with a log", verify.FromBundle(logged.bundle(t)), newTrust(t, verify.WithKeys(loggedPub), withRoot(s.trusted)), verify.TrustedKeys(), verify.SignerKey, loggedPub.ID(), verify.TimeSourceTransparencyLog, true, nil},
+		{"keyless bundle", verify.FromBundle(keyless.bundle(t)), newTrust(t, withRoot(s.trusted)), id, verify.SignerCertificate, "", verify.TimeSourceTransparencyLog, true, nil},
+		{"keyless bundle, keys and root", verify.FromBundle(keyless.bundle(t)), newTrust(t, verify.WithKeys(pub), withRoot(s.trusted)), id, verify.SignerCertificate, "", verify.TimeSourceTransparencyLog, true, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res, err := verify.Verify(ctx, tc.in, tc.trust, artifactOf(artifact), tc.identity)
@@ -153,7 +154,7 @@ func TestVerifyRejects(t *testing.T) {
 	env := statementEnv(t, blob, alice)
 	keyless := s.sign(t, signOpts{dsse: true})
 	keys2 := newTrust(t, verify.WithKeys(pa, pb))
-	rootOnly := newTrust(t, verify.WithTrustedRoot(s.trusted))
+	rootOnly := newTrust(t, withRoot(s.trusted))
 	bobOnly := keyPolicy(t, pb)
 	logKey := mustKey()
 	logged := s.sign(t, signOpts{dsse: true, key: logKey})
@@ -179,16 +180,16 @@ func TestVerifyRejects(t *testing.T) {
 		{"zero artifact policy", verify.FromEnvelope(env), keys2, verify.ArtifactPolicy{}, verify.TrustedKeys(), verify.ErrArtifactPolicy},
 		{"envelope without keys", verify.FromEnvelope(env), rootOnly, artifactOf(blob), verify.TrustedKeys(), verify.ErrVerificationMaterial},
 		{"envelope with a certificate identity", verify.FromEnvelope(env), keys2, artifactOf(blob), testIdentity(t), verify.ErrVerificationMaterial},
-		{"key signature without identity", verify.FromEnvelope(env), keys2, artifactOf(blob), verify.WithoutIdentityUnsafe(), verify.ErrIdentityPolicy},
+		{"key signature without identity", verify.FromEnvelope(env), keys2, artifactOf(blob), verify.WithoutIdentityUnsafe(), verify.ErrVerificationMaterial},
 		{"signed by a key the policy does not name", verify.FromEnvelope(env), keys2, artifactOf(blob), bobOnly, verify.ErrIdentity},
 		{"certificate bundle without a root", verify.FromBundle(keyless.bundle(t)), keys2, artifactOf(keyless.artifact), testIdentity(t), verify.ErrVerificationMaterial},
 		{"certificate bundle with a key policy", verify.FromBundle(keyless.bundle(t)), rootOnly, artifactOf(keyless.artifact), verify.TrustedKeys(), verify.ErrVerificationMaterial},
 		{"wrong artifact", verify.FromEnvelope(env), keys2, artifactOf([]byte("other")), verify.TrustedKeys(), verify.ErrSubjectMismatch},
 		{"policy key outside the trust", verify.FromEnvelope(env), newTrust(t, verify.WithKeys(pb)), artifactOf(blob), keyPolicy(t, pa), verify.ErrIdentityPolicy},
 		{"one of two required keys", verify.FromEnvelope(env), newTrust(t, verify.WithKeys(pa, pb), verify.WithThreshold(2)), artifactOf(blob), verify.TrustedKeys(), verify.ErrThreshold},
-		{"logged bundle, one of two required keys", verify.FromBundle(logged.bundle(t)), newTrust(t, verify.WithKeys(loggedPub, pb), verify.WithThreshold(2), verify.WithTrustedRoot(s.trusted)), artifactOf(logged.artifact), verify.TrustedKeys(), verify.ErrThreshold},
-		{"logged bundle, policy key outside the trust", verify.FromBundle(logged.bundle(t)), newTrust(t, verify.WithKeys(pb), verify.WithTrustedRoot(s.trusted)), artifactOf(logged.artifact), keyPolicy(t, loggedPub), verify.ErrIdentityPolicy},
-		{"logged bundle, another trusted key", verify.FromBundle(logged.bundle(t)), newTrust(t, verify.WithKeys(pb), verify.WithTrustedRoot(s.trusted)), artifactOf(logged.artifact), verify.TrustedKeys(), verify.ErrSignature},
+		{"logged bundle, one of two required keys", verify.FromBundle(logged.bundle(t)), newTrust(t, verify.WithKeys(loggedPub, pb), verify.WithThreshold(2), withRoot(s.trusted)), artifactOf(logged.artifact), verify.TrustedKeys(), verify.ErrThreshold},
+		{"logged bundle, policy key outside the trust", verify.FromBundle(logged.bundle(t)), newTrust(t, verify.WithKeys(pb), withRoot(s.trusted)), artifactOf(logged.artifact), keyPolicy(t, loggedPub), verify.ErrIdentityPolicy},
+		{"logged bundle, another trusted key", verify.FromBundle(logged.bundle(t)), newTrust(t, verify.WithKeys(pb), withRoot(s.trusted)), artifactOf(logged.artifact), verify.TrustedKeys(), verify.ErrSignature},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res, err := verify.Verify(ctx, tc.in, tc.trust, tc.art, tc.identity)
@@ -219,11 +220,13 @@ func TestNewTrustRejects(t *testing.T) {
 		{"nothing", nil},
 		{"nil option", []verify.Option{nil}},
 		{"no keys", []verify.Option{verify.WithKeys()}},
-		{"threshold without keys", []verify.Option{verify.WithTrustedRoot(s.trusted), verify.WithThreshold(1)}},
+		{"threshold without keys", []verify.Option{withRoot(s.trusted), verify.WithThreshold(1)}},
 		{"threshold above the keys", []verify.Option{verify.WithKeys(pa), verify.WithThreshold(2)}},
 		{"key twice", []verify.Option{verify.WithKeys(pa, pa)}},
-		{"root option without a root", []verify.Option{verify.WithKeys(pa), verify.WithTransparencyLog(1)}},
-		{"nil root", []verify.Option{verify.WithTrustedRoot(nil)}},
+		{"authority option without an authority", []verify.Option{verify.WithKeys(pa), verify.WithClock(time.Now)}},
+		{"nil authority", []verify.Option{verify.WithAuthority(nil)}},
+		{"nil authority pointer", []verify.Option{verify.WithAuthority((*sigstore.Authority)(nil))}},
+		{"authority twice", []verify.Option{withRoot(s.trusted), withRoot(s.trusted)}},
 		{"zero signing time", []verify.Option{verify.WithKeys(pa), verify.WithSigningTime(time.Time{})}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -235,11 +238,11 @@ func TestNewTrustRejects(t *testing.T) {
 	// The lower-level constructors take their trust as arguments, and
 	// never silently ignore an option.
 	for name, err := range map[string]error{
-		"NewVerifier with a root option":         second(verify.NewVerifier([]*verify.PublicKey{pa}, verify.WithMinBundleVersion("v0.3"))),
-		"NewVerifier with WithKeys":              second(verify.NewVerifier([]*verify.PublicKey{pa}, verify.WithKeys(pa))),
-		"NewVerifier with WithTrustedRoot":       second(verify.NewVerifier([]*verify.PublicKey{pa}, verify.WithTrustedRoot(s.trusted))),
-		"NewSigstoreVerifier with WithKeys":      second(verify.NewSigstoreVerifier(s.trusted, verify.WithKeys(pa))),
-		"NewSigstoreVerifier with WithThreshold": second(verify.NewSigstoreVerifier(s.trusted, verify.WithThreshold(1))),
+		"NewVerifier with an authority option": second(verify.NewVerifier([]*verify.PublicKey{pa}, verify.WithMinBundleVersion("v0.3"))),
+		"NewVerifier with WithKeys":            second(verify.NewVerifier([]*verify.PublicKey{pa}, verify.WithKeys(pa))),
+		"NewVerifier with WithAuthority":       second(verify.NewVerifier([]*verify.PublicKey{pa}, withRoot(s.trusted))),
+		"NewAuthority with no trusted root":    second(sigstore.NewAuthority(nil)),
+		"NewAuthority with a nil option":       second(sigstore.NewAuthority(s.trusted, nil)),
 	} {
 		if !errors.Is(err, verify.ErrInvalidOptions) {
 			t.Errorf("%s: %v, want ErrInvalidOptions", name, err)

@@ -23,6 +23,7 @@ import (
 
 	"github.com/chainmail-dev/chainmail/bundle"
 	"github.com/chainmail-dev/chainmail/digest"
+	"github.com/chainmail-dev/chainmail/sigstore"
 	"github.com/chainmail-dev/chainmail/verify"
 )
 
@@ -71,16 +72,32 @@ func load(b *testing.B, name string) fixture {
 	return f
 }
 
-func chainmailVerifier(b *testing.B, f fixture) (*verify.SigstoreVerifier, verify.IdentityPolicy, verify.ArtifactPolicy) {
+// chainmail is verify.Verify under a trust of a sigstore.Authority.
+type chainmail struct{ trust *verify.Trust }
+
+func (c chainmail) Verify(ctx context.Context, b *bundle.Bundle, art verify.ArtifactPolicy, id verify.IdentityPolicy) (*verify.Result, error) {
+	return verify.Verify(ctx, verify.FromBundle(b), c.trust, art, id)
+}
+
+func (c chainmail) VerifyJSON(ctx context.Context, data []byte, art verify.ArtifactPolicy, id verify.IdentityPolicy) (*verify.Result, error) {
+	return verify.Verify(ctx, verify.FromJSON(data), c.trust, art, id)
+}
+
+func chainmailVerifier(b *testing.B, f fixture) (chainmail, verify.IdentityPolicy, verify.ArtifactPolicy) {
 	b.Helper()
-	tr, err := verify.ParseTrustedRoot(f.rootJSON)
+	tr, err := sigstore.ParseTrustedRoot(f.rootJSON)
 	if err != nil {
 		b.Fatal(err)
 	}
-	v, err := verify.NewSigstoreVerifier(tr)
+	auth, err := sigstore.NewAuthority(tr)
 	if err != nil {
 		b.Fatal(err)
 	}
+	trust, err := verify.NewTrust(verify.WithAuthority(auth))
+	if err != nil {
+		b.Fatal(err)
+	}
+	v := chainmail{trust}
 	id, err := verify.NewIdentityPolicy(verify.CertificateIdentity{SAN: identity, Issuer: issuer})
 	if err != nil {
 		b.Fatal(err)

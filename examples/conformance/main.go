@@ -39,6 +39,7 @@ import (
 	"github.com/chainmail-dev/chainmail/digest"
 	"github.com/chainmail-dev/chainmail/examples/internal/cli"
 	"github.com/chainmail-dev/chainmail/sign"
+	"github.com/chainmail-dev/chainmail/sigstore"
 	"github.com/chainmail-dev/chainmail/verify"
 )
 
@@ -215,7 +216,7 @@ func signBundle(a signArgs) int {
 	}
 	cfg := sign.KeylessConfig{Token: sign.StaticToken(a.identityToken), Services: services}
 	if a.trustedRoot != "" {
-		tr, err := verify.LoadTrustedRoot(a.trustedRoot)
+		tr, err := sigstore.LoadTrustedRoot(a.trustedRoot)
 		if err != nil {
 			return fail(cli.ExitUsage, err)
 		}
@@ -285,15 +286,19 @@ func verifyBundle(a verifyArgs) int {
 		// bundle cannot be verified against it.
 		return fail(cli.ExitRejected, err)
 	}
-	opts := []verify.Option{verify.WithMinBundleVersion("v0.1")}
-	if len(trusted.SigstoreGo().CTLogs()) == 0 {
+	var aopts []sigstore.Option
+	if !trusted.HasCTLogs() {
 		// A deployment whose trusted root lists no certificate
 		// transparency log (a private Sigstore, the project's local test
 		// stack) issues certificates without SCTs; there is nothing to
 		// check them against. The trusted root decides, never the bundle.
-		opts = append(opts, verify.WithoutSignedCertificateTimestampsUnsafe())
+		aopts = append(aopts, sigstore.WithoutSignedCertificateTimestampsUnsafe())
 	}
-	v, err := verify.NewSigstoreVerifier(trusted, opts...)
+	auth, err := sigstore.NewAuthority(trusted, aopts...)
+	if err != nil {
+		return fail(cli.ExitUsage, err)
+	}
+	trust, err := verify.NewTrust(verify.WithAuthority(auth), verify.WithMinBundleVersion("v0.1"))
 	if err != nil {
 		return fail(cli.ExitUsage, err)
 	}
@@ -301,7 +306,7 @@ func verifyBundle(a verifyArgs) int {
 	if err != nil {
 		return fail(cli.ExitUsage, err)
 	}
-	res, err := v.VerifyJSON(ctx, data, artifactPolicy(a.artifact), identity)
+	res, err := verify.Verify(ctx, verify.FromJSON(data), trust, artifactPolicy(a.artifact), identity)
 	if err != nil {
 		return fail(cli.ExitRejected, err)
 	}
@@ -319,9 +324,9 @@ func verifyBundle(a verifyArgs) int {
 	return cli.ExitOK
 }
 
-func trustedRoot(ctx context.Context, path string, staging bool) (*verify.TrustedRoot, error) {
+func trustedRoot(ctx context.Context, path string, staging bool) (*sigstore.TrustedRoot, error) {
 	if path != "" {
-		return verify.LoadTrustedRoot(path)
+		return sigstore.LoadTrustedRoot(path)
 	}
 	cache := os.Getenv("CHAINMAIL_TUF_CACHE")
 	if cache == "" {
@@ -331,12 +336,12 @@ func trustedRoot(ctx context.Context, path string, staging bool) (*verify.Truste
 		}
 		cache = filepath.Join(dir, "chainmail", "tuf")
 	}
-	opts := verify.TUFOptions{CacheDir: cache}
+	opts := sigstore.TUFOptions{CacheDir: cache}
 	if staging {
 		opts.RepositoryURL = sgtuf.StagingMirror
 		opts.Root = sgtuf.StagingRoot()
 	}
-	return verify.FetchTrustedRoot(ctx, opts)
+	return sigstore.FetchTrustedRoot(ctx, opts)
 }
 
 func fail(code int, err error) int {

@@ -44,6 +44,7 @@ import (
 	"github.com/chainmail-dev/chainmail/examples/internal/cli"
 	"github.com/chainmail-dev/chainmail/sbom"
 	"github.com/chainmail-dev/chainmail/sign"
+	"github.com/chainmail-dev/chainmail/sigstore"
 	"github.com/chainmail-dev/chainmail/verify"
 )
 
@@ -327,7 +328,7 @@ const (
 // and verifies against a trusted root and the token's identity.
 type keylessSigner struct {
 	k        *sign.Keyless
-	v        *verify.SigstoreVerifier
+	trust    *verify.Trust
 	identity verify.IdentityPolicy
 }
 
@@ -344,7 +345,7 @@ func newKeylessSigner(ctx context.Context) (*keylessSigner, error) {
 	if err != nil {
 		return nil, err
 	}
-	trusted, err := verify.LoadTrustedRoot(trPath)
+	trusted, err := sigstore.LoadTrustedRoot(trPath)
 	if err != nil {
 		return nil, err
 	}
@@ -365,13 +366,17 @@ func newKeylessSigner(ctx context.Context) (*keylessSigner, error) {
 	if err != nil {
 		return nil, err
 	}
-	var opts []verify.Option
-	if len(trusted.SigstoreGo().CTLogs()) == 0 {
+	var opts []sigstore.Option
+	if !trusted.HasCTLogs() {
 		// The local Fulcio has no certificate transparency log, so its
 		// certificates carry no SCT; the trusted root says so.
-		opts = append(opts, verify.WithoutSignedCertificateTimestampsUnsafe())
+		opts = append(opts, sigstore.WithoutSignedCertificateTimestampsUnsafe())
 	}
-	v, err := verify.NewSigstoreVerifier(trusted, opts...)
+	auth, err := sigstore.NewAuthority(trusted, opts...)
+	if err != nil {
+		return nil, err
+	}
+	trust, err := verify.NewTrust(verify.WithAuthority(auth))
 	if err != nil {
 		return nil, err
 	}
@@ -379,7 +384,7 @@ func newKeylessSigner(ctx context.Context) (*keylessSigner, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &keylessSigner{k: k, v: v, identity: identity}, nil
+	return &keylessSigner{k: k, trust: trust, identity: identity}, nil
 }
 
 // identityToken returns $SIGSTORE_ID_TOKEN, else a token from the local
@@ -418,7 +423,7 @@ func (k *keylessSigner) sign(ctx context.Context, st *attest.Statement) (*bundle
 }
 
 func (k *keylessSigner) verify(ctx context.Context, b *bundle.Bundle, artifact verify.ArtifactPolicy) (*verify.Result, error) {
-	return k.v.Verify(ctx, b, artifact, k.identity)
+	return verify.Verify(ctx, verify.FromBundle(b), k.trust, artifact, k.identity)
 }
 
 func (k *keylessSigner) describe(b *bundle.Bundle) string {

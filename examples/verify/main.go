@@ -37,6 +37,7 @@ import (
 	"github.com/chainmail-dev/chainmail/bundle"
 	"github.com/chainmail-dev/chainmail/digest"
 	"github.com/chainmail-dev/chainmail/examples/internal/cli"
+	"github.com/chainmail-dev/chainmail/sigstore"
 	"github.com/chainmail-dev/chainmail/verify"
 )
 
@@ -90,7 +91,11 @@ func main() {
 		if err != nil {
 			cli.Exit(prog, cli.ExitUsage, err)
 		}
-		trust, err := verify.NewTrust(verify.WithTrustedRoot(tr), verify.WithMinBundleVersion("v0.1"))
+		auth, err := sigstore.NewAuthority(tr)
+		if err != nil {
+			cli.Exit(prog, cli.ExitUsage, err)
+		}
+		trust, err := verify.NewTrust(verify.WithAuthority(auth), verify.WithMinBundleVersion("v0.1"))
 		if err != nil {
 			cli.Exit(prog, cli.ExitUsage, err)
 		}
@@ -152,9 +157,9 @@ func main() {
 }
 
 // trustedRoot reads the trusted root from a file, or from TUF.
-func trustedRoot(ctx context.Context, path, cache string, offline bool) (*verify.TrustedRoot, error) {
+func trustedRoot(ctx context.Context, path, cache string, offline bool) (*sigstore.TrustedRoot, error) {
 	if path != "" {
-		return verify.LoadTrustedRoot(path)
+		return sigstore.LoadTrustedRoot(path)
 	}
 	if cache == "" {
 		dir, err := os.UserCacheDir()
@@ -163,7 +168,7 @@ func trustedRoot(ctx context.Context, path, cache string, offline bool) (*verify
 		}
 		cache = filepath.Join(dir, "chainmail", "tuf")
 	}
-	return verify.FetchTrustedRoot(ctx, verify.TUFOptions{CacheDir: cache, Offline: offline})
+	return sigstore.FetchTrustedRoot(ctx, sigstore.TUFOptions{CacheDir: cache, Offline: offline})
 }
 
 // artifactPolicy reads ARTIFACT: a file if one exists, else a digest.

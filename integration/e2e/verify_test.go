@@ -15,6 +15,7 @@ import (
 	"github.com/chainmail-dev/chainmail/bundle"
 	"github.com/chainmail-dev/chainmail/digest"
 	"github.com/chainmail-dev/chainmail/internal/sgproto"
+	"github.com/chainmail-dev/chainmail/sigstore"
 	"github.com/chainmail-dev/chainmail/verify"
 )
 
@@ -52,10 +53,10 @@ func verifyBundle(tr root.TrustedMaterial, b *bundle.Bundle, w want) error {
 // 150).
 var ourRoots struct {
 	sync.Mutex
-	m map[*root.TrustedRoot]*verify.TrustedRoot
+	m map[*root.TrustedRoot]*sigstore.TrustedRoot
 }
 
-func ourRoot(tr root.TrustedMaterial) (*verify.TrustedRoot, error) {
+func ourRoot(tr root.TrustedMaterial) (*sigstore.TrustedRoot, error) {
 	sgRoot, ok := tr.(*root.TrustedRoot)
 	if !ok {
 		return nil, fmt.Errorf("e2e: trusted material %T is not a trusted root", tr)
@@ -69,18 +70,18 @@ func ourRoot(tr root.TrustedMaterial) (*verify.TrustedRoot, error) {
 	if err != nil {
 		return nil, err
 	}
-	r, err := verify.ParseTrustedRoot(raw)
+	r, err := sigstore.ParseTrustedRoot(raw)
 	if err != nil {
 		return nil, err
 	}
 	if ourRoots.m == nil {
-		ourRoots.m = map[*root.TrustedRoot]*verify.TrustedRoot{}
+		ourRoots.m = map[*root.TrustedRoot]*sigstore.TrustedRoot{}
 	}
 	ourRoots.m[sgRoot] = r
 	return r, nil
 }
 
-// verifyOurs verifies with package verify's SigstoreVerifier.
+// verifyOurs verifies with verify.Verify under a sigstore.Authority.
 func verifyOurs(tr root.TrustedMaterial, b *bundle.Bundle, w want) error {
 	trusted, err := ourRoot(tr)
 	if err != nil {
@@ -88,22 +89,26 @@ func verifyOurs(tr root.TrustedMaterial, b *bundle.Bundle, w want) error {
 	}
 	// The local stack has no certificate transparency log, so its
 	// certificates carry no SCTs.
-	opts := []verify.Option{verify.WithoutSignedCertificateTimestampsUnsafe()}
+	opts := []sigstore.Option{sigstore.WithoutSignedCertificateTimestampsUnsafe()}
 	if w.timestamps > 0 {
-		opts = append(opts, verify.WithSignedTimestamps(w.timestamps))
+		opts = append(opts, sigstore.WithSignedTimestamps(w.timestamps))
 	}
 	if w.tlogs > 0 {
-		opts = append(opts, verify.WithTransparencyLog(w.tlogs))
+		opts = append(opts, sigstore.WithTransparencyLog(w.tlogs))
 		if w.integrated {
-			opts = append(opts, verify.WithIntegratedTimestamps(w.tlogs))
+			opts = append(opts, sigstore.WithIntegratedTimestamps(w.tlogs))
 		}
 	} else {
-		opts = append(opts, verify.WithoutTransparencyLogUnsafe())
+		opts = append(opts, sigstore.WithoutTransparencyLogUnsafe())
 	}
 	if w.timestamps == 0 && w.tlogs == 0 {
 		return errors.New("e2e: a verification must require a time source")
 	}
-	v, err := verify.NewSigstoreVerifier(trusted, opts...)
+	auth, err := sigstore.NewAuthority(trusted, opts...)
+	if err != nil {
+		return err
+	}
+	trust, err := verify.NewTrust(verify.WithAuthority(auth))
 	if err != nil {
 		return err
 	}
@@ -120,7 +125,7 @@ func verifyOurs(tr root.TrustedMaterial, b *bundle.Bundle, w want) error {
 	default:
 		return errors.New("e2e: a verification must name the artifact")
 	}
-	res, err := v.Verify(context.Background(), b, artifact, id)
+	res, err := verify.Verify(context.Background(), verify.FromBundle(b), trust, artifact, id)
 	if err != nil {
 		return err
 	}

@@ -23,6 +23,7 @@ import (
 	"github.com/sigstore/sigstore-go/pkg/root"
 	sgverify "github.com/sigstore/sigstore-go/pkg/verify"
 
+	"github.com/chainmail-dev/chainmail/sigstore"
 	"github.com/chainmail-dev/chainmail/verify"
 )
 
@@ -68,11 +69,15 @@ func fail(err error) {
 }
 
 func chainmail(rootPath, bundlePath, san, issuer, keyPath, artifact string) func() error {
-	tr, err := verify.LoadTrustedRoot(rootPath)
+	tr, err := sigstore.LoadTrustedRoot(rootPath)
 	if err != nil {
 		fail(err)
 	}
-	v, err := verify.NewSigstoreVerifier(tr)
+	auth, err := sigstore.NewAuthority(tr)
+	if err != nil {
+		fail(err)
+	}
+	trust, err := verify.NewTrust(verify.WithAuthority(auth))
 	if err != nil {
 		fail(err)
 	}
@@ -95,7 +100,7 @@ func chainmail(rootPath, bundlePath, san, issuer, keyPath, artifact string) func
 		if err != nil {
 			return err
 		}
-		_, err = v.VerifyJSON(ctx, data, verify.WithArtifactFile(artifact), id)
+		_, err = verify.Verify(ctx, verify.FromJSON(data), trust, verify.WithArtifactFile(artifact), id)
 		return err
 	}
 }

@@ -1,4 +1,4 @@
-package verify_test
+package sigstore_test
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/chainmail-dev/chainmail/sigstore"
 	"github.com/chainmail-dev/chainmail/verify"
 )
 
@@ -18,12 +19,30 @@ const (
 	exampleRoot   = exampleAssets + "/production_trusted_root.json"
 )
 
-func ExampleSigstoreVerifier_VerifyJSON() {
-	tr, err := verify.LoadTrustedRoot(exampleRoot)
+// verifyJSON verifies a bundle with the authority of tr: the one way to
+// verify, verify.Verify, under a trust of a Sigstore authority.
+func verifyJSON(tr *sigstore.TrustedRoot, data []byte, artifact verify.ArtifactPolicy, id verify.IdentityPolicy, opts ...verify.Option) (*verify.Result, error) {
+	auth, err := sigstore.NewAuthority(tr)
+	if err != nil {
+		return nil, err
+	}
+	trust, err := verify.NewTrust(append(opts, verify.WithAuthority(auth))...)
+	if err != nil {
+		return nil, err
+	}
+	return verify.Verify(context.Background(), verify.FromJSON(data), trust, artifact, id)
+}
+
+func ExampleNewAuthority() {
+	tr, err := sigstore.LoadTrustedRoot(exampleRoot)
 	if err != nil {
 		panic(err)
 	}
-	v, err := verify.NewSigstoreVerifier(tr)
+	auth, err := sigstore.NewAuthority(tr) // one log entry, one verified time, one SCT
+	if err != nil {
+		panic(err)
+	}
+	trust, err := verify.NewTrust(verify.WithAuthority(auth))
 	if err != nil {
 		panic(err)
 	}
@@ -41,7 +60,7 @@ func ExampleSigstoreVerifier_VerifyJSON() {
 	if err != nil {
 		panic(err)
 	}
-	res, err := v.VerifyJSON(context.Background(), data, verify.WithArtifactFile(exampleAssets+"/bundle-verify/a.txt"), id)
+	res, err := verify.Verify(context.Background(), verify.FromJSON(data), trust, verify.WithArtifactFile(exampleAssets+"/bundle-verify/a.txt"), id)
 	if err != nil {
 		panic(err)
 	}
@@ -60,9 +79,8 @@ func ExampleSigstoreVerifier_VerifyJSON() {
 	// [payload-type signatures transparency-log timestamps certificate sct identity statement subject]
 }
 
-func ExampleNewIdentityPolicy() {
-	tr, _ := verify.LoadTrustedRoot(exampleRoot)
-	v, _ := verify.NewSigstoreVerifier(tr)
+func ExampleNewAuthority_anchoredIdentity() {
+	tr, _ := sigstore.LoadTrustedRoot(exampleRoot)
 	data, _ := os.ReadFile(exampleAssets + "/bundle-verify/happy-path-v0.3/bundle.sigstore.json")
 	artifact := verify.WithArtifactFile(exampleAssets + "/bundle-verify/a.txt")
 
@@ -73,7 +91,7 @@ func ExampleNewIdentityPolicy() {
 		SANRegexp: `https://github\.com/sigstore-conformance/`,
 		Issuer:    "https://token.actions.githubusercontent.com",
 	})
-	_, err := v.VerifyJSON(context.Background(), data, artifact, id)
+	_, err := verifyJSON(tr, data, artifact, id)
 	var ie *verify.IdentityError
 	fmt.Println(errors.Is(err, verify.ErrIdentity), errors.As(err, &ie) && ie.Identity.Issuer == "https://token.actions.githubusercontent.com")
 
@@ -85,17 +103,16 @@ func ExampleNewIdentityPolicy() {
 	// true
 }
 
-func ExampleNewKeyPolicy() {
+func ExampleNewAuthority_key() {
 	dir := exampleAssets + "/bundle-verify/managed-key-happy-path"
 	key, err := verify.LoadPublicKey(dir + "/key.pub")
 	if err != nil {
 		panic(err)
 	}
 	id, _ := verify.NewKeyPolicy(key)
-	tr, _ := verify.LoadTrustedRoot(exampleRoot)
-	v, _ := verify.NewSigstoreVerifier(tr)
+	tr, _ := sigstore.LoadTrustedRoot(exampleRoot)
 	data, _ := os.ReadFile(dir + "/bundle.sigstore.json")
-	res, err := v.VerifyJSON(context.Background(), data, verify.WithArtifactFile(exampleAssets+"/bundle-verify/a.txt"), id)
+	res, err := verifyJSON(tr, data, verify.WithArtifactFile(exampleAssets+"/bundle-verify/a.txt"), id)
 	if err != nil {
 		panic(err)
 	}
@@ -109,11 +126,11 @@ func ExampleNewKeyPolicy() {
 	// timestamp-authority 2025-12-18T17:04:39Z
 }
 
-func ExampleWithSigningTime() {
+func ExampleNewAuthority_signingTime() {
 	// A Rekor v2 bundle gets its time from a timestamp authority. Without
 	// it, the caller's time does not stand in: Rekor v2 requires one.
 	dir := exampleAssets + "/bundle-verify/rekor2-no-timestamp_fail"
-	tr, _ := verify.LoadTrustedRoot(dir + "/trusted_root.json")
+	tr, _ := sigstore.LoadTrustedRoot(dir + "/trusted_root.json")
 	id, _ := verify.NewIdentityPolicy(verify.CertificateIdentity{
 		SAN:    "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main",
 		Issuer: "https://token.actions.githubusercontent.com",
@@ -121,12 +138,10 @@ func ExampleWithSigningTime() {
 	data, _ := os.ReadFile(dir + "/bundle.sigstore.json")
 	artifact := verify.WithArtifactFile(exampleAssets + "/bundle-verify/a.txt")
 
-	v, _ := verify.NewSigstoreVerifier(tr)
-	_, err := v.VerifyJSON(context.Background(), data, artifact, id)
+	_, err := verifyJSON(tr, data, artifact, id)
 	fmt.Println(errors.Is(err, verify.ErrTimestamp))
 
-	v, _ = verify.NewSigstoreVerifier(tr, verify.WithSigningTime(time.Date(2025, 6, 12, 12, 2, 30, 0, time.UTC)))
-	_, err = v.VerifyJSON(context.Background(), data, verify.WithArtifactFile(exampleAssets+"/bundle-verify/a.txt"), id)
+	_, err = verifyJSON(tr, data, artifact, id, verify.WithSigningTime(time.Date(2025, 6, 12, 12, 2, 30, 0, time.UTC)))
 	fmt.Println(errors.Is(err, verify.ErrTimestamp))
 	// Output:
 	// true
@@ -137,7 +152,7 @@ func ExampleParseTrustedRoot() {
 	data, _ := os.ReadFile(exampleAssets + "/bundle-verify/trust-root-tlog-missing-validity-start_fail/trusted_root.json")
 	// A log key without the start of its validity period is refused: it
 	// would otherwise be trusted for any time before its end.
-	_, err := verify.ParseTrustedRoot(data)
+	_, err := sigstore.ParseTrustedRoot(data)
 	fmt.Println(errors.Is(err, verify.ErrTrustedRoot))
 	// Output:
 	// true

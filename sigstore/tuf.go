@@ -1,4 +1,4 @@
-package verify
+package sigstore
 
 import (
 	"context"
@@ -21,7 +21,9 @@ import (
 	"github.com/theupdateframework/go-tuf/v2/metadata/config"
 	"github.com/theupdateframework/go-tuf/v2/metadata/updater"
 
+	"github.com/chainmail-dev/chainmail/internal/errs"
 	"github.com/chainmail-dev/chainmail/internal/netpolicy"
+	"github.com/chainmail-dev/chainmail/verify"
 )
 
 // DefaultTUFRepository is the TUF repository of Sigstore's public-good
@@ -35,7 +37,7 @@ const DefaultTUFTarget = "trusted_root.json"
 // must stay on the repository's host (SECURITY.md C74).
 const maxTUFRedirects = 3
 
-// ErrOffline is returned (wrapped in ErrTrustedRoot) when offline TUF
+// ErrOffline is returned (wrapped in verify.ErrTrustedRoot) when offline TUF
 // needs something the cache does not have: nothing is ever fetched.
 var ErrOffline = errors.New("verify: offline: not in the TUF cache")
 
@@ -77,7 +79,7 @@ type TUFOptions struct {
 // enforces the TUF workflow: root rotation signed by both the old and new
 // keys (C65), version rollback (C63), expiry (C64), thresholds of
 // distinct keys (C66, C67), hash and length of every file (C70, C71).
-// Errors wrap ErrTrustedRoot; with Offline, a missing file also wraps
+// Errors wrap verify.ErrTrustedRoot; with Offline, a missing file also wraps
 // ErrOffline.
 func FetchTrustedRoot(ctx context.Context, opts TUFOptions) (*TrustedRoot, error) {
 	data, err := FetchTUFTarget(ctx, opts)
@@ -93,14 +95,14 @@ func FetchTrustedRoot(ctx context.Context, opts TUFOptions) (*TrustedRoot, error
 // TUF repository distributes (target "signing_config.v0.2.json"), then
 // parse it with package sign:
 //
-//	data, err := verify.FetchTUFTarget(ctx, verify.TUFOptions{CacheDir: dir, Target: "signing_config.v0.2.json"})
+//	data, err := sigstore.FetchTUFTarget(ctx, sigstore.TUFOptions{CacheDir: dir, Target: "signing_config.v0.2.json"})
 //	sc, err := sign.ParseSigningConfig(data)
 func FetchTUFTarget(ctx context.Context, opts TUFOptions) ([]byte, error) {
 	if ctx == nil {
-		return nil, fmt.Errorf("%w: nil context", ErrTrustedRoot)
+		return nil, fmt.Errorf("%w: nil context", verify.ErrTrustedRoot)
 	}
 	if opts.CacheDir == "" {
-		return nil, fmt.Errorf("%w: TUFOptions.CacheDir is required", ErrInvalidOptions)
+		return nil, fmt.Errorf("%w: TUFOptions.CacheDir is required", verify.ErrInvalidOptions)
 	}
 	repo := opts.RepositoryURL
 	if repo == "" {
@@ -108,12 +110,12 @@ func FetchTUFTarget(ctx context.Context, opts TUFOptions) ([]byte, error) {
 	}
 	u, err := url.Parse(repo)
 	if err != nil || !netpolicy.SecureURL(u) {
-		return nil, fmt.Errorf("%w: repository URL %q must be https (or http on a loopback address)", ErrInvalidOptions, truncate(repo))
+		return nil, fmt.Errorf("%w: repository URL %q must be https (or http on a loopback address)", verify.ErrInvalidOptions, truncate(repo))
 	}
 	anchor := opts.Root
 	if len(anchor) == 0 {
 		if repo != DefaultTUFRepository {
-			return nil, fmt.Errorf("%w: TUFOptions.Root is required for repository %q", ErrInvalidOptions, truncate(repo))
+			return nil, fmt.Errorf("%w: TUFOptions.Root is required for repository %q", verify.ErrInvalidOptions, truncate(repo))
 		}
 		anchor = sgtuf.DefaultRoot()
 	}
@@ -124,7 +126,7 @@ func FetchTUFTarget(ctx context.Context, opts TUFOptions) ([]byte, error) {
 	dir := filepath.Join(opts.CacheDir, cacheName(repo))
 	for _, d := range []string{opts.CacheDir, dir, filepath.Join(dir, "targets")} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
-			return nil, fmt.Errorf("%w: cache: %v", ErrTrustedRoot, err)
+			return nil, fmt.Errorf("%w: cache: %v", verify.ErrTrustedRoot, err)
 		}
 	}
 	rootBytes, err := newestRoot(anchor, filepath.Join(dir, "root.json"))
@@ -133,7 +135,7 @@ func FetchTUFTarget(ctx context.Context, opts TUFOptions) ([]byte, error) {
 	}
 	cfg, err := config.New(repo, rootBytes)
 	if err != nil {
-		return nil, because(ErrTrustedRoot, err)
+		return nil, errs.Wrap(verify.ErrTrustedRoot, err)
 	}
 	cfg.LocalMetadataDir = dir
 	cfg.LocalTargetsDir = filepath.Join(dir, "targets")
@@ -148,31 +150,31 @@ func FetchTUFTarget(ctx context.Context, opts TUFOptions) ([]byte, error) {
 	}}
 	up, err := updater.New(cfg)
 	if err != nil {
-		return nil, because(ErrTrustedRoot, err)
+		return nil, errs.Wrap(verify.ErrTrustedRoot, err)
 	}
 	if !opts.Time.IsZero() {
 		up.UnsafeSetRefTime(opts.Time.UTC())
 	}
 	if err := up.Refresh(); err != nil {
 		if opts.Offline && errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("%w: %w: %v", ErrTrustedRoot, ErrOffline, err)
+			return nil, fmt.Errorf("%w: %w: %v", verify.ErrTrustedRoot, ErrOffline, err)
 		}
-		return nil, fmt.Errorf("%w: TUF refresh: %v", ErrTrustedRoot, err)
+		return nil, fmt.Errorf("%w: TUF refresh: %v", verify.ErrTrustedRoot, err)
 	}
 	info, err := up.GetTargetInfo(target)
 	if err != nil {
-		return nil, fmt.Errorf("%w: target %q: %v", ErrTrustedRoot, truncate(target), err)
+		return nil, fmt.Errorf("%w: target %q: %v", verify.ErrTrustedRoot, truncate(target), err)
 	}
 	path, data, err := up.FindCachedTarget(info, "")
 	if err != nil {
-		return nil, fmt.Errorf("%w: cached target: %v", ErrTrustedRoot, err)
+		return nil, fmt.Errorf("%w: cached target: %v", verify.ErrTrustedRoot, err)
 	}
 	if path == "" {
 		if opts.Offline {
-			return nil, fmt.Errorf("%w: %w: target %q", ErrTrustedRoot, ErrOffline, truncate(target))
+			return nil, fmt.Errorf("%w: %w: target %q", verify.ErrTrustedRoot, ErrOffline, truncate(target))
 		}
 		if _, data, err = up.DownloadTarget(info, "", ""); err != nil {
-			return nil, fmt.Errorf("%w: downloading %q: %v", ErrTrustedRoot, truncate(target), err)
+			return nil, fmt.Errorf("%w: downloading %q: %v", verify.ErrTrustedRoot, truncate(target), err)
 		}
 	}
 	return data, nil
@@ -202,25 +204,25 @@ func cacheName(repo string) string {
 // rotations, and starting over from an older anchor would be a rollback.
 func newestRoot(anchor []byte, cached string) ([]byte, error) {
 	if err := checkTUFKeys(anchor); err != nil {
-		return nil, fmt.Errorf("%w: initial TUF root: %v", ErrTrustedRoot, err)
+		return nil, fmt.Errorf("%w: initial TUF root: %v", verify.ErrTrustedRoot, err)
 	}
 	a, err := metadata.Root().FromBytes(anchor)
 	if err != nil {
-		return nil, fmt.Errorf("%w: initial TUF root: %v", ErrTrustedRoot, err)
+		return nil, fmt.Errorf("%w: initial TUF root: %v", verify.ErrTrustedRoot, err)
 	}
-	data, err := readBounded(cached, 512<<10)
+	data, err := readFile(cached, 512<<10)
 	if errors.Is(err, os.ErrNotExist) {
 		return anchor, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: cached TUF root: %v", ErrTrustedRoot, err)
+		return nil, fmt.Errorf("%w: cached TUF root: %v", verify.ErrTrustedRoot, err)
 	}
 	if err := checkTUFKeys(data); err != nil {
-		return nil, fmt.Errorf("%w: cached TUF root: %v", ErrTrustedRoot, err)
+		return nil, fmt.Errorf("%w: cached TUF root: %v", verify.ErrTrustedRoot, err)
 	}
 	c, err := metadata.Root().FromBytes(data)
 	if err != nil {
-		return nil, fmt.Errorf("%w: cached TUF root: %v", ErrTrustedRoot, err)
+		return nil, fmt.Errorf("%w: cached TUF root: %v", verify.ErrTrustedRoot, err)
 	}
 	if c.Signed.Version > a.Signed.Version {
 		return data, nil

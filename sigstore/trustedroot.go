@@ -1,4 +1,4 @@
-package verify
+package sigstore
 
 import (
 	"bytes"
@@ -7,6 +7,8 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"fmt"
+	"io"
+	"os"
 	"time"
 
 	protocommon "github.com/sigstore/protobuf-specs/gen/pb-go/common/v1"
@@ -15,8 +17,10 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/chainmail-dev/chainmail/internal/errs"
 	"github.com/chainmail-dev/chainmail/internal/keys"
 	"github.com/chainmail-dev/chainmail/internal/strictjson"
+	"github.com/chainmail-dev/chainmail/verify"
 )
 
 // Bounds on a trusted root. The public-good root is about 7 KB with a
@@ -36,7 +40,7 @@ const (
 // reads and writes.
 const TrustedRootMediaType = "application/vnd.dev.sigstore.trustedroot+json;version=0.1"
 
-// TrustedRoot is the set of Sigstore authorities a SigstoreVerifier
+// TrustedRoot is the set of Sigstore authorities an Authority
 // trusts: certificate authorities (Fulcio), transparency logs (Rekor),
 // certificate transparency logs, and timestamp authorities, each with the
 // period in which it may be relied on. It is immutable and safe for
@@ -56,23 +60,23 @@ type TrustedRoot struct {
 // MaxTrustedRootBytes, no duplicate keys, no unknown fields, the media
 // type TrustedRootMediaType, a validity start for every authority, at most
 // MaxTrustedAuthorities of each kind and chains of at most MaxChainLength
-// certificates. Errors wrap ErrTrustedRoot.
+// certificates. Errors wrap verify.ErrTrustedRoot.
 func ParseTrustedRoot(data []byte) (*TrustedRoot, error) {
 	if err := strictjson.CheckWith(data, nil, strictjson.Options{MaxBytes: MaxTrustedRootBytes, MaxArrayLen: 256}); err != nil {
-		return nil, because(ErrTrustedRoot, err)
+		return nil, errs.Wrap(verify.ErrTrustedRoot, err)
 	}
 	pb := new(prototrustroot.TrustedRoot)
 	if err := protojson.Unmarshal(data, pb); err != nil {
-		return nil, because(ErrTrustedRoot, err)
+		return nil, errs.Wrap(verify.ErrTrustedRoot, err)
 	}
 	return newTrustedRootFromProto(pb)
 }
 
 // LoadTrustedRoot reads and parses a trusted_root.json file.
 func LoadTrustedRoot(path string) (*TrustedRoot, error) {
-	data, err := readBounded(path, MaxTrustedRootBytes)
+	data, err := readFile(path, MaxTrustedRootBytes)
 	if err != nil {
-		return nil, because(ErrTrustedRoot, err)
+		return nil, errs.Wrap(verify.ErrTrustedRoot, err)
 	}
 	return ParseTrustedRoot(data)
 }
@@ -83,27 +87,27 @@ func newTrustedRootFromProto(pb *prototrustroot.TrustedRoot) (*TrustedRoot, erro
 	}
 	tr, err := root.NewTrustedRootFromProtobuf(pb)
 	if err != nil {
-		return nil, because(ErrTrustedRoot, err)
+		return nil, errs.Wrap(verify.ErrTrustedRoot, err)
 	}
 	for i, ca := range tr.FulcioCertificateAuthorities() {
 		fca, ok := ca.(*root.FulcioCertificateAuthority)
 		if !ok || fca.Root == nil || !fca.Root.IsCA {
-			return nil, fmt.Errorf("%w: certificate authority %d has no CA root certificate", ErrTrustedRoot, i)
+			return nil, fmt.Errorf("%w: certificate authority %d has no CA root certificate", verify.ErrTrustedRoot, i)
 		}
 	}
 	for i, tsa := range tr.TimestampingAuthorities() {
 		sta, ok := tsa.(*root.SigstoreTimestampingAuthority)
 		if !ok || sta.Root == nil || !sta.Root.IsCA {
-			return nil, fmt.Errorf("%w: timestamp authority %d has no CA root certificate", ErrTrustedRoot, i)
+			return nil, fmt.Errorf("%w: timestamp authority %d has no CA root certificate", verify.ErrTrustedRoot, i)
 		}
 	}
 	raw, err := protojson.Marshal(pb)
 	if err != nil {
-		return nil, fmt.Errorf("%w: encoding: %v", ErrTrustedRoot, err)
+		return nil, fmt.Errorf("%w: encoding: %v", verify.ErrTrustedRoot, err)
 	}
 	var buf bytes.Buffer
 	if err := json.Compact(&buf, raw); err != nil {
-		return nil, fmt.Errorf("%w: encoding: %v", ErrTrustedRoot, err)
+		return nil, fmt.Errorf("%w: encoding: %v", verify.ErrTrustedRoot, err)
 	}
 	return &TrustedRoot{tr: tr, json: buf.Bytes()}, nil
 }
@@ -113,7 +117,7 @@ func newTrustedRootFromProto(pb *prototrustroot.TrustedRoot) (*TrustedRoot, erro
 // only), bounded counts and chains.
 func checkTrustedRootProto(pb *prototrustroot.TrustedRoot) error {
 	if pb.GetMediaType() != TrustedRootMediaType {
-		return fmt.Errorf("%w: media type %q (want %q)", ErrTrustedRoot, truncate(pb.GetMediaType()), TrustedRootMediaType)
+		return fmt.Errorf("%w: media type %q (want %q)", verify.ErrTrustedRoot, truncate(pb.GetMediaType()), TrustedRootMediaType)
 	}
 	type group struct {
 		name  string
@@ -126,23 +130,23 @@ func checkTrustedRootProto(pb *prototrustroot.TrustedRoot) error {
 		{"timestamp authorities", len(pb.GetTimestampAuthorities())},
 	} {
 		if g.count > MaxTrustedAuthorities {
-			return fmt.Errorf("%w: %d %s, limit %d", ErrTrustedRoot, g.count, g.name, MaxTrustedAuthorities)
+			return fmt.Errorf("%w: %d %s, limit %d", verify.ErrTrustedRoot, g.count, g.name, MaxTrustedAuthorities)
 		}
 	}
 	for kind, logs := range map[string][]*prototrustroot.TransparencyLogInstance{"transparency log": pb.GetTlogs(), "CT log": pb.GetCtlogs()} {
 		for i, l := range logs {
 			if l.GetPublicKey().GetValidFor().GetStart() == nil {
-				return fmt.Errorf("%w: %s %d (%q) has no validity start", ErrTrustedRoot, kind, i, truncate(l.GetBaseUrl()))
+				return fmt.Errorf("%w: %s %d (%q) has no validity start", verify.ErrTrustedRoot, kind, i, truncate(l.GetBaseUrl()))
 			}
 		}
 	}
 	for kind, cas := range map[string][]*prototrustroot.CertificateAuthority{"certificate authority": pb.GetCertificateAuthorities(), "timestamp authority": pb.GetTimestampAuthorities()} {
 		for i, ca := range cas {
 			if ca.GetValidFor().GetStart() == nil {
-				return fmt.Errorf("%w: %s %d (%q) has no validity start", ErrTrustedRoot, kind, i, truncate(ca.GetUri()))
+				return fmt.Errorf("%w: %s %d (%q) has no validity start", verify.ErrTrustedRoot, kind, i, truncate(ca.GetUri()))
 			}
 			if n := len(ca.GetCertChain().GetCertificates()); n == 0 || n > MaxChainLength {
-				return fmt.Errorf("%w: %s %d (%q) has a chain of %d certificates (want 1 to %d)", ErrTrustedRoot, kind, i, truncate(ca.GetUri()), n, MaxChainLength)
+				return fmt.Errorf("%w: %s %d (%q) has a chain of %d certificates (want 1 to %d)", verify.ErrTrustedRoot, kind, i, truncate(ca.GetUri()), n, MaxChainLength)
 			}
 		}
 	}
@@ -153,10 +157,17 @@ func checkTrustedRootProto(pb *prototrustroot.TrustedRoot) error {
 // the same bytes for the same root.
 func (r *TrustedRoot) MarshalJSON() ([]byte, error) {
 	if r == nil || r.tr == nil {
-		return nil, fmt.Errorf("%w: nil trusted root", ErrTrustedRoot)
+		return nil, fmt.Errorf("%w: nil trusted root", verify.ErrTrustedRoot)
 	}
 	return bytes.Clone(r.json), nil
 }
+
+// HasCTLogs reports whether the root lists certificate transparency logs.
+// A deployment without one (a private Sigstore, a local test stack)
+// issues certificates without SCTs: verify those with
+// WithoutSignedCertificateTimestampsUnsafe, decided by the root, never by
+// a bundle.
+func (r *TrustedRoot) HasCTLogs() bool { return r != nil && r.tr != nil && len(r.tr.CTLogs()) > 0 }
 
 // SigstoreGo returns the trusted root as sigstore-go's type, for use with
 // sigstore-go directly. The caller must not modify it.
@@ -236,34 +247,34 @@ func NewTrustedRoot(spec TrustedRootSpec) (*TrustedRoot, error) {
 	for i, ca := range spec.CertificateAuthorities {
 		p, err := caProto(ca.URI, nil, ca.Intermediates, ca.Root, ca.ValidFrom, ca.ValidUntil)
 		if err != nil {
-			return nil, fmt.Errorf("%w: certificate authority %d: %v", ErrTrustedRoot, i, err)
+			return nil, fmt.Errorf("%w: certificate authority %d: %v", verify.ErrTrustedRoot, i, err)
 		}
 		pb.CertificateAuthorities = append(pb.CertificateAuthorities, p)
 	}
 	for i, ta := range spec.TimestampAuthorities {
 		p, err := caProto(ta.URI, ta.Leaf, ta.Intermediates, ta.Root, ta.ValidFrom, ta.ValidUntil)
 		if err != nil {
-			return nil, fmt.Errorf("%w: timestamp authority %d: %v", ErrTrustedRoot, i, err)
+			return nil, fmt.Errorf("%w: timestamp authority %d: %v", verify.ErrTrustedRoot, i, err)
 		}
 		pb.TimestampAuthorities = append(pb.TimestampAuthorities, p)
 	}
 	for i, l := range spec.TransparencyLogs {
 		p, err := logProto(l)
 		if err != nil {
-			return nil, fmt.Errorf("%w: transparency log %d: %v", ErrTrustedRoot, i, err)
+			return nil, fmt.Errorf("%w: transparency log %d: %v", verify.ErrTrustedRoot, i, err)
 		}
 		pb.Tlogs = append(pb.Tlogs, p)
 	}
 	for i, l := range spec.CTLogs {
 		p, err := logProto(l)
 		if err != nil {
-			return nil, fmt.Errorf("%w: CT log %d: %v", ErrTrustedRoot, i, err)
+			return nil, fmt.Errorf("%w: CT log %d: %v", verify.ErrTrustedRoot, i, err)
 		}
 		pb.Ctlogs = append(pb.Ctlogs, p)
 	}
 	data, err := protojson.Marshal(pb)
 	if err != nil {
-		return nil, fmt.Errorf("%w: encoding: %v", ErrTrustedRoot, err)
+		return nil, fmt.Errorf("%w: encoding: %v", verify.ErrTrustedRoot, err)
 	}
 	return ParseTrustedRoot(data)
 }
@@ -361,4 +372,29 @@ func logProto(l TransparencyLog) (*prototrustroot.TransparencyLogInstance, error
 		PublicKey:     &protocommon.PublicKey{RawBytes: der, KeyDetails: details, ValidFor: vf},
 		LogId:         &protocommon.LogId{KeyId: id[:]},
 	}, nil
+}
+
+// readFile reads at most max bytes of path.
+func readFile(path string, max int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > max {
+		return nil, fmt.Errorf("%s is larger than %d bytes", path, max)
+	}
+	return data, nil
+}
+
+func truncate(s string) string {
+	const max = 80
+	if len(s) <= max {
+		return s
+	}
+	return s[:max] + "..."
 }
