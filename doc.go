@@ -12,8 +12,8 @@
 //   - [github.com/chainmail-dev/chainmail/attest]: the formats. in-toto
 //     Statement v1 as plain Go structs with strict parsing, typed predicates
 //     (SLSA provenance v1 and v0.2, VSA, SPDX, CycloneDX, test results,
-//     vulnerability scans, OpenVEX) behind a registry, and DSSE envelopes
-//     with PAE.
+//     vulnerability scans, OpenVEX; registries of your own for other
+//     types), and DSSE envelopes with PAE.
 //   - [github.com/chainmail-dev/chainmail/sbom]: SBOMs. CycloneDX and SPDX
 //     documents of Go modules and binaries (what is really linked, licenses
 //     detected offline, hashes, PURLs, the dependency graph); decoding of

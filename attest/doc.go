@@ -22,21 +22,31 @@
 //
 // # Predicates
 //
-// The predicate stays raw JSON in [Statement.Predicate] until asked for. A
-// registry maps predicate type URIs to Go types: [PredicateAs] decodes into
-// the type you name and fails with [ErrPredicateType] if the statement's
-// predicateType is registered to another one, so asking for SLSA
+// The predicate stays raw JSON in [Statement.Predicate] until asked for.
+// Predicate type URIs map to Go types: [PredicateAs] decodes into the
+// built-in type you name and fails with [ErrPredicateType] if the
+// statement's predicateType belongs to another one, so asking for SLSA
 // provenance never yields something else that merely parses.
 //
 //	prov, err := attest.PredicateAs[attest.ProvenanceV1](st)
 //	if err != nil { /* wrong type, missing, or invalid: never skipped */ }
 //	fmt.Println(prov.RunDetails.Builder.ID)
 //
-// Registered types: [ProvenanceV1], [ProvenanceV02] (read), [VSA],
+// Built-in types: [ProvenanceV1], [ProvenanceV02] (read), [VSA],
 // [SPDXDocument], [CycloneDXBOM], [TestResult], [Vulns] and [OpenVEX].
 // Matching follows the version in the URI: a type registered for
 // ".../v1" decodes ".../v1.1" too; below 1.0 the minor version must match.
-// [RegisterPredicate] adds your own.
+//
+// For types of your own, make a registry: [DefaultPredicates] returns a
+// new [Predicates] holding the built-in types, [Register] adds a type to
+// it and [Predicates.Decode] decodes with it. There is no global
+// registry: what one library registers changes nothing for another, nor
+// for [PredicateAs] and [DecodePredicate], which know the built-in types
+// only.
+//
+//	preds := attest.DefaultPredicates()
+//	err := attest.Register[MyPredicate](preds, "https://example.com/my-predicate/v1")
+//	v, err := preds.Decode(st) // a *MyPredicate for a ".../my-predicate/v1.x" statement
 //
 // # DSSE envelopes
 //

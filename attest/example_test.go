@@ -48,6 +48,50 @@ func ExamplePredicateAs() {
 	// true
 }
 
+// releaseNote is a predicate type of one's own.
+type releaseNote struct {
+	Version string `json:"version"`
+	Notes   string `json:"notes"`
+}
+
+// Validate is called after decoding: a predicate that fails it is an error.
+func (r *releaseNote) Validate() error {
+	if r.Version == "" {
+		return errors.New("missing required field version")
+	}
+	return nil
+}
+
+func ExampleRegister() {
+	// A registry of one's own: the built-in types plus releaseNote.
+	preds := attest.DefaultPredicates()
+	if err := attest.Register[releaseNote](preds, "https://example.com/release-note/v1"); err != nil {
+		panic(err)
+	}
+
+	st, _ := attest.ParseStatement([]byte(`{"_type":"https://in-toto.io/Statement/v1",
+		"subject":[{"digest":{"sha256":"5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03"}}],
+		"predicateType":"https://example.com/release-note/v1.2",
+		"predicate":{"version":"v1.2.3","notes":"Fixes the frobnicator."}}`))
+	v, err := preds.Decode(st) // v1.2 decodes with the type registered for v1
+	if err != nil {
+		panic(err)
+	}
+	note := v.(*releaseNote)
+	fmt.Println(note.Version, note.Notes)
+
+	// The registration is in preds only: the built-in decoders, and every
+	// other registry, do not know the type.
+	_, err = attest.DecodePredicate(st)
+	fmt.Println(errors.Is(err, attest.ErrUnknownPredicateType))
+	_, known := attest.DefaultPredicates().Lookup(st.PredicateType)
+	fmt.Println(known)
+	// Output:
+	// v1.2.3 Fixes the frobnicator.
+	// true
+	// false
+}
+
 func ExamplePAE() {
 	fmt.Printf("%s\n", attest.PAE("http://example.com/HelloWorld", []byte("hello world")))
 	// Output: DSSEv1 29 http://example.com/HelloWorld 11 hello world

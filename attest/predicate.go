@@ -3,6 +3,7 @@ package attest
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"regexp"
 	"strconv"
@@ -40,7 +41,19 @@ func NewPredicateStatement(p Predicate, subjects ...ResourceDescriptor) (*Statem
 	return NewStatement(p.PredicateType(), p, subjects...)
 }
 
-// The registry maps predicate type URIs to Go types.
+// Predicates is a registry of predicate types: it maps predicate type
+// URIs to the Go types their predicates decode into. Each registry is a
+// value of its own; there is no global one. [DefaultPredicates] returns a
+// new registry holding the built-in types, [Register] adds a type to a
+// registry, and [Predicates.Decode] decodes a statement's predicate with
+// it. Registering in one registry never changes another, nor
+// [PredicateAs] and [DecodePredicate], which know the built-in types only.
+//
+// The zero value is an empty registry, ready to use: it knows no type,
+// not even the built-in ones, until types are registered in it. Start
+// from [DefaultPredicates] to decode the built-in types as well. A nil
+// *Predicates is an empty registry for Lookup and Decode; Register fails
+// on it.
 //
 // A URI whose last path segment is a version, "…/v<major>[.<minor>[.<patch>]]",
 // is matched by version: a type registered for ".../v1" decodes ".../v1",
@@ -51,10 +64,49 @@ func NewPredicateStatement(p Predicate, subjects ...ResourceDescriptor) (*Statem
 // "https://cyclonedx.org/bom") also decodes every versioned form of it,
 // unless a more specific registration exists. URIs with a query or
 // fragment ("…/v1.0?draft") match only exactly.
-var registry = struct {
-	sync.RWMutex
+//
+// A Predicates is safe for concurrent use. It must not be copied after
+// first use.
+type Predicates struct {
+	mu    sync.RWMutex
 	byKey map[string]reflect.Type
-}{byKey: map[string]reflect.Type{}}
+}
+
+// DefaultPredicates returns a new registry holding the built-in predicate
+// types: [ProvenanceV1], [ProvenanceV02], [VSA], [SPDXDocument],
+// [CycloneDXBOM], [TestResult], [Vulns] and [OpenVEX], under the
+// Predicate* type URIs. Every call returns an independent copy: what is
+// registered in it changes nothing else.
+func DefaultPredicates() *Predicates {
+	return &Predicates{byKey: maps.Clone(builtinTypes)}
+}
+
+// builtinTypes holds the lookup keys of the built-in predicate types. It
+// is filled once, during package initialization, and never written
+// again: DefaultPredicates copies it, PredicateAs and DecodePredicate
+// only read it.
+var builtinTypes = builtins()
+
+func builtins() map[string]reflect.Type {
+	var p Predicates
+	mustRegister[ProvenanceV1](&p, PredicateSLSAProvenanceV1)
+	mustRegister[ProvenanceV02](&p, PredicateSLSAProvenanceV02)
+	mustRegister[VSA](&p, PredicateVSAV1)
+	mustRegister[SPDXDocument](&p, PredicateSPDX, "https://spdx.dev/Document/v2")
+	mustRegister[CycloneDXBOM](&p, PredicateCycloneDX)
+	mustRegister[TestResult](&p, PredicateTestResult)
+	mustRegister[Vulns](&p, PredicateVulns)
+	mustRegister[OpenVEX](&p, PredicateOpenVEX, "https://openvex.dev/ns")
+	return p.byKey
+}
+
+func mustRegister[T any](p *Predicates, uris ...string) {
+	for _, u := range uris {
+		if err := Register[T](p, u); err != nil {
+			panic(err)
+		}
+	}
+}
 
 var versionSegment = regexp.MustCompile(`^v(0|[1-9][0-9]{0,8})(?:\.(0|[1-9][0-9]{0,8}))?(?:\.(0|[1-9][0-9]{0,8}))?$`)
 
@@ -95,74 +147,104 @@ func registrationKey(uri string) string {
 	return k[1]
 }
 
-// RegisterPredicate registers T as the Go type of predicates whose type
-// matches typeURI, as described above. It fails if another type is already
-// registered for the same key. Registering the same type twice is a no-op.
-func RegisterPredicate[T any](typeURI string) error {
+// Register registers T in p as the Go type of predicates whose type
+// matches typeURI, by the rules described at [Predicates]. It fails if p
+// already holds another type for the same key (a built-in type, in a
+// registry from [DefaultPredicates], is never replaced). Registering the
+// same type twice is a no-op.
+//
+// Register is a function, not a method, because methods cannot have type
+// parameters.
+func Register[T any](p *Predicates, typeURI string) error {
+	if p == nil {
+		return errors.New("attest: Register: nil *Predicates")
+	}
 	if err := checkURI(typeURI); err != nil {
-		return fmt.Errorf("attest: RegisterPredicate: %v", err)
+		return fmt.Errorf("attest: Register: %v", err)
 	}
 	t := reflect.TypeFor[T]()
 	key := registrationKey(typeURI)
-	registry.Lock()
-	defer registry.Unlock()
-	if old, ok := registry.byKey[key]; ok && old != t {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if old, ok := p.byKey[key]; ok && old != t {
 		return fmt.Errorf("attest: predicate type %q is already registered to %v", typeURI, old)
 	}
-	registry.byKey[key] = t
+	if p.byKey == nil {
+		p.byKey = map[string]reflect.Type{}
+	}
+	p.byKey[key] = t
 	return nil
 }
 
-func mustRegister[T any](uris ...string) {
-	for _, u := range uris {
-		if err := RegisterPredicate[T](u); err != nil {
-			panic(err)
-		}
+// Lookup returns the Go type registered in p for a predicate type URI.
+func (p *Predicates) Lookup(predicateType string) (reflect.Type, bool) {
+	if p == nil {
+		return nil, false
 	}
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	return lookupType(p.byKey, predicateType)
 }
 
-// LookupPredicate returns the Go type registered for a predicate type URI.
-func LookupPredicate(predicateType string) (reflect.Type, bool) {
-	registry.RLock()
-	defer registry.RUnlock()
+func lookupType(byKey map[string]reflect.Type, predicateType string) (reflect.Type, bool) {
 	for _, k := range registryKeys(predicateType) {
-		if t, ok := registry.byKey[k]; ok {
+		if t, ok := byKey[k]; ok {
 			return t, true
 		}
 	}
 	return nil, false
 }
 
-// DecodePredicate decodes the statement's predicate into a new value of
-// the type registered for its predicateType and returns a pointer to it.
-// Decoding is strict (see ParseStatement); a missing or null predicate, or
-// one that fails the type's Validate method, is an error (SECURITY.md
-// C17: a predicate that does not parse is never skipped).
+// Decode decodes the statement's predicate into a new value of the type
+// registered in p for its predicateType and returns a pointer to it
+// (a *T for a type registered with Register[T]). A predicateType p does
+// not know is an error wrapping [ErrUnknownPredicateType]. Decoding is
+// strict (see ParseStatement); a missing or null predicate, or one that
+// fails the type's Validate method, is an error (SECURITY.md C17: a
+// predicate that does not parse is never skipped).
+func (p *Predicates) Decode(st *Statement) (any, error) {
+	if st == nil {
+		return nil, malformedf("statement", "nil statement")
+	}
+	t, ok := p.Lookup(st.PredicateType)
+	return decodeAs(st, t, ok)
+}
+
+// DecodePredicate is [Predicates.Decode] with the built-in types only, as
+// [DefaultPredicates] returns them. Types registered in any registry play
+// no part.
 func DecodePredicate(st *Statement) (any, error) {
 	if st == nil {
 		return nil, malformedf("statement", "nil statement")
 	}
-	t, ok := LookupPredicate(st.PredicateType)
+	t, ok := lookupType(builtinTypes, st.PredicateType)
+	return decodeAs(st, t, ok)
+}
+
+func decodeAs(st *Statement, t reflect.Type, ok bool) (any, error) {
 	if !ok {
 		return nil, fmt.Errorf("%w %q", ErrUnknownPredicateType, truncate(st.PredicateType))
 	}
-	p := reflect.New(t)
-	if err := decodePredicate(st, p.Interface()); err != nil {
+	v := reflect.New(t)
+	if err := decodePredicate(st, v.Interface()); err != nil {
 		return nil, err
 	}
-	return p.Interface(), nil
+	return v.Interface(), nil
 }
 
-// PredicateAs decodes the statement's predicate as a T. It fails with
-// ErrPredicateType unless T is the type registered for the statement's
-// predicateType, so asking for SLSA provenance never decodes some other
-// predicate that happens to have similar fields.
+// PredicateAs decodes the statement's predicate as a T, one of the
+// built-in types (see [DefaultPredicates]). It fails with ErrPredicateType
+// unless T is the built-in type for the statement's predicateType, so
+// asking for SLSA provenance never decodes some other predicate that
+// happens to have similar fields. Decoding is strict, as in
+// [DecodePredicate]. For a type of your own, use [Predicates.Decode] and
+// a type assertion.
 func PredicateAs[T any](st *Statement) (*T, error) {
 	if st == nil {
 		return nil, malformedf("statement", "nil statement")
 	}
 	want := reflect.TypeFor[T]()
-	t, ok := LookupPredicate(st.PredicateType)
+	t, ok := lookupType(builtinTypes, st.PredicateType)
 	if !ok || t != want {
 		return nil, fmt.Errorf("%w: predicateType %q does not decode as %v", ErrPredicateType, truncate(st.PredicateType), want)
 	}

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -37,27 +39,29 @@ func stmtWith(predicateType string, predicate []byte) *Statement {
 	}
 }
 
-func mustRegisterT[T any](t *testing.T, uri string) {
+func mustRegisterT[T any](t *testing.T, p *Predicates, uri string) {
 	t.Helper()
-	if err := RegisterPredicate[T](uri); err != nil {
-		t.Fatalf("RegisterPredicate(%q): %v", uri, err)
+	if err := Register[T](p, uri); err != nil {
+		t.Fatalf("Register(%q): %v", uri, err)
 	}
 }
 
+// lookup returns the built-in type for uri, as DefaultPredicates has it.
 func lookup(uri string) reflect.Type {
-	t, _ := LookupPredicate(uri)
+	t, _ := DefaultPredicates().Lookup(uri)
 	return t
 }
 
 func TestRegistryVersionMatching(t *testing.T) {
-	mustRegisterT[regA](t, "https://test.example/a/v1")
-	mustRegisterT[regB](t, "https://test.example/b/v0.2")
-	mustRegisterT[regC](t, "https://test.example/c")
-	mustRegisterT[regD](t, "https://test.example/c/v2")
-	mustRegisterT[regDraft](t, "https://test.example/d/v1.0?draft")
-	mustRegisterT[regE](t, "https://test.example/e/v1.2.3")
-	mustRegisterT[regZero](t, "https://test.example/z/v0")
-	mustRegisterT[regZeroV1](t, "https://test.example/z/v1")
+	var p Predicates // the zero value is an empty registry
+	mustRegisterT[regA](t, &p, "https://test.example/a/v1")
+	mustRegisterT[regB](t, &p, "https://test.example/b/v0.2")
+	mustRegisterT[regC](t, &p, "https://test.example/c")
+	mustRegisterT[regD](t, &p, "https://test.example/c/v2")
+	mustRegisterT[regDraft](t, &p, "https://test.example/d/v1.0?draft")
+	mustRegisterT[regE](t, &p, "https://test.example/e/v1.2.3")
+	mustRegisterT[regZero](t, &p, "https://test.example/z/v0")
+	mustRegisterT[regZeroV1](t, &p, "https://test.example/z/v1")
 
 	tA, tB, tC, tD := reflect.TypeFor[regA](), reflect.TypeFor[regB](), reflect.TypeFor[regC](), reflect.TypeFor[regD]()
 	tests := []struct {
@@ -121,17 +125,18 @@ func TestRegistryVersionMatching(t *testing.T) {
 		{"/v1", nil},
 	}
 	for _, tt := range tests {
-		if got := lookup(tt.uri); got != tt.want {
-			t.Errorf("LookupPredicate(%q) = %v, want %v", tt.uri, got, tt.want)
+		if got, ok := p.Lookup(tt.uri); got != tt.want || ok != (tt.want != nil) {
+			t.Errorf("Lookup(%q) = %v, %v, want %v", tt.uri, got, ok, tt.want)
 		}
 	}
 }
 
-func TestRegisterPredicateConflicts(t *testing.T) {
-	mustRegisterT[regOther](t, "https://test.example/conflict/v1")
+func TestRegisterConflicts(t *testing.T) {
+	p := DefaultPredicates()
+	mustRegisterT[regOther](t, p, "https://test.example/conflict/v1")
 	// The same type again, under any URI with the same key: no-op.
-	mustRegisterT[regOther](t, "https://test.example/conflict/v1")
-	mustRegisterT[regOther](t, "https://test.example/conflict/v1.3")
+	mustRegisterT[regOther](t, p, "https://test.example/conflict/v1")
+	mustRegisterT[regOther](t, p, "https://test.example/conflict/v1.3")
 	for _, uri := range []string{
 		"https://test.example/conflict/v1",
 		"https://test.example/conflict/v1.1",
@@ -141,20 +146,29 @@ func TestRegisterPredicateConflicts(t *testing.T) {
 		PredicateOpenVEX,
 		"https://openvex.dev/ns",
 	} {
-		err := RegisterPredicate[regSame](uri)
+		err := Register[regSame](p, uri)
 		if err == nil || !strings.HasPrefix(err.Error(), "attest: ") {
-			t.Errorf("RegisterPredicate(%q) over another type = %v", uri, err)
+			t.Errorf("Register(%q) over another type = %v", uri, err)
 		}
 	}
+	// The built-in types stay in place.
+	if got, _ := p.Lookup("https://slsa.dev/provenance/v1.1"); got != reflect.TypeFor[ProvenanceV1]() {
+		t.Errorf("built-in replaced by %v", got)
+	}
 	// A different key of the same base is not a conflict.
-	mustRegisterT[regSame](t, "https://test.example/conflict/v2")
-	if lookup("https://test.example/conflict/v1.9") != reflect.TypeFor[regOther]() || lookup("https://test.example/conflict/v2.0") != reflect.TypeFor[regSame]() {
+	mustRegisterT[regSame](t, p, "https://test.example/conflict/v2")
+	t1, _ := p.Lookup("https://test.example/conflict/v1.9")
+	t2, _ := p.Lookup("https://test.example/conflict/v2.0")
+	if t1 != reflect.TypeFor[regOther]() || t2 != reflect.TypeFor[regSame]() {
 		t.Error("registrations mixed up")
 	}
 	for _, uri := range []string{"", " ", "https://x/ v1", "https://x/\x00", strings.Repeat("u", 2049), "https://x/\xff"} {
-		if err := RegisterPredicate[regSame](uri); err == nil {
-			t.Errorf("RegisterPredicate(%q) accepted", uri)
+		if err := Register[regSame](p, uri); err == nil {
+			t.Errorf("Register(%q) accepted", uri)
 		}
+	}
+	if err := Register[regSame](nil, "https://test.example/nil/v1"); err == nil || !strings.HasPrefix(err.Error(), "attest: ") {
+		t.Errorf("Register(nil registry) = %v", err)
 	}
 }
 
@@ -191,7 +205,11 @@ func TestBuiltinRegistrations(t *testing.T) {
 	}
 	for _, tt := range tests {
 		if got := lookup(tt.uri); got != tt.want {
-			t.Errorf("LookupPredicate(%q) = %v, want %v", tt.uri, got, tt.want)
+			t.Errorf("DefaultPredicates().Lookup(%q) = %v, want %v", tt.uri, got, tt.want)
+		}
+		// PredicateAs and DecodePredicate see the same built-in table.
+		if got, _ := lookupType(builtinTypes, tt.uri); got != tt.want {
+			t.Errorf("built-in lookup of %q = %v, want %v", tt.uri, got, tt.want)
 		}
 	}
 	// Each built-in type names its own predicateType, which resolves back
@@ -201,6 +219,88 @@ func TestBuiltinRegistrations(t *testing.T) {
 			t.Errorf("%T.PredicateType() = %q resolves to %v", p, p.PredicateType(), got)
 		}
 	}
+}
+
+// Registries are values: registering in one changes no other registry,
+// no later DefaultPredicates, and neither PredicateAs nor DecodePredicate.
+func TestPredicatesIndependent(t *testing.T) {
+	a, b := DefaultPredicates(), DefaultPredicates()
+	const custom = "https://test.example/indep/v1"
+	mustRegisterT[regA](t, a, custom)
+	// A registration more specific than a built-in one shadows it, in a
+	// only: CycloneDX v2 is regB there and CycloneDXBOM everywhere else.
+	mustRegisterT[regB](t, a, "https://cyclonedx.org/bom/v2")
+
+	st := stmtWith(custom+".1", []byte(`{"A":"x"}`))
+	v, err := a.Decode(st)
+	if got, ok := v.(*regA); err != nil || !ok || got.A != "x" {
+		t.Fatalf("a.Decode = %#v, %v", v, err)
+	}
+	for name, p := range map[string]*Predicates{"b": b, "new DefaultPredicates": DefaultPredicates(), "zero": {}, "nil": nil} {
+		if typ, ok := p.Lookup(custom); ok {
+			t.Errorf("%s.Lookup(custom) = %v", name, typ)
+		}
+		if _, err := p.Decode(st); !errors.Is(err, ErrUnknownPredicateType) {
+			t.Errorf("%s.Decode(custom) = %v", name, err)
+		}
+	}
+	if _, err := DecodePredicate(st); !errors.Is(err, ErrUnknownPredicateType) {
+		t.Errorf("DecodePredicate(custom) = %v", err)
+	}
+	if _, err := PredicateAs[regA](st); !errors.Is(err, ErrPredicateType) {
+		t.Errorf("PredicateAs[regA](custom) = %v", err)
+	}
+
+	bom := stmtWith("https://cyclonedx.org/bom/v2", []byte(`{"bomFormat":"CycloneDX","specVersion":"2.0"}`))
+	if typ, _ := a.Lookup(bom.PredicateType); typ != reflect.TypeFor[regB]() {
+		t.Errorf("a.Lookup(bom/v2) = %v", typ)
+	}
+	for name, p := range map[string]*Predicates{"b": b, "new DefaultPredicates": DefaultPredicates()} {
+		if typ, _ := p.Lookup(bom.PredicateType); typ != reflect.TypeFor[CycloneDXBOM]() {
+			t.Errorf("%s.Lookup(bom/v2) = %v", name, typ)
+		}
+	}
+	if _, err := PredicateAs[regB](bom); !errors.Is(err, ErrPredicateType) {
+		t.Errorf("PredicateAs[regB](bom/v2) = %v", err)
+	}
+	if typ, _ := lookupType(builtinTypes, bom.PredicateType); typ != reflect.TypeFor[CycloneDXBOM]() {
+		t.Errorf("built-in bom/v2 = %v", typ)
+	}
+
+	// b can take another type for the URI a gave to regA: no conflict
+	// across registries.
+	mustRegisterT[regC](t, b, custom)
+	if typ, _ := a.Lookup(custom); typ != reflect.TypeFor[regA]() {
+		t.Errorf("a.Lookup(custom) after b registered = %v", typ)
+	}
+	if len(builtinTypes) != len(DefaultPredicates().byKey) || len(a.byKey) != len(builtinTypes)+2 {
+		t.Errorf("built-ins changed: %d, %d, %d", len(builtinTypes), len(DefaultPredicates().byKey), len(a.byKey))
+	}
+}
+
+// A registry is safe for concurrent use (run with -race).
+func TestPredicatesConcurrent(t *testing.T) {
+	p := DefaultPredicates()
+	st := stmtWith(PredicateSLSAProvenanceV1, []byte(goodProvenanceV1))
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			uri := "https://test.example/concurrent/v" + strconv.Itoa(i+1)
+			if err := Register[regA](p, uri); err != nil {
+				t.Error(err)
+			}
+			if _, ok := p.Lookup(uri); !ok {
+				t.Errorf("Lookup(%q) after Register failed", uri)
+			}
+			if v, err := p.Decode(st); err != nil {
+				t.Errorf("Decode = %v, %v", v, err)
+			}
+			_ = DefaultPredicates()
+		}()
+	}
+	wg.Wait()
 }
 
 const goodProvenanceV1 = `{"buildDefinition":{"buildType":"https://b/v1","externalParameters":{"a":1}},"runDetails":{"builder":{"id":"https://builder"}}}`

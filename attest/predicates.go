@@ -49,17 +49,6 @@ const (
 	PredicateOpenVEX = "https://openvex.dev/ns/v0.2.0"
 )
 
-func init() {
-	mustRegister[ProvenanceV1](PredicateSLSAProvenanceV1)
-	mustRegister[ProvenanceV02](PredicateSLSAProvenanceV02)
-	mustRegister[VSA](PredicateVSAV1)
-	mustRegister[SPDXDocument](PredicateSPDX, "https://spdx.dev/Document/v2")
-	mustRegister[CycloneDXBOM](PredicateCycloneDX)
-	mustRegister[TestResult](PredicateTestResult)
-	mustRegister[Vulns](PredicateVulns)
-	mustRegister[OpenVEX](PredicateOpenVEX, "https://openvex.dev/ns")
-}
-
 // ProvenanceV1 is SLSA Provenance v1 (https://slsa.dev/spec/v1.0/provenance):
 // how an artifact was built, by which builder, from what.
 type ProvenanceV1 struct {

@@ -29,7 +29,7 @@ const (
 // (spec/v1/statement.md), field for field.
 //
 // Predicate holds the predicate's JSON as it was received; decode it with
-// [DecodePredicate] or [PredicateAs]. That keeps parsing lazy and keeps
+// [DecodePredicate], [PredicateAs] or [Predicates.Decode]. That keeps parsing lazy and keeps
 // the signed bytes the only source of truth.
 type Statement struct {
 	// Type is the statement's _type, StatementTypeV1 for new statements.

@@ -42,7 +42,7 @@ func FromStatement(st *attest.Statement) (*Document, error) {
 	if st == nil {
 		return nil, fmt.Errorf("sbom: nil statement")
 	}
-	t, ok := attest.LookupPredicate(st.PredicateType)
+	t, ok := attest.DefaultPredicates().Lookup(st.PredicateType)
 	if !ok || (t.Name() != "CycloneDXBOM" && t.Name() != "SPDXDocument") {
 		return nil, fmt.Errorf("%w: predicate type %q is not an SBOM", ErrUnsupportedFormat, truncate(st.PredicateType))
 	}
