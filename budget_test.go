@@ -16,9 +16,9 @@ import (
 //
 // bundle uses the standard library only, and verify (keys, signatures,
 // statements, policies) two modules: x/crypto and go-securesystemslib,
-// for encrypted keys. Sigstore's tree (about 70 modules) is in package
-// sigstore, which only its users import. sign still carries it for
-// keyless signing; its budget is a ceiling until that moves out too.
+// for encrypted keys, and so does sign. Sigstore's tree (about 80
+// modules: sigstore-go, Rekor's go-openapi client, go-tuf) is in package
+// sigstore, keyless signing included, which only its users import.
 var moduleBudget = map[string]int{
 	"digest":              0,
 	"attest":              0,
@@ -32,8 +32,8 @@ var moduleBudget = map[string]int{
 	"sbom":                10,
 	"bundle":              0,
 	"verify":              2,
-	"sigstore":            71,
-	"sign":                82,
+	"sigstore":            82,
+	"sign":                2,
 }
 
 func TestModuleBudget(t *testing.T) {

@@ -50,20 +50,9 @@ var allowedImports = map[string][]string{
 	"sbom/internal/licensedetect": {"github.com/google/licenseclassifier/v2"},
 	// signtest is a test helper package: it may use both sides.
 	"sign/signtest": {"sign", "verify", "attest", "digest", "internal/keys"},
-	"sign": {
-		"attest", "bundle", "digest", "internal/keys", "internal/sgproto", "internal/errs", "internal/limits", "internal/netpolicy", "internal/strictjson",
-		// Keyless signing wraps sigstore-go's service clients; the Rekor
-		// clients are built over the package's own transport.
-		"github.com/sigstore/sigstore-go/pkg/sign",
-		"github.com/sigstore/sigstore-go/pkg/root",
-		"github.com/sigstore/sigstore-go/pkg/verify",
-		"github.com/sigstore/protobuf-specs/gen/pb-go/",
-		"github.com/sigstore/rekor-tiles/v2/pkg/generated/protobuf",
-		"github.com/sigstore/rekor/pkg/generated/client",
-		"github.com/go-openapi/runtime/client",
-		"github.com/go-openapi/strfmt",
-		"google.golang.org/protobuf/encoding/protojson",
-	},
+	// sign signs with keys: the standard library and internal/keys.
+	"sign": {"attest", "bundle", "digest", "internal/keys", "internal/errs", "internal/limits", "internal/strictjson"},
+
 	// verify checks keys, signatures and statements, and the policies over
 	// them, with the standard library: the Sigstore-specific checks are
 	// an Authority that package sigstore provides.
@@ -71,8 +60,10 @@ var allowedImports = map[string][]string{
 	// sigstore is built on sigstore-go (and what its exported API takes:
 	// sigstore's signature.Verifier), the TUF client on go-tuf; pkcs7
 	// reads the signer of RFC 3161 timestamps.
+	// Keyless signing wraps sigstore-go's service clients; the Rekor
+	// clients are built over the package's own transport.
 	"sigstore": {
-		"verify", "bundle", "digest", "internal/keys", "internal/errs", "internal/limits", "internal/netpolicy", "internal/strictjson", "internal/sgproto",
+		"verify", "sign", "attest", "bundle", "digest", "internal/keys", "internal/errs", "internal/limits", "internal/netpolicy", "internal/strictjson", "internal/sgproto",
 		"github.com/sigstore/sigstore-go/pkg/bundle",
 		"github.com/sigstore/sigstore-go/pkg/root",
 		"github.com/sigstore/sigstore-go/pkg/tlog",
@@ -83,6 +74,11 @@ var allowedImports = map[string][]string{
 		"github.com/theupdateframework/go-tuf/v2/metadata",
 		"github.com/digitorus/pkcs7",
 		"google.golang.org/protobuf/",
+		"github.com/sigstore/sigstore-go/pkg/sign",
+		"github.com/sigstore/rekor-tiles/v2/pkg/generated/protobuf",
+		"github.com/sigstore/rekor/pkg/generated/client",
+		"github.com/go-openapi/runtime/client",
+		"github.com/go-openapi/strfmt",
 	},
 }
 

@@ -24,9 +24,8 @@
 //   - [github.com/chainmail-dev/chainmail/sign]: the Signer interface any
 //     KMS or HSM adapter implements; signers for ECDSA, Ed25519 and RSA keys;
 //     key loading (PEM, cosign's encrypted format) and generation; signing
-//     statements into DSSE envelopes and Sigstore bundles; keyless signing
-//     (OIDC token -> Fulcio certificate -> Rekor entry -> RFC 3161
-//     timestamp) with token sources for CI providers.
+//     statements into DSSE envelopes and Sigstore bundles. Two
+//     third-party modules.
 //   - [github.com/chainmail-dev/chainmail/verify]: verification of
 //     envelopes and bundles against trusted keys with a threshold of
 //     distinct keys, of bundles anchored by an Authority (package
@@ -36,15 +35,18 @@
 //     (keys, or certificates with their identity), when (and by whose
 //     clock), about which digest, and what was checked; typed errors;
 //     a stable JSON encoding. Two third-party modules.
-//   - [github.com/chainmail-dev/chainmail/sigstore]: the Sigstore
-//     Authority for package verify (transparency logs, timestamps,
-//     Fulcio chains and SCTs, built on sigstore-go) and trusted roots (a
-//     file, a value built in code, or TUF).
+//   - [github.com/chainmail-dev/chainmail/sigstore]: everything that
+//     talks to Sigstore, built on sigstore-go: keyless signing (OIDC token
+//     -> Fulcio certificate -> Rekor entry -> RFC 3161 timestamp) with
+//     token sources for CI providers, each new bundle checked by
+//     verify.Verify; the Authority package verify calls (transparency
+//     logs, timestamps, Fulcio chains and SCTs); trusted roots (a file, a
+//     value built in code, or TUF).
 //
 // Import graph, checked by a test: digest imports only the standard
 // library; attest imports digest; sbom and bundle import attest; sign and
 // verify import attest, bundle and digest, never each other; sigstore
-// imports verify and sigstore-go. Each package has a budget of third-party modules, checked by
+// imports sign, verify and sigstore-go. Each package has a budget of third-party modules, checked by
 // another test (budget_test.go).
 //
 // # Quick start

@@ -38,47 +38,8 @@
 //
 // # Keyless signing
 //
-// [Keyless] signs the way cosign and sigstore-go do without a long-lived
-// key: for each signing it makes a fresh ECDSA P-256 key, exchanges an
-// OIDC identity token for a ten-minute Fulcio certificate binding the key
-// to the identity, signs, has every configured RFC 3161 timestamp
-// authority timestamp the signature and every Rekor log (v2 or v1) record
-// it, and returns a Sigstore bundle v0.3. The network protocols are
-// sigstore-go's (pkg/sign); this package adds the configuration checks,
-// the context, bounded retries, size limits and typed errors.
-//
-//	k, err := sign.NewKeyless(sign.KeylessConfig{
-//		Token:       sign.AmbientToken{},            // GitHub Actions, GitLab, Buildkite, $SIGSTORE_ID_TOKEN, a file
-//		Services:    services,                       // see below
-//		TrustedRoot: trustedRoot,                    // optional: each new bundle is verified before it is returned
-//	})
-//	b, err := k.SignBlob(ctx, file)                  // message signature over the artifact (SHA-256, streamed)
-//	b, err := k.SignStatement(ctx, st)               // DSSE envelope of an in-toto statement
-//
-// Services come from a Sigstore signing config, a file or the one a TUF
-// repository distributes ([LoadSigningConfig], [ParseSigningConfig],
-// [ServicesFromSigningConfig]; verify.FetchTUFTarget fetches
-// "signing_config.v0.2.json" through TUF), or are written out: a Fulcio URL, Rekor
-// logs with their API version, timestamp URLs. Rekor v2 entries carry no
-// signing time, so Rekor v2 requires a timestamp authority; signing
-// without any transparency log must be asked for with
-// KeylessConfig.WithoutTransparencyLogUnsafe.
-//
-// Tokens come from a [TokenSource]: [StaticToken], [FileToken],
-// [EnvToken], [GitHubActionsToken] (the job's ID-token request API),
-// [GitLabToken] ($SIGSTORE_ID_TOKEN from an id_tokens entry, or the older
-// $CI_JOB_JWT_V2), [BuildkiteToken] (the agent API, without running the
-// agent binary), or [AmbientToken], which picks the one that applies.
-// Tokens are checked before use ([ParseIDToken]: bounded, split safely,
-// not expired, an issuer and a subject) and never appear in errors.
-//
-// Every request to a service goes through one transport: it is bound to
-// the caller's context, limited to [MaxResponseBytes], retried on
-// connection errors, 5xx and 429 with exponential backoff ([RetryPolicy]),
-// never redirected with credentials. A failure is a [*ServiceError]
-// naming the service ("oidc", "fulcio", "rekor", "tsa"), its URL and
-// status, matching [ErrService] and one of [ErrUnavailable],
-// [ErrRejected], [ErrBadResponse] (or the context's error). Other
-// failures wrap [ErrInvalidConfig], [ErrNoToken], [ErrToken] or
-// [ErrSelfCheck].
+// Keyless signing (Fulcio certificates, Rekor entries, timestamps, OIDC
+// tokens) is in package sigstore, with sigstore-go's dependency tree:
+// this package needs two modules (x/crypto and go-securesystemslib), so a
+// program that signs with keys pulls in nothing else.
 package sign

@@ -390,11 +390,3 @@ func readFile(path string, max int64) ([]byte, error) {
 	}
 	return data, nil
 }
-
-func truncate(s string) string {
-	const max = 80
-	if len(s) <= max {
-		return s
-	}
-	return s[:max] + "..."
-}

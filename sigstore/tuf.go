@@ -96,7 +96,7 @@ func FetchTrustedRoot(ctx context.Context, opts TUFOptions) (*TrustedRoot, error
 // parse it with package sign:
 //
 //	data, err := sigstore.FetchTUFTarget(ctx, sigstore.TUFOptions{CacheDir: dir, Target: "signing_config.v0.2.json"})
-//	sc, err := sign.ParseSigningConfig(data)
+//	sc, err := sigstore.ParseSigningConfig(data)
 func FetchTUFTarget(ctx context.Context, opts TUFOptions) ([]byte, error) {
 	if ctx == nil {
 		return nil, fmt.Errorf("%w: nil context", verify.ErrTrustedRoot)

@@ -29,7 +29,6 @@ import (
 	"github.com/sigstore/sigstore/pkg/signature"
 	"github.com/theupdateframework/go-tuf/v2/metadata"
 
-	"github.com/chainmail-dev/chainmail/sign"
 	"github.com/chainmail-dev/chainmail/sigstore"
 	"github.com/chainmail-dev/chainmail/verify"
 )
@@ -826,8 +825,8 @@ func TestFetchTUFTargetSigningConfig(t *testing.T) {
 	if !bytes.Equal(data, sc) {
 		t.Fatal("fetched signing config differs from the published one")
 	}
-	if _, err := sign.ParseSigningConfig(data); err != nil {
-		t.Fatalf("sign.ParseSigningConfig: %v", err)
+	if _, err := sigstore.ParseSigningConfig(data); err != nil {
+		t.Fatalf("sigstore.ParseSigningConfig: %v", err)
 	}
 	// Tamper with the served file: the hash in targets.json no longer
 	// matches and nothing is returned.

@@ -38,7 +38,6 @@ import (
 
 	"github.com/chainmail-dev/chainmail/digest"
 	"github.com/chainmail-dev/chainmail/examples/internal/cli"
-	"github.com/chainmail-dev/chainmail/sign"
 	"github.com/chainmail-dev/chainmail/sigstore"
 	"github.com/chainmail-dev/chainmail/verify"
 )
@@ -206,23 +205,23 @@ func signBundle(a signArgs) int {
 	if a.signingConfig == "" {
 		return fail(cli.ExitUsage, errors.New("sign-bundle: --signing-config is required (this client does not fetch one over TUF)"))
 	}
-	sc, err := sign.LoadSigningConfig(a.signingConfig)
+	sc, err := sigstore.LoadSigningConfig(a.signingConfig)
 	if err != nil {
 		return fail(cli.ExitUsage, err)
 	}
-	services, err := sign.ServicesFromSigningConfig(sc, time.Now())
+	services, err := sigstore.ServicesFromSigningConfig(sc, time.Now())
 	if err != nil {
 		return fail(cli.ExitUsage, err)
 	}
-	cfg := sign.KeylessConfig{Token: sign.StaticToken(a.identityToken), Services: services}
+	cfg := sigstore.KeylessConfig{Token: sigstore.StaticToken(a.identityToken), Services: services}
 	if a.trustedRoot != "" {
 		tr, err := sigstore.LoadTrustedRoot(a.trustedRoot)
 		if err != nil {
 			return fail(cli.ExitUsage, err)
 		}
-		cfg.TrustedRoot = tr.SigstoreGo()
+		cfg.TrustedRoot = tr
 	}
-	k, err := sign.NewKeyless(cfg)
+	k, err := sigstore.NewKeyless(cfg)
 	if err != nil {
 		return fail(cli.ExitUsage, err)
 	}

@@ -327,7 +327,7 @@ const (
 // keylessSigner signs keyless against the services of a signing config
 // and verifies against a trusted root and the token's identity.
 type keylessSigner struct {
-	k        *sign.Keyless
+	k        *sigstore.Keyless
 	trust    *verify.Trust
 	identity verify.IdentityPolicy
 }
@@ -337,11 +337,11 @@ func newKeylessSigner(ctx context.Context) (*keylessSigner, error) {
 	if scPath == "" || trPath == "" {
 		return nil, fmt.Errorf("keyless: set $%s and $%s (source the env file of integration/localstack/start.sh)", envSigningConfig, envTrustedRoot)
 	}
-	sc, err := sign.LoadSigningConfig(scPath)
+	sc, err := sigstore.LoadSigningConfig(scPath)
 	if err != nil {
 		return nil, err
 	}
-	services, err := sign.ServicesFromSigningConfig(sc, time.Now())
+	services, err := sigstore.ServicesFromSigningConfig(sc, time.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -354,14 +354,14 @@ func newKeylessSigner(ctx context.Context) (*keylessSigner, error) {
 	if err != nil {
 		return nil, err
 	}
-	claims, err := sign.ParseIDToken(tok)
+	claims, err := sigstore.ParseIDToken(tok)
 	if err != nil {
 		return nil, err
 	}
-	k, err := sign.NewKeyless(sign.KeylessConfig{
-		Token:       sign.StaticToken(tok),
+	k, err := sigstore.NewKeyless(sigstore.KeylessConfig{
+		Token:       sigstore.StaticToken(tok),
 		Services:    services,
-		TrustedRoot: trusted.SigstoreGo(),
+		TrustedRoot: trusted,
 	})
 	if err != nil {
 		return nil, err
@@ -390,12 +390,12 @@ func newKeylessSigner(ctx context.Context) (*keylessSigner, error) {
 // identityToken returns $SIGSTORE_ID_TOKEN, else a token from the local
 // OIDC issuer's token URL.
 func identityToken(ctx context.Context) (string, error) {
-	if os.Getenv(sign.EnvSigstoreIDToken) != "" {
-		return sign.EnvToken{Name: sign.EnvSigstoreIDToken}.Token(ctx)
+	if os.Getenv(sigstore.EnvSigstoreIDToken) != "" {
+		return sigstore.EnvToken{Name: sigstore.EnvSigstoreIDToken}.Token(ctx)
 	}
 	u := os.Getenv(envTokenURL)
 	if u == "" {
-		return "", fmt.Errorf("keyless: set $%s or $%s", sign.EnvSigstoreIDToken, envTokenURL)
+		return "", fmt.Errorf("keyless: set $%s or $%s", sigstore.EnvSigstoreIDToken, envTokenURL)
 	}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
@@ -408,14 +408,14 @@ func identityToken(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("keyless: OIDC token: %w", err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, sign.MaxTokenBytes+1))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, sigstore.MaxTokenBytes+1))
 	if err != nil {
 		return "", fmt.Errorf("keyless: OIDC token: %w", err)
 	}
 	if resp.StatusCode != http.StatusOK {
 		return "", fmt.Errorf("keyless: OIDC token: %s", resp.Status)
 	}
-	return sign.StaticToken(strings.TrimSpace(string(body))).Token(ctx)
+	return sigstore.StaticToken(strings.TrimSpace(string(body))).Token(ctx)
 }
 
 func (k *keylessSigner) sign(ctx context.Context, st *attest.Statement) (*bundle.Bundle, error) {

@@ -20,7 +20,7 @@ import (
 	"github.com/chainmail-dev/chainmail/bundle"
 	"github.com/chainmail-dev/chainmail/digest"
 	"github.com/chainmail-dev/chainmail/internal/sgproto"
-	"github.com/chainmail-dev/chainmail/sign"
+	"github.com/chainmail-dev/chainmail/sigstore"
 )
 
 // mode is one way of signing: which logs, whether a TSA, blob or DSSE.
@@ -61,7 +61,7 @@ func TestKeylessModes(t *testing.T) {
 					s.needV2(t)
 				}
 			}
-			cfg := sign.KeylessConfig{Token: s.tokens(testEmail), TrustedRoot: s.trustedRoot}
+			cfg := sigstore.KeylessConfig{Token: s.tokens(testEmail), TrustedRoot: s.ourRoot}
 			switch {
 			case m.fromFile != "":
 				path := s.signingConfig
@@ -71,11 +71,11 @@ func TestKeylessModes(t *testing.T) {
 				} else {
 					s.needV2(t)
 				}
-				sc, err := sign.LoadSigningConfig(path)
+				sc, err := sigstore.LoadSigningConfig(path)
 				if err != nil {
 					t.Fatal(err)
 				}
-				if cfg.Services, err = sign.ServicesFromSigningConfig(sc, time.Now()); err != nil {
+				if cfg.Services, err = sigstore.ServicesFromSigningConfig(sc, time.Now()); err != nil {
 					t.Fatal(err)
 				}
 			default:
@@ -85,7 +85,7 @@ func TestKeylessModes(t *testing.T) {
 				}
 				cfg.WithoutTransparencyLogUnsafe = m.noTlog
 			}
-			k, err := sign.NewKeyless(cfg)
+			k, err := sigstore.NewKeyless(cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -251,7 +251,7 @@ func signOther(t *testing.T, s *stack) *bundle.Bundle {
 		if s.rekorV2 != "" {
 			rekor = append(rekor, 2)
 		}
-		k, err := sign.NewKeyless(sign.KeylessConfig{Token: s.tokens(s.ciEmail), Services: s.services(rekor...), TrustedRoot: s.trustedRoot})
+		k, err := sigstore.NewKeyless(sigstore.KeylessConfig{Token: s.tokens(s.ciEmail), Services: s.services(rekor...), TrustedRoot: s.ourRoot})
 		if err != nil {
 			otherErr = err
 			return
@@ -292,34 +292,34 @@ func TestKeylessTokenSources(t *testing.T) {
 	if err := os.WriteFile(tokenFile, []byte(tok+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	env := func(kv ...string) sign.LookupEnvFunc {
+	env := func(kv ...string) sigstore.LookupEnvFunc {
 		m := map[string]string{}
 		for i := 0; i+1 < len(kv); i += 2 {
 			m[kv[i]] = kv[i+1]
 		}
 		return func(k string) (string, bool) { v, ok := m[k]; return v, ok }
 	}
-	gha := env(sign.EnvGitHubRequestURL, s.issuer+"/github/token?api-version=2.0", sign.EnvGitHubRequestToken, s.requestToken)
-	bk := env(sign.EnvBuildkiteAccessToken, s.requestToken, sign.EnvBuildkiteJobID, "0190-job", sign.EnvBuildkiteAgentEndpoint, s.issuer+"/buildkite")
+	gha := env(sigstore.EnvGitHubRequestURL, s.issuer+"/github/token?api-version=2.0", sigstore.EnvGitHubRequestToken, s.requestToken)
+	bk := env(sigstore.EnvBuildkiteAccessToken, s.requestToken, sigstore.EnvBuildkiteJobID, "0190-job", sigstore.EnvBuildkiteAgentEndpoint, s.issuer+"/buildkite")
 	cases := []struct {
 		name     string
-		src      sign.TokenSource
+		src      sigstore.TokenSource
 		identity string
 	}{
-		{"static", sign.StaticToken(tok), testEmail},
-		{"file", sign.FileToken{Path: tokenFile}, testEmail},
-		{"env", sign.EnvToken{Name: "ID_TOKEN", LookupEnv: env("ID_TOKEN", tok)}, testEmail},
-		{"gitlab", sign.GitLabToken{LookupEnv: env(sign.EnvSigstoreIDToken, tok)}, testEmail},
-		{"github-actions", sign.GitHubActionsToken{LookupEnv: gha}, s.ciEmail},
-		{"buildkite", sign.BuildkiteToken{LookupEnv: bk}, s.ciEmail},
-		{"ambient/github-actions", sign.AmbientToken{LookupEnv: gha, TokenFile: filepath.Join(dir, "absent")}, s.ciEmail},
-		{"ambient/buildkite", sign.AmbientToken{LookupEnv: bk, TokenFile: filepath.Join(dir, "absent")}, s.ciEmail},
-		{"ambient/file", sign.AmbientToken{LookupEnv: env(), TokenFile: tokenFile}, testEmail},
+		{"static", sigstore.StaticToken(tok), testEmail},
+		{"file", sigstore.FileToken{Path: tokenFile}, testEmail},
+		{"env", sigstore.EnvToken{Name: "ID_TOKEN", LookupEnv: env("ID_TOKEN", tok)}, testEmail},
+		{"gitlab", sigstore.GitLabToken{LookupEnv: env(sigstore.EnvSigstoreIDToken, tok)}, testEmail},
+		{"github-actions", sigstore.GitHubActionsToken{LookupEnv: gha}, s.ciEmail},
+		{"buildkite", sigstore.BuildkiteToken{LookupEnv: bk}, s.ciEmail},
+		{"ambient/github-actions", sigstore.AmbientToken{LookupEnv: gha, TokenFile: filepath.Join(dir, "absent")}, s.ciEmail},
+		{"ambient/buildkite", sigstore.AmbientToken{LookupEnv: bk, TokenFile: filepath.Join(dir, "absent")}, s.ciEmail},
+		{"ambient/file", sigstore.AmbientToken{LookupEnv: env(), TokenFile: tokenFile}, testEmail},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			k, err := sign.NewKeyless(sign.KeylessConfig{Token: c.src, Services: s.services(2), TrustedRoot: s.trustedRoot})
+			k, err := sigstore.NewKeyless(sigstore.KeylessConfig{Token: c.src, Services: s.services(2), TrustedRoot: s.ourRoot})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -341,7 +341,7 @@ func TestKeylessTokenSources(t *testing.T) {
 func TestKeylessFailures(t *testing.T) {
 	s := localStack(t)
 	s.needV2(t)
-	fast := sign.RetryPolicy{Attempts: 2, Backoff: 10 * time.Millisecond}
+	fast := sigstore.RetryPolicy{Attempts: 2, Backoff: 10 * time.Millisecond}
 	good, err := s.mintToken(ctx(t), testEmail, "")
 	if err != nil {
 		t.Fatal(err)
@@ -361,20 +361,20 @@ func TestKeylessFailures(t *testing.T) {
 	cases := []struct {
 		name    string
 		token   string
-		svc     func(sign.Services) sign.Services
+		svc     func(sigstore.Services) sigstore.Services
 		service string // "" for a client-side error
 		is      error
 		status  bool // a 4xx status is expected
 	}{
-		{name: "expired token", token: claims(fmt.Sprintf(`{"exp": %d}`, time.Now().Add(-time.Minute).Unix())), is: sign.ErrToken},
-		{name: "wrong audience", token: claims(`{"aud": "not-sigstore"}`), service: sign.ServiceFulcio, is: sign.ErrRejected, status: true},
-		{name: "unverified email", token: claims(`{"email_verified": false}`), is: sign.ErrToken},
-		{name: "forged token", token: forged, service: sign.ServiceFulcio, is: sign.ErrRejected, status: true},
-		{name: "fulcio down", token: good, svc: func(v sign.Services) sign.Services { v.Fulcio = closed; return v }, service: sign.ServiceFulcio, is: sign.ErrUnavailable},
-		{name: "tsa down", token: good, svc: func(v sign.Services) sign.Services { v.TSA = []string{closed + "/api/v1/timestamp"}; return v }, service: sign.ServiceTSA, is: sign.ErrUnavailable},
-		{name: "tsa wrong path", token: good, svc: func(v sign.Services) sign.Services { v.TSA = []string{s.tsa + "/nope"}; return v }, service: sign.ServiceTSA, is: sign.ErrRejected, status: true},
-		{name: "rekor down", token: good, svc: func(v sign.Services) sign.Services { v.Rekor[0].URL = closed; return v }, service: sign.ServiceRekor, is: sign.ErrUnavailable},
-		{name: "rekor v1 API at a v2 log", token: good, svc: func(v sign.Services) sign.Services { v.Rekor[0].Version = 1; return v }, service: sign.ServiceRekor, is: sign.ErrService},
+		{name: "expired token", token: claims(fmt.Sprintf(`{"exp": %d}`, time.Now().Add(-time.Minute).Unix())), is: sigstore.ErrToken},
+		{name: "wrong audience", token: claims(`{"aud": "not-sigstore"}`), service: sigstore.ServiceFulcio, is: sigstore.ErrRejected, status: true},
+		{name: "unverified email", token: claims(`{"email_verified": false}`), is: sigstore.ErrToken},
+		{name: "forged token", token: forged, service: sigstore.ServiceFulcio, is: sigstore.ErrRejected, status: true},
+		{name: "fulcio down", token: good, svc: func(v sigstore.Services) sigstore.Services { v.Fulcio = closed; return v }, service: sigstore.ServiceFulcio, is: sigstore.ErrUnavailable},
+		{name: "tsa down", token: good, svc: func(v sigstore.Services) sigstore.Services { v.TSA = []string{closed + "/api/v1/timestamp"}; return v }, service: sigstore.ServiceTSA, is: sigstore.ErrUnavailable},
+		{name: "tsa wrong path", token: good, svc: func(v sigstore.Services) sigstore.Services { v.TSA = []string{s.tsa + "/nope"}; return v }, service: sigstore.ServiceTSA, is: sigstore.ErrRejected, status: true},
+		{name: "rekor down", token: good, svc: func(v sigstore.Services) sigstore.Services { v.Rekor[0].URL = closed; return v }, service: sigstore.ServiceRekor, is: sigstore.ErrUnavailable},
+		{name: "rekor v1 API at a v2 log", token: good, svc: func(v sigstore.Services) sigstore.Services { v.Rekor[0].Version = 1; return v }, service: sigstore.ServiceRekor, is: sigstore.ErrService},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -383,7 +383,7 @@ func TestKeylessFailures(t *testing.T) {
 			if c.svc != nil {
 				svc = c.svc(svc)
 			}
-			k, err := sign.NewKeyless(sign.KeylessConfig{Token: sign.StaticToken(c.token), Services: svc, Retry: fast, TrustedRoot: s.trustedRoot})
+			k, err := sigstore.NewKeyless(sigstore.KeylessConfig{Token: sigstore.StaticToken(c.token), Services: svc, Retry: fast, TrustedRoot: s.ourRoot})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -395,7 +395,7 @@ func TestKeylessFailures(t *testing.T) {
 			if !errors.Is(err, c.is) {
 				t.Errorf("error does not match %v", c.is)
 			}
-			var se *sign.ServiceError
+			var se *sigstore.ServiceError
 			switch {
 			case c.service == "" && errors.As(err, &se):
 				t.Errorf("client-side error reported as a service error")
@@ -414,7 +414,7 @@ func TestKeylessFailures(t *testing.T) {
 		})
 	}
 	t.Run("canceled", func(t *testing.T) {
-		k, err := sign.NewKeyless(sign.KeylessConfig{Token: sign.StaticToken(good), Services: s.services(2)})
+		k, err := sigstore.NewKeyless(sigstore.KeylessConfig{Token: sigstore.StaticToken(good), Services: s.services(2)})
 		if err != nil {
 			t.Fatal(err)
 		}

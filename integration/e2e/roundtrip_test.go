@@ -11,7 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chainmail-dev/chainmail/sign"
+	"github.com/chainmail-dev/chainmail/sigstore"
 )
 
 // conformanceClient builds examples/conformance, the Sigstore conformance
@@ -104,7 +104,7 @@ func TestConformanceRoundTrip(t *testing.T) {
 	}
 	t.Run("bundle from package sign", func(t *testing.T) {
 		s.needV2(t)
-		k, err := sign.NewKeyless(sign.KeylessConfig{Token: s.tokens(testEmail), Services: s.services(2), TrustedRoot: s.trustedRoot})
+		k, err := sigstore.NewKeyless(sigstore.KeylessConfig{Token: s.tokens(testEmail), Services: s.services(2), TrustedRoot: s.ourRoot})
 		if err != nil {
 			t.Fatal(err)
 		}

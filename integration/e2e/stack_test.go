@@ -26,7 +26,7 @@ import (
 
 	"github.com/sigstore/sigstore-go/pkg/root"
 
-	"github.com/chainmail-dev/chainmail/sign"
+	"github.com/chainmail-dev/chainmail/sigstore"
 )
 
 // stack is the running local Sigstore stack, as start.sh describes it in
@@ -37,6 +37,7 @@ type stack struct {
 	fulcio, tsa             string
 	rekorV2, rekorV1        string
 	trustedRoot             root.TrustedMaterial
+	ourRoot                 *sigstore.TrustedRoot // the same root, as package sigstore reads it
 	trustedRootPath         string
 	signingConfig, configV1 string
 }
@@ -61,6 +62,9 @@ func localStack(t *testing.T) *stack {
 		t.Fatalf("trusted root: %v", err)
 	}
 	s.trustedRoot = tr
+	if s.ourRoot, err = sigstore.LoadTrustedRoot(s.trustedRootPath); err != nil {
+		t.Fatalf("trusted root: %v", err)
+	}
 	return s
 }
 
@@ -106,19 +110,19 @@ func (s *stack) mintToken(ctx context.Context, email, claims string) (string, er
 }
 
 // tokens returns a TokenSource minting a fresh token for email per call.
-func (s *stack) tokens(email string) sign.TokenSource {
-	return sign.TokenSourceFunc(func(ctx context.Context) (string, error) { return s.mintToken(ctx, email, "") })
+func (s *stack) tokens(email string) sigstore.TokenSource {
+	return sigstore.TokenSourceFunc(func(ctx context.Context) (string, error) { return s.mintToken(ctx, email, "") })
 }
 
 // services returns the explicit services of one signing mode.
-func (s *stack) services(rekor ...int) sign.Services {
-	svc := sign.Services{Fulcio: s.fulcio, TSA: []string{s.tsa}}
+func (s *stack) services(rekor ...int) sigstore.Services {
+	svc := sigstore.Services{Fulcio: s.fulcio, TSA: []string{s.tsa}}
 	for _, v := range rekor {
 		switch v {
 		case 1:
-			svc.Rekor = append(svc.Rekor, sign.RekorService{URL: s.rekorV1, Version: 1})
+			svc.Rekor = append(svc.Rekor, sigstore.RekorService{URL: s.rekorV1, Version: 1})
 		case 2:
-			svc.Rekor = append(svc.Rekor, sign.RekorService{URL: s.rekorV2, Version: 2})
+			svc.Rekor = append(svc.Rekor, sigstore.RekorService{URL: s.rekorV2, Version: 2})
 		}
 	}
 	return svc

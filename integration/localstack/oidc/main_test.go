@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chainmail-dev/chainmail/sign"
+	"github.com/chainmail-dev/chainmail/sigstore"
 )
 
 func TestIssuer(t *testing.T) {
@@ -38,7 +38,7 @@ func TestIssuer(t *testing.T) {
 	}
 	check := func(tok, identity string) {
 		t.Helper()
-		id, err := sign.ParseIDToken(tok)
+		id, err := sigstore.ParseIDToken(tok)
 		if err != nil || id.Issuer != srv.URL || id.Identity() != identity || !id.EmailVerified || id.Audience[0] != "sigstore" {
 			t.Fatalf("token %+v, %v", id, err)
 		}

@@ -1,4 +1,4 @@
-package sign
+package sigstore
 
 import (
 	"bytes"
@@ -170,13 +170,13 @@ func TestTransportNoRedirect(t *testing.T) {
 
 func TestServiceErrorMessage(t *testing.T) {
 	e := &ServiceError{Service: ServiceTSA, URL: "https://tsa.example/api", StatusCode: 503, Attempts: 3, Err: ErrUnavailable}
-	if got, want := e.Error(), "sign: tsa (https://tsa.example/api): status 503 after 3 attempts: service unavailable"; got != want {
+	if got, want := e.Error(), "sigstore: tsa (https://tsa.example/api): status 503 after 3 attempts: service unavailable"; got != want {
 		t.Fatalf("got %q\nwant %q", got, want)
 	}
 	if !errors.Is(e, ErrService) || !errors.Is(e, ErrUnavailable) || errors.Is(e, ErrRejected) {
 		t.Fatal("errors.Is")
 	}
-	if got := (&ServiceError{Service: ServiceOIDC}).Error(); got != "sign: oidc" {
+	if got := (&ServiceError{Service: ServiceOIDC}).Error(); got != "sigstore: oidc" {
 		t.Fatalf("got %q", got)
 	}
 }

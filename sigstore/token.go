@@ -1,4 +1,4 @@
-package sign
+package sigstore
 
 import (
 	"bytes"
@@ -122,12 +122,12 @@ func (f FileToken) Token(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("%w: token file %q does not exist", ErrNoToken, truncate(f.Path))
 	}
 	if err != nil {
-		return "", fmt.Errorf("sign: reading token file: %w", err)
+		return "", fmt.Errorf("sigstore: reading token file: %w", err)
 	}
 	defer fh.Close()
 	b, err := io.ReadAll(io.LimitReader(fh, MaxTokenBytes+2))
 	if err != nil {
-		return "", fmt.Errorf("sign: reading token file %q: %w", truncate(f.Path), err)
+		return "", fmt.Errorf("sigstore: reading token file %q: %w", truncate(f.Path), err)
 	}
 	tok := strings.TrimSpace(string(b))
 	if tok == "" {

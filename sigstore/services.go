@@ -1,4 +1,4 @@
-package sign
+package sigstore
 
 import (
 	"fmt"
@@ -128,12 +128,12 @@ func ParseSigningConfig(data []byte) (*root.SigningConfig, error) {
 func LoadSigningConfig(path string) (*root.SigningConfig, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("sign: %w", err)
+		return nil, fmt.Errorf("sigstore: %w", err)
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, maxSigningConfigBytes+1))
 	if err != nil {
-		return nil, fmt.Errorf("sign: reading %q: %w", truncate(path), err)
+		return nil, fmt.Errorf("sigstore: reading %q: %w", truncate(path), err)
 	}
 	return ParseSigningConfig(data)
 }

@@ -1,4 +1,4 @@
-package sign
+package sigstore
 
 import (
 	"bytes"
@@ -28,27 +28,27 @@ const (
 var (
 	// ErrService: a remote service failed; errors.As finds the
 	// *ServiceError that names it.
-	ErrService = errors.New("sign: service failed")
+	ErrService = errors.New("sigstore: service failed")
 	// ErrUnavailable: the service could not be reached, or kept answering
 	// 5xx or 429, until the retries ran out.
-	ErrUnavailable = errors.New("sign: service unavailable")
+	ErrUnavailable = errors.New("sigstore: service unavailable")
 	// ErrRejected: the service refused the request (a 4xx status), e.g.
 	// Fulcio refusing an expired or unknown identity token.
-	ErrRejected = errors.New("sign: request rejected")
+	ErrRejected = errors.New("sigstore: request rejected")
 	// ErrBadResponse: the service answered something unusable: oversized,
 	// undecodable, or not matching the request (a certificate for another
 	// key).
-	ErrBadResponse = errors.New("sign: bad response")
+	ErrBadResponse = errors.New("sigstore: bad response")
 	// ErrNoToken: no identity token was found (unset variable, empty file,
 	// no CI provider detected).
-	ErrNoToken = errors.New("sign: no identity token")
+	ErrNoToken = errors.New("sigstore: no identity token")
 	// ErrToken: the identity token is malformed, oversized or expired.
-	ErrToken = errors.New("sign: bad identity token")
+	ErrToken = errors.New("sigstore: bad identity token")
 	// ErrInvalidConfig: a keyless configuration that cannot sign safely.
-	ErrInvalidConfig = errors.New("sign: invalid keyless configuration")
+	ErrInvalidConfig = errors.New("sigstore: invalid keyless configuration")
 	// ErrSelfCheck: a freshly made bundle did not verify against the
 	// configured trusted root; it is not returned.
-	ErrSelfCheck = errors.New("sign: new bundle does not verify against the trusted root")
+	ErrSelfCheck = errors.New("sigstore: new bundle does not verify against the trusted root")
 )
 
 // ServiceError reports which service failed, where, and how. It never
@@ -71,7 +71,7 @@ type ServiceError struct {
 // Error describes the failure: service, URL, status, attempts, cause.
 func (e *ServiceError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "sign: %s", e.Service)
+	fmt.Fprintf(&b, "sigstore: %s", e.Service)
 	if e.URL != "" {
 		fmt.Fprintf(&b, " (%s)", e.URL)
 	}
@@ -83,7 +83,7 @@ func (e *ServiceError) Error() string {
 	}
 	if e.Err != nil {
 		b.WriteString(": ")
-		b.WriteString(strings.TrimPrefix(e.Err.Error(), "sign: "))
+		b.WriteString(strings.TrimPrefix(e.Err.Error(), "sigstore: "))
 	}
 	return b.String()
 }

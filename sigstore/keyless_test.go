@@ -1,4 +1,4 @@
-package sign_test
+package sigstore_test
 
 import (
 	"bytes"
@@ -19,7 +19,7 @@ import (
 	"github.com/chainmail-dev/chainmail/bundle"
 	"github.com/chainmail-dev/chainmail/digest"
 	"github.com/chainmail-dev/chainmail/internal/sgproto"
-	"github.com/chainmail-dev/chainmail/sign"
+	"github.com/chainmail-dev/chainmail/sigstore"
 )
 
 const alice = "alice@example.test"
@@ -44,14 +44,14 @@ func (s *sleeps) got() []time.Duration {
 }
 
 // newKeyless makes a Keyless for the virtual Sigstore that never sleeps.
-func newKeyless(t *testing.T, cfg sign.KeylessConfig) (*sign.Keyless, *sleeps) {
+func newKeyless(t *testing.T, cfg sigstore.KeylessConfig) (*sigstore.Keyless, *sleeps) {
 	t.Helper()
-	k, err := sign.NewKeyless(cfg)
+	k, err := sigstore.NewKeyless(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := &sleeps{}
-	sign.SetSleep(k, s.sleep)
+	sigstore.SetSleep(k, s.sleep)
 	return k, s
 }
 
@@ -111,18 +111,18 @@ func statement(t testing.TB, artifact []byte) *attest.Statement {
 
 func TestKeylessModes(t *testing.T) {
 	v := newVirtualSigstore(t)
-	tr := v.TrustedRoot()
+	tr, ours := v.TrustedRoot(), v.Root()
 	v2, v1, tsa := v.Services().Rekor[0], v.RekorV1(), v.Services().TSA
 	cases := []struct {
 		name   string
-		rekor  []sign.RekorService
+		rekor  []sigstore.RekorService
 		tsa    []string
 		noTlog bool
 	}{
-		{"rekor-v2+tsa", []sign.RekorService{v2}, tsa, false},
-		{"rekor-v1+tsa", []sign.RekorService{v1}, tsa, false},
-		{"rekor-v1, integrated time", []sign.RekorService{v1}, nil, false},
-		{"rekor-v1+v2+tsa", []sign.RekorService{v1, v2}, tsa, false},
+		{"rekor-v2+tsa", []sigstore.RekorService{v2}, tsa, false},
+		{"rekor-v1+tsa", []sigstore.RekorService{v1}, tsa, false},
+		{"rekor-v1, integrated time", []sigstore.RekorService{v1}, nil, false},
+		{"rekor-v1+v2+tsa", []sigstore.RekorService{v1, v2}, tsa, false},
 		{"tsa only", nil, tsa, true},
 	}
 	for _, c := range cases {
@@ -132,9 +132,9 @@ func TestKeylessModes(t *testing.T) {
 				name = c.name + "/dsse"
 			}
 			t.Run(name, func(t *testing.T) {
-				svc := sign.Services{Fulcio: v.Services().Fulcio, Rekor: c.rekor, TSA: c.tsa}
-				k, _ := newKeyless(t, sign.KeylessConfig{Token: sign.StaticToken(v.Token(alice)), Services: svc,
-					TrustedRoot: tr, WithoutTransparencyLogUnsafe: c.noTlog})
+				svc := sigstore.Services{Fulcio: v.Services().Fulcio, Rekor: c.rekor, TSA: c.tsa}
+				k, _ := newKeyless(t, sigstore.KeylessConfig{Token: sigstore.StaticToken(v.Token(alice)), Services: svc,
+					TrustedRoot: ours, WithoutTransparencyLogUnsafe: c.noTlog})
 				artifact := []byte("artifact of " + name)
 				var (
 					b   *bundle.Bundle
@@ -163,7 +163,7 @@ func TestKeylessModes(t *testing.T) {
 func TestKeylessBlobContent(t *testing.T) {
 	v := newVirtualSigstore(t)
 	tok := v.Token(alice)
-	k, _ := newKeyless(t, sign.KeylessConfig{Token: sign.StaticToken(tok), Services: v.Services(), TrustedRoot: v.TrustedRoot()})
+	k, _ := newKeyless(t, sigstore.KeylessConfig{Token: sigstore.StaticToken(tok), Services: v.Services(), TrustedRoot: v.Root()})
 	artifact := bytes.Repeat([]byte("large artifact, hashed as a stream "), 1<<15)
 	b, err := k.SignBlob(context.Background(), bytes.NewReader(artifact))
 	if err != nil {
@@ -201,8 +201,7 @@ func TestKeylessBlobContent(t *testing.T) {
 
 func TestKeylessEnvelopeBytes(t *testing.T) {
 	v := newVirtualSigstore(t)
-	tr := v.TrustedRoot()
-	k, _ := newKeyless(t, sign.KeylessConfig{Token: sign.StaticToken(v.Token(alice)), Services: v.Services(), TrustedRoot: tr})
+	k, _ := newKeyless(t, sigstore.KeylessConfig{Token: sigstore.StaticToken(v.Token(alice)), Services: v.Services(), TrustedRoot: v.Root()})
 	// An in-toto statement keeps its exact bytes.
 	st, _ := statement(t, []byte("x")).Marshal()
 	spaced := append(append([]byte("  "), st...), '\n')
@@ -213,18 +212,18 @@ func TestKeylessEnvelopeBytes(t *testing.T) {
 	if env, _ := b.Envelope(); !bytes.Equal(env.Payload, spaced) {
 		t.Fatal("the payload was re-encoded")
 	}
-	independentVerify(t, tr, b, []byte("x"), true)
-	// Other payload types cannot be self-checked by sigstore-go...
+	independentVerify(t, v.TrustedRoot(), b, []byte("x"), true)
+	// Other payload types cannot be self-checked as statements...
 	payload := []byte("{ \"not\": \"re-encoded\" }\n")
 	calls := v.Calls(vFulcio)
-	if _, err := k.SignEnvelope(context.Background(), "application/vnd.example+json", payload); !errors.Is(err, sign.ErrInvalidConfig) {
+	if _, err := k.SignEnvelope(context.Background(), "application/vnd.example+json", payload); !errors.Is(err, sigstore.ErrInvalidConfig) {
 		t.Fatalf("custom payload type with a trusted root: %v", err)
 	}
 	if v.Calls(vFulcio) != calls {
 		t.Fatal("Fulcio was contacted")
 	}
 	// ... but are signed without a trusted root.
-	k, _ = newKeyless(t, sign.KeylessConfig{Token: sign.StaticToken(v.Token(alice)), Services: v.Services()})
+	k, _ = newKeyless(t, sigstore.KeylessConfig{Token: sigstore.StaticToken(v.Token(alice)), Services: v.Services()})
 	b, err = k.SignEnvelope(context.Background(), "application/vnd.example+json", payload)
 	if err != nil {
 		t.Fatal(err)
@@ -239,7 +238,7 @@ func TestKeylessEnvelopeBytes(t *testing.T) {
 	if _, err := k.SignEnvelope(context.Background(), "", payload); !errors.Is(err, attest.ErrMalformed) {
 		t.Fatalf("empty payload type: %v", err)
 	}
-	if _, err := k.SignEnvelope(context.Background(), attest.PayloadType, make([]byte, sign.MaxKeylessPayload+1)); !errors.Is(err, attest.ErrTooLarge) {
+	if _, err := k.SignEnvelope(context.Background(), attest.PayloadType, make([]byte, sigstore.MaxKeylessPayload+1)); !errors.Is(err, attest.ErrTooLarge) {
 		t.Fatalf("oversized payload: %v", err)
 	}
 	if _, err := k.SignStatement(context.Background(), nil); !errors.Is(err, attest.ErrMalformed) {
@@ -267,11 +266,11 @@ func checkServiceError(t *testing.T, err error, service string, kind error, stat
 	if err == nil {
 		t.Fatal("no error")
 	}
-	var se *sign.ServiceError
+	var se *sigstore.ServiceError
 	if !errors.As(err, &se) {
 		t.Fatalf("%v: not a *ServiceError", err)
 	}
-	if se.Service != service || !errors.Is(err, sign.ErrService) || !errors.Is(err, kind) {
+	if se.Service != service || !errors.Is(err, sigstore.ErrService) || !errors.Is(err, kind) {
 		t.Fatalf("%v: want service %s and %v", err, service, kind)
 	}
 	if status != 0 && se.StatusCode != status {
@@ -313,29 +312,29 @@ func TestKeylessRetries(t *testing.T) {
 		{name: "fulcio 429 with Retry-After", service: vFulcio, faults: []fault{{status: 429, header: map[string]string{"Retry-After": "7"}}}, calls: 2, sleeps: []time.Duration{7 * time.Second}},
 		{name: "Retry-After is capped", service: vFulcio, faults: []fault{{status: 429, header: map[string]string{"Retry-After": "3600"}}}, calls: 2, sleeps: []time.Duration{10 * time.Second}},
 		{name: "fulcio stays down", service: vFulcio, faults: []fault{unavailable, unavailable, unavailable}, calls: 3, sleeps: []time.Duration{time.Second, 2 * time.Second},
-			errSvc: sign.ServiceFulcio, kind: sign.ErrUnavailable, status: 503, attempts: 3},
+			errSvc: sigstore.ServiceFulcio, kind: sigstore.ErrUnavailable, status: 503, attempts: 3},
 		{name: "fulcio refuses", service: vFulcio, faults: []fault{{status: 403, body: `{"message":"no"}`}}, calls: 1,
-			errSvc: sign.ServiceFulcio, kind: sign.ErrRejected, status: 403, attempts: 1},
+			errSvc: sigstore.ServiceFulcio, kind: sigstore.ErrRejected, status: 403, attempts: 1},
 		{name: "tsa recovers", service: vTSA, faults: []fault{{status: 500}}, calls: 2, sleeps: []time.Duration{time.Second}},
 		{name: "tsa stays down", service: vTSA, faults: []fault{{status: 500}, {status: 502}, {status: 504}}, calls: 3, sleeps: []time.Duration{time.Second, 2 * time.Second},
-			errSvc: sign.ServiceTSA, kind: sign.ErrUnavailable, status: 504, attempts: 3},
-		{name: "tsa refuses", service: vTSA, faults: []fault{{status: 400, body: "bad request"}}, calls: 1, errSvc: sign.ServiceTSA, kind: sign.ErrRejected, status: 400},
+			errSvc: sigstore.ServiceTSA, kind: sigstore.ErrUnavailable, status: 504, attempts: 3},
+		{name: "tsa refuses", service: vTSA, faults: []fault{{status: 400, body: "bad request"}}, calls: 1, errSvc: sigstore.ServiceTSA, kind: sigstore.ErrRejected, status: 400},
 		{name: "rekor v2 recovers", service: vRekor2, faults: []fault{{status: 502}}, calls: 2, sleeps: []time.Duration{time.Second}},
 		{name: "rekor v2 conflict", service: vRekor2, faults: []fault{{status: 409, body: "an equivalent entry already exists"}}, calls: 1,
-			errSvc: sign.ServiceRekor, kind: sign.ErrRejected, status: 409},
+			errSvc: sigstore.ServiceRekor, kind: sigstore.ErrRejected, status: 409},
 		{name: "rekor v1 recovers (body replayed)", service: vRekor1, rekorV1: true, faults: []fault{{status: 503}}, calls: 2, sleeps: []time.Duration{time.Second}},
 		{name: "rekor v1 refuses", service: vRekor1, rekorV1: true, faults: []fault{{status: 400, body: `{"code":400,"message":"bad"}`}}, calls: 1,
-			errSvc: sign.ServiceRekor, kind: sign.ErrRejected, status: 400},
+			errSvc: sigstore.ServiceRekor, kind: sigstore.ErrRejected, status: 400},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			v := newVirtualSigstore(t)
 			svc := v.Services()
 			if c.rekorV1 {
-				svc.Rekor = []sign.RekorService{v.RekorV1()}
+				svc.Rekor = []sigstore.RekorService{v.RekorV1()}
 			}
 			tok := v.Token(alice)
-			k, s := newKeyless(t, sign.KeylessConfig{Token: sign.StaticToken(tok), Services: svc, TrustedRoot: v.TrustedRoot()})
+			k, s := newKeyless(t, sigstore.KeylessConfig{Token: sigstore.StaticToken(tok), Services: svc, TrustedRoot: v.Root()})
 			v.Fail(c.service, c.faults...)
 			b, err := k.SignBlob(context.Background(), strings.NewReader("x"))
 			if got := v.Calls(c.service); got != c.calls {
@@ -372,7 +371,7 @@ func equalDurations(a, b []time.Duration) bool {
 }
 
 func TestKeylessBadResponses(t *testing.T) {
-	huge := strings.Repeat("x", sign.MaxResponseBytes+10)
+	huge := strings.Repeat("x", sigstore.MaxResponseBytes+10)
 	cases := []struct {
 		name    string
 		service string
@@ -380,32 +379,32 @@ func TestKeylessBadResponses(t *testing.T) {
 		rekorV1 bool
 		errSvc  string
 	}{
-		{"fulcio certifies another key", vFulcio, fault{wrongKey: true}, false, sign.ServiceFulcio},
-		{"fulcio answers garbage", vFulcio, fault{status: 200, body: "<html>"}, false, sign.ServiceFulcio},
-		{"fulcio answers no certificate", vFulcio, fault{status: 200, body: `{"signedCertificateEmbeddedSct":{"chain":{"certificates":[]}}}`}, false, sign.ServiceFulcio},
-		{"fulcio answers a non-certificate", vFulcio, fault{status: 200, body: `{"signedCertificateEmbeddedSct":{"chain":{"certificates":["-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"]}}}`}, false, sign.ServiceFulcio},
-		{"fulcio answers too much", vFulcio, fault{status: 200, body: huge}, false, sign.ServiceFulcio},
-		{"tsa answers garbage", vTSA, fault{status: 200, body: "not DER"}, false, sign.ServiceTSA},
-		{"rekor v2 answers garbage", vRekor2, fault{status: 201, body: "{"}, false, sign.ServiceRekor},
-		{"rekor v2 answers too much", vRekor2, fault{status: 201, body: huge}, false, sign.ServiceRekor},
-		{"rekor v2 answers 200", vRekor2, fault{status: 200, body: "{}"}, false, sign.ServiceRekor},
-		{"rekor v1 answers garbage", vRekor1, fault{status: 201, body: "[]"}, true, sign.ServiceRekor},
+		{"fulcio certifies another key", vFulcio, fault{wrongKey: true}, false, sigstore.ServiceFulcio},
+		{"fulcio answers garbage", vFulcio, fault{status: 200, body: "<html>"}, false, sigstore.ServiceFulcio},
+		{"fulcio answers no certificate", vFulcio, fault{status: 200, body: `{"signedCertificateEmbeddedSct":{"chain":{"certificates":[]}}}`}, false, sigstore.ServiceFulcio},
+		{"fulcio answers a non-certificate", vFulcio, fault{status: 200, body: `{"signedCertificateEmbeddedSct":{"chain":{"certificates":["-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"]}}}`}, false, sigstore.ServiceFulcio},
+		{"fulcio answers too much", vFulcio, fault{status: 200, body: huge}, false, sigstore.ServiceFulcio},
+		{"tsa answers garbage", vTSA, fault{status: 200, body: "not DER"}, false, sigstore.ServiceTSA},
+		{"rekor v2 answers garbage", vRekor2, fault{status: 201, body: "{"}, false, sigstore.ServiceRekor},
+		{"rekor v2 answers too much", vRekor2, fault{status: 201, body: huge}, false, sigstore.ServiceRekor},
+		{"rekor v2 answers 200", vRekor2, fault{status: 200, body: "{}"}, false, sigstore.ServiceRekor},
+		{"rekor v1 answers garbage", vRekor1, fault{status: 201, body: "[]"}, true, sigstore.ServiceRekor},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			v := newVirtualSigstore(t)
 			svc := v.Services()
 			if c.rekorV1 {
-				svc.Rekor = []sign.RekorService{v.RekorV1()}
+				svc.Rekor = []sigstore.RekorService{v.RekorV1()}
 			}
 			tok := v.Token(alice)
-			k, _ := newKeyless(t, sign.KeylessConfig{Token: sign.StaticToken(tok), Services: svc})
+			k, _ := newKeyless(t, sigstore.KeylessConfig{Token: sigstore.StaticToken(tok), Services: svc})
 			v.Fail(c.service, c.f)
 			b, err := k.SignBlob(context.Background(), strings.NewReader("x"))
 			if b != nil {
 				t.Fatal("a bundle came with an error")
 			}
-			checkServiceError(t, err, c.errSvc, sign.ErrBadResponse, 0, 0, tok)
+			checkServiceError(t, err, c.errSvc, sigstore.ErrBadResponse, 0, 0, tok)
 		})
 	}
 }
@@ -413,13 +412,13 @@ func TestKeylessBadResponses(t *testing.T) {
 func TestKeylessSelfCheck(t *testing.T) {
 	v := newVirtualSigstore(t)
 	stranger := newVirtualSigstore(t)
-	k, _ := newKeyless(t, sign.KeylessConfig{Token: sign.StaticToken(v.Token(alice)), Services: v.Services(), TrustedRoot: stranger.TrustedRoot()})
+	k, _ := newKeyless(t, sigstore.KeylessConfig{Token: sigstore.StaticToken(v.Token(alice)), Services: v.Services(), TrustedRoot: stranger.Root()})
 	b, err := k.SignBlob(context.Background(), strings.NewReader("x"))
-	if !errors.Is(err, sign.ErrSelfCheck) || b != nil {
+	if !errors.Is(err, sigstore.ErrSelfCheck) || b != nil {
 		t.Fatalf("got %v, %v; want ErrSelfCheck and no bundle", b, err)
 	}
 	// Without a trusted root the same services sign.
-	k, _ = newKeyless(t, sign.KeylessConfig{Token: sign.StaticToken(v.Token(alice)), Services: v.Services()})
+	k, _ = newKeyless(t, sigstore.KeylessConfig{Token: sigstore.StaticToken(v.Token(alice)), Services: v.Services()})
 	if _, err := k.SignBlob(context.Background(), strings.NewReader("x")); err != nil {
 		t.Fatal(err)
 	}
@@ -433,28 +432,28 @@ func TestKeylessTokenErrors(t *testing.T) {
 	srcErr := errors.New("vault sealed")
 	cases := []struct {
 		name   string
-		src    sign.TokenSource
+		src    sigstore.TokenSource
 		is     error
 		fulcio bool // the error comes from Fulcio
 		secret string
 	}{
-		{"expired", sign.StaticToken(expired), sign.ErrToken, false, expired},
-		{"unverified email", sign.StaticToken(unverified), sign.ErrToken, false, unverified},
-		{"not a JWT", sign.StaticToken("opaque-access-token"), sign.ErrToken, false, ""},
-		{"empty", sign.StaticToken(""), sign.ErrNoToken, false, ""},
-		{"source fails", sign.TokenSourceFunc(func(context.Context) (string, error) { return "", srcErr }), srcErr, false, ""},
-		{"source returns junk", sign.TokenSourceFunc(func(context.Context) (string, error) { return "a.b", nil }), sign.ErrToken, false, ""},
-		{"fulcio refuses the audience", sign.StaticToken(wrongAud), sign.ErrRejected, true, wrongAud},
+		{"expired", sigstore.StaticToken(expired), sigstore.ErrToken, false, expired},
+		{"unverified email", sigstore.StaticToken(unverified), sigstore.ErrToken, false, unverified},
+		{"not a JWT", sigstore.StaticToken("opaque-access-token"), sigstore.ErrToken, false, ""},
+		{"empty", sigstore.StaticToken(""), sigstore.ErrNoToken, false, ""},
+		{"source fails", sigstore.TokenSourceFunc(func(context.Context) (string, error) { return "", srcErr }), srcErr, false, ""},
+		{"source returns junk", sigstore.TokenSourceFunc(func(context.Context) (string, error) { return "a.b", nil }), sigstore.ErrToken, false, ""},
+		{"fulcio refuses the audience", sigstore.StaticToken(wrongAud), sigstore.ErrRejected, true, wrongAud},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			k, _ := newKeyless(t, sign.KeylessConfig{Token: c.src, Services: v.Services()})
+			k, _ := newKeyless(t, sigstore.KeylessConfig{Token: c.src, Services: v.Services()})
 			calls := v.Calls(vFulcio)
 			_, err := k.SignBlob(context.Background(), strings.NewReader("x"))
 			if !errors.Is(err, c.is) {
 				t.Fatalf("got %v, want %v", err, c.is)
 			}
-			var se *sign.ServiceError
+			var se *sigstore.ServiceError
 			if errors.As(err, &se) != c.fulcio {
 				t.Fatalf("%v: service error %v, want %v", err, se != nil, c.fulcio)
 			}
@@ -470,8 +469,8 @@ func TestKeylessClock(t *testing.T) {
 	v := newVirtualSigstore(t)
 	tok := v.Token(alice) // expires in ten minutes
 	later := func() time.Time { return time.Now().Add(time.Hour) }
-	k, _ := newKeyless(t, sign.KeylessConfig{Token: sign.StaticToken(tok), Services: v.Services(), Now: later})
-	if _, err := k.SignBlob(context.Background(), strings.NewReader("x")); !errors.Is(err, sign.ErrToken) {
+	k, _ := newKeyless(t, sigstore.KeylessConfig{Token: sigstore.StaticToken(tok), Services: v.Services(), Now: later})
+	if _, err := k.SignBlob(context.Background(), strings.NewReader("x")); !errors.Is(err, sigstore.ErrToken) {
 		t.Fatalf("got %v, want an expired token", err)
 	}
 }
@@ -480,7 +479,7 @@ func TestKeylessContext(t *testing.T) {
 	v := newVirtualSigstore(t)
 	tok := v.Token(alice)
 	t.Run("canceled before", func(t *testing.T) {
-		k, _ := newKeyless(t, sign.KeylessConfig{Token: sign.StaticToken(tok), Services: v.Services()})
+		k, _ := newKeyless(t, sigstore.KeylessConfig{Token: sigstore.StaticToken(tok), Services: v.Services()})
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
 		calls := v.Calls(vFulcio)
@@ -492,87 +491,92 @@ func TestKeylessContext(t *testing.T) {
 		}
 	})
 	t.Run("canceled while waiting to retry", func(t *testing.T) {
-		k, err := sign.NewKeyless(sign.KeylessConfig{Token: sign.StaticToken(tok), Services: v.Services()})
+		k, err := sigstore.NewKeyless(sigstore.KeylessConfig{Token: sigstore.StaticToken(tok), Services: v.Services()})
 		if err != nil {
 			t.Fatal(err)
 		}
 		ctx, cancel := context.WithCancel(context.Background())
-		sign.SetSleep(k, func(c context.Context, _ time.Duration) error { cancel(); <-c.Done(); return c.Err() })
+		sigstore.SetSleep(k, func(c context.Context, _ time.Duration) error { cancel(); <-c.Done(); return c.Err() })
 		v.Fail(vTSA, fault{status: 503})
 		_, err = k.SignBlob(ctx, strings.NewReader("x"))
-		checkServiceError(t, err, sign.ServiceTSA, context.Canceled, 503, 1, tok)
+		checkServiceError(t, err, sigstore.ServiceTSA, context.Canceled, 503, 1, tok)
 	})
 	t.Run("attempt timeout", func(t *testing.T) {
-		k, _ := newKeyless(t, sign.KeylessConfig{Token: sign.StaticToken(tok), Services: v.Services(),
-			Retry: sign.RetryPolicy{Attempts: 2, AttemptTimeout: 20 * time.Millisecond}})
+		k, _ := newKeyless(t, sigstore.KeylessConfig{Token: sigstore.StaticToken(tok), Services: v.Services(),
+			Retry: sigstore.RetryPolicy{Attempts: 2, AttemptTimeout: 20 * time.Millisecond}})
 		v.Fail(vRekor2, fault{delay: time.Second}, fault{delay: time.Second})
 		_, err := k.SignBlob(context.Background(), strings.NewReader("x"))
-		checkServiceError(t, err, sign.ServiceRekor, sign.ErrUnavailable, 0, 2, tok)
+		checkServiceError(t, err, sigstore.ServiceRekor, sigstore.ErrUnavailable, 0, 2, tok)
 	})
 	t.Run("caller deadline", func(t *testing.T) {
-		k, _ := newKeyless(t, sign.KeylessConfig{Token: sign.StaticToken(tok), Services: v.Services()})
+		k, _ := newKeyless(t, sigstore.KeylessConfig{Token: sigstore.StaticToken(tok), Services: v.Services()})
 		v.Fail(vFulcio, fault{delay: 5 * time.Second})
 		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 		defer cancel()
 		_, err := k.SignBlob(ctx, strings.NewReader("x"))
-		checkServiceError(t, err, sign.ServiceFulcio, context.DeadlineExceeded, 0, 1, tok)
+		checkServiceError(t, err, sigstore.ServiceFulcio, context.DeadlineExceeded, 0, 1, tok)
 	})
 }
 
 func TestNewKeylessConfig(t *testing.T) {
 	v := newVirtualSigstore(t)
 	good := v.Services()
-	tok := sign.StaticToken("x")
-	with := func(f func(*sign.KeylessConfig)) sign.KeylessConfig {
-		c := sign.KeylessConfig{Token: tok, Services: sign.Services{Fulcio: good.Fulcio, Rekor: good.Rekor, TSA: good.TSA}}
+	tok := sigstore.StaticToken("x")
+	with := func(f func(*sigstore.KeylessConfig)) sigstore.KeylessConfig {
+		c := sigstore.KeylessConfig{Token: tok, Services: sigstore.Services{Fulcio: good.Fulcio, Rekor: good.Rekor, TSA: good.TSA}}
 		f(&c)
 		return c
 	}
 	cases := []struct {
 		name string
-		cfg  sign.KeylessConfig
+		cfg  sigstore.KeylessConfig
 		ok   bool
 	}{
-		{"good", with(func(*sign.KeylessConfig) {}), true},
-		{"zero", sign.KeylessConfig{}, false},
-		{"no token source", with(func(c *sign.KeylessConfig) { c.Token = nil }), false},
-		{"no fulcio", with(func(c *sign.KeylessConfig) { c.Services.Fulcio = "" }), false},
-		{"fulcio not a URL", with(func(c *sign.KeylessConfig) { c.Services.Fulcio = "fulcio.example" }), false},
-		{"fulcio ftp", with(func(c *sign.KeylessConfig) { c.Services.Fulcio = "ftp://fulcio.example" }), false},
-		{"fulcio with credentials", with(func(c *sign.KeylessConfig) { c.Services.Fulcio = "https://u:p@fulcio.example" }), false},
-		{"fulcio with query", with(func(c *sign.KeylessConfig) { c.Services.Fulcio = "https://fulcio.example/?x=1" }), false},
-		{"rekor version 3", with(func(c *sign.KeylessConfig) { c.Services.Rekor = []sign.RekorService{{URL: good.Fulcio, Version: 3}} }), false},
-		{"rekor version 0", with(func(c *sign.KeylessConfig) { c.Services.Rekor = []sign.RekorService{{URL: good.Fulcio}} }), false},
-		{"rekor bad URL", with(func(c *sign.KeylessConfig) { c.Services.Rekor = []sign.RekorService{{URL: "::", Version: 1}} }), false},
-		{"rekor v2 without tsa", with(func(c *sign.KeylessConfig) { c.Services.TSA = nil }), false},
-		{"rekor v1 without tsa", with(func(c *sign.KeylessConfig) { c.Services.TSA = nil; c.Services.Rekor = []sign.RekorService{v.RekorV1()} }), true},
-		{"tsa bad URL", with(func(c *sign.KeylessConfig) { c.Services.TSA = []string{"nope"} }), false},
-		{"no rekor", with(func(c *sign.KeylessConfig) { c.Services.Rekor = nil }), false},
-		{"no rekor, unsafe", with(func(c *sign.KeylessConfig) { c.Services.Rekor = nil; c.WithoutTransparencyLogUnsafe = true }), true},
-		{"no rekor, no tsa, unsafe", with(func(c *sign.KeylessConfig) {
+		{"good", with(func(*sigstore.KeylessConfig) {}), true},
+		{"zero", sigstore.KeylessConfig{}, false},
+		{"no token source", with(func(c *sigstore.KeylessConfig) { c.Token = nil }), false},
+		{"no fulcio", with(func(c *sigstore.KeylessConfig) { c.Services.Fulcio = "" }), false},
+		{"fulcio not a URL", with(func(c *sigstore.KeylessConfig) { c.Services.Fulcio = "fulcio.example" }), false},
+		{"fulcio ftp", with(func(c *sigstore.KeylessConfig) { c.Services.Fulcio = "ftp://fulcio.example" }), false},
+		{"fulcio with credentials", with(func(c *sigstore.KeylessConfig) { c.Services.Fulcio = "https://u:p@fulcio.example" }), false},
+		{"fulcio with query", with(func(c *sigstore.KeylessConfig) { c.Services.Fulcio = "https://fulcio.example/?x=1" }), false},
+		{"rekor version 3", with(func(c *sigstore.KeylessConfig) {
+			c.Services.Rekor = []sigstore.RekorService{{URL: good.Fulcio, Version: 3}}
+		}), false},
+		{"rekor version 0", with(func(c *sigstore.KeylessConfig) { c.Services.Rekor = []sigstore.RekorService{{URL: good.Fulcio}} }), false},
+		{"rekor bad URL", with(func(c *sigstore.KeylessConfig) { c.Services.Rekor = []sigstore.RekorService{{URL: "::", Version: 1}} }), false},
+		{"rekor v2 without tsa", with(func(c *sigstore.KeylessConfig) { c.Services.TSA = nil }), false},
+		{"rekor v1 without tsa", with(func(c *sigstore.KeylessConfig) {
+			c.Services.TSA = nil
+			c.Services.Rekor = []sigstore.RekorService{v.RekorV1()}
+		}), true},
+		{"tsa bad URL", with(func(c *sigstore.KeylessConfig) { c.Services.TSA = []string{"nope"} }), false},
+		{"no rekor", with(func(c *sigstore.KeylessConfig) { c.Services.Rekor = nil }), false},
+		{"no rekor, unsafe", with(func(c *sigstore.KeylessConfig) { c.Services.Rekor = nil; c.WithoutTransparencyLogUnsafe = true }), true},
+		{"no rekor, no tsa, unsafe", with(func(c *sigstore.KeylessConfig) {
 			c.Services.Rekor, c.Services.TSA, c.WithoutTransparencyLogUnsafe = nil, nil, true
 		}), false},
-		{"log twice", with(func(c *sign.KeylessConfig) {
-			c.Services.Rekor = []sign.RekorService{v.RekorV1(), {URL: v.RekorV1().URL + "/", Version: 1}}
+		{"log twice", with(func(c *sigstore.KeylessConfig) {
+			c.Services.Rekor = []sigstore.RekorService{v.RekorV1(), {URL: v.RekorV1().URL + "/", Version: 1}}
 		}), false},
-		{"tsa twice", with(func(c *sign.KeylessConfig) { c.Services.TSA = append(c.Services.TSA, c.Services.TSA[0]) }), false},
-		{"too many logs", with(func(c *sign.KeylessConfig) {
-			for i := range sign.MaxServices {
-				c.Services.Rekor = append(c.Services.Rekor, sign.RekorService{URL: fmt.Sprintf("https://rekor%d.example", i), Version: 1})
+		{"tsa twice", with(func(c *sigstore.KeylessConfig) { c.Services.TSA = append(c.Services.TSA, c.Services.TSA[0]) }), false},
+		{"too many logs", with(func(c *sigstore.KeylessConfig) {
+			for i := range sigstore.MaxServices {
+				c.Services.Rekor = append(c.Services.Rekor, sigstore.RekorService{URL: fmt.Sprintf("https://rekor%d.example", i), Version: 1})
 			}
 		}), false},
-		{"retry attempts 1", with(func(c *sign.KeylessConfig) { c.Retry.Attempts = 1 }), true},
-		{"retry attempts -1", with(func(c *sign.KeylessConfig) { c.Retry.Attempts = -1 }), false},
-		{"retry attempts 11", with(func(c *sign.KeylessConfig) { c.Retry.Attempts = sign.MaxAttempts + 1 }), false},
-		{"negative backoff", with(func(c *sign.KeylessConfig) { c.Retry.Backoff = -time.Second }), false},
+		{"retry attempts 1", with(func(c *sigstore.KeylessConfig) { c.Retry.Attempts = 1 }), true},
+		{"retry attempts -1", with(func(c *sigstore.KeylessConfig) { c.Retry.Attempts = -1 }), false},
+		{"retry attempts 11", with(func(c *sigstore.KeylessConfig) { c.Retry.Attempts = sigstore.MaxAttempts + 1 }), false},
+		{"negative backoff", with(func(c *sigstore.KeylessConfig) { c.Retry.Backoff = -time.Second }), false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			k, err := sign.NewKeyless(c.cfg)
+			k, err := sigstore.NewKeyless(c.cfg)
 			if c.ok != (err == nil) || (k == nil) == (err == nil) {
 				t.Fatalf("got %v, %v", k, err)
 			}
-			if err != nil && !errors.Is(err, sign.ErrInvalidConfig) {
+			if err != nil && !errors.Is(err, sigstore.ErrInvalidConfig) {
 				t.Fatalf("%v does not match ErrInvalidConfig", err)
 			}
 		})
@@ -580,16 +584,16 @@ func TestNewKeylessConfig(t *testing.T) {
 }
 
 func TestKeylessZeroValue(t *testing.T) {
-	var zero sign.Keyless
-	var null *sign.Keyless
-	for _, k := range []*sign.Keyless{&zero, null} {
-		if _, err := k.SignBlob(context.Background(), strings.NewReader("x")); !errors.Is(err, sign.ErrInvalidConfig) {
+	var zero sigstore.Keyless
+	var null *sigstore.Keyless
+	for _, k := range []*sigstore.Keyless{&zero, null} {
+		if _, err := k.SignBlob(context.Background(), strings.NewReader("x")); !errors.Is(err, sigstore.ErrInvalidConfig) {
 			t.Fatalf("SignBlob: %v", err)
 		}
-		if _, err := k.SignEnvelope(context.Background(), "t", nil); !errors.Is(err, sign.ErrInvalidConfig) {
+		if _, err := k.SignEnvelope(context.Background(), "t", nil); !errors.Is(err, sigstore.ErrInvalidConfig) {
 			t.Fatalf("SignEnvelope: %v", err)
 		}
-		if _, err := k.SignStatement(context.Background(), statement(t, []byte("x"))); !errors.Is(err, sign.ErrInvalidConfig) {
+		if _, err := k.SignStatement(context.Background(), statement(t, []byte("x"))); !errors.Is(err, sigstore.ErrInvalidConfig) {
 			t.Fatalf("SignStatement: %v", err)
 		}
 	}
@@ -599,14 +603,13 @@ func TestKeylessZeroValue(t *testing.T) {
 // signature and checks that sigstore-go rejects each.
 func TestKeylessBundleMutations(t *testing.T) {
 	v := newVirtualSigstore(t)
-	tr := v.TrustedRoot()
-	k, _ := newKeyless(t, sign.KeylessConfig{Token: sign.StaticToken(v.Token(alice)), Services: v.Services(), TrustedRoot: tr})
+	k, _ := newKeyless(t, sigstore.KeylessConfig{Token: sigstore.StaticToken(v.Token(alice)), Services: v.Services(), TrustedRoot: v.Root()})
 	artifact := []byte("mutation target")
 	b, err := k.SignBlob(context.Background(), bytes.NewReader(artifact))
 	if err != nil {
 		t.Fatal(err)
 	}
-	verifier, err := sgverify.NewVerifier(tr, sgverify.WithSignedTimestamps(1), sgverify.WithTransparencyLog(1))
+	verifier, err := sgverify.NewVerifier(v.TrustedRoot(), sgverify.WithSignedTimestamps(1), sgverify.WithTransparencyLog(1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -632,8 +635,8 @@ func TestKeylessBundleMutations(t *testing.T) {
 
 func TestKeylessConcurrent(t *testing.T) {
 	v := newVirtualSigstore(t)
-	k, _ := newKeyless(t, sign.KeylessConfig{Token: sign.TokenSourceFunc(func(context.Context) (string, error) { return v.Token(alice), nil }),
-		Services: v.Services(), TrustedRoot: v.TrustedRoot()})
+	k, _ := newKeyless(t, sigstore.KeylessConfig{Token: sigstore.TokenSourceFunc(func(context.Context) (string, error) { return v.Token(alice), nil }),
+		Services: v.Services(), TrustedRoot: v.Root()})
 	var wg sync.WaitGroup
 	errs := make(chan error, 8)
 	for i := range 8 {
@@ -655,7 +658,7 @@ func TestKeylessConcurrent(t *testing.T) {
 
 func BenchmarkKeylessSignBlob(b *testing.B) {
 	v := newVirtualSigstore(b)
-	k, err := sign.NewKeyless(sign.KeylessConfig{Token: sign.StaticToken(v.Token(alice)), Services: v.Services()})
+	k, err := sigstore.NewKeyless(sigstore.KeylessConfig{Token: sigstore.StaticToken(v.Token(alice)), Services: v.Services()})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package sign_test
+package sigstore_test
 
 import (
 	"bytes"
@@ -42,7 +42,7 @@ import (
 	"golang.org/x/mod/sumdb/note"
 	"google.golang.org/protobuf/encoding/protojson"
 
-	"github.com/chainmail-dev/chainmail/sign"
+	"github.com/chainmail-dev/chainmail/sigstore"
 )
 
 // virtualSigstore is an in-process Sigstore for hermetic tests: an OIDC
@@ -131,20 +131,34 @@ func newVirtualSigstore(t testing.TB) *virtualSigstore {
 }
 
 // Services returns the virtual services: Fulcio, Rekor v2 and the TSA.
-func (v *virtualSigstore) Services() sign.Services {
-	return sign.Services{
+func (v *virtualSigstore) Services() sigstore.Services {
+	return sigstore.Services{
 		Fulcio: v.srv.URL + "/fulcio",
-		Rekor:  []sign.RekorService{{URL: v.srv.URL + "/rekor2", Version: 2}},
+		Rekor:  []sigstore.RekorService{{URL: v.srv.URL + "/rekor2", Version: 2}},
 		TSA:    []string{v.srv.URL + "/tsa/api/v1/timestamp"},
 	}
 }
 
 // RekorV1 returns the Rekor v1 log's service.
-func (v *virtualSigstore) RekorV1() sign.RekorService {
-	return sign.RekorService{URL: v.srv.URL + "/rekor1", Version: 1}
+func (v *virtualSigstore) RekorV1() sigstore.RekorService {
+	return sigstore.RekorService{URL: v.srv.URL + "/rekor1", Version: 1}
 }
 
 // TrustedRoot returns the trust material of every virtual service.
+// Root is TrustedRoot as this package's type.
+func (v *virtualSigstore) Root() *sigstore.TrustedRoot {
+	v.t.Helper()
+	raw, err := v.TrustedRoot().MarshalJSON()
+	if err != nil {
+		v.t.Fatal(err)
+	}
+	tr, err := sigstore.ParseTrustedRoot(raw)
+	if err != nil {
+		v.t.Fatal(err)
+	}
+	return tr
+}
+
 func (v *virtualSigstore) TrustedRoot() *root.TrustedRoot {
 	v.t.Helper()
 	pub2 := v.rekor2Key.Public()

@@ -1,4 +1,4 @@
-package sign
+package sigstore
 
 import (
 	"context"

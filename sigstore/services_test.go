@@ -1,4 +1,4 @@
-package sign_test
+package sigstore_test
 
 import (
 	"errors"
@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chainmail-dev/chainmail/sign"
+	"github.com/chainmail-dev/chainmail/sigstore"
 )
 
 // signingConfig builds a v0.2 signing config; rekor and tsa are JSON
@@ -54,20 +54,20 @@ func TestServicesFromSigningConfig(t *testing.T) {
 	cases := []struct {
 		name string
 		json string
-		want *sign.Services
+		want *sigstore.Services
 	}{
 		{"public good", signingConfig(fulcio, svc("https://rekor.example", 1, past, "")+","+svc("https://log2025.rekor.example", 2, recent, ""), anySel, tsa, anySel),
-			&sign.Services{Fulcio: "https://fulcio.example", Rekor: []sign.RekorService{{URL: "https://log2025.rekor.example", Version: 2}}, TSA: []string{"https://tsa.example/api/v1/timestamp"}}},
+			&sigstore.Services{Fulcio: "https://fulcio.example", Rekor: []sigstore.RekorService{{URL: "https://log2025.rekor.example", Version: 2}}, TSA: []string{"https://tsa.example/api/v1/timestamp"}}},
 		{"rekor v1 only, no tsa", signingConfig(fulcio, svc("https://rekor.example", 1, past, ""), anySel, "", ""),
-			&sign.Services{Fulcio: "https://fulcio.example", Rekor: []sign.RekorService{{URL: "https://rekor.example", Version: 1}}}},
+			&sigstore.Services{Fulcio: "https://fulcio.example", Rekor: []sigstore.RekorService{{URL: "https://rekor.example", Version: 1}}}},
 		{"ended log skipped", signingConfig(fulcio, svc("https://old.example", 2, past, ended)+","+svc("https://rekor.example", 1, past, ""), allSel, tsa, anySel),
-			&sign.Services{Fulcio: "https://fulcio.example", Rekor: []sign.RekorService{{URL: "https://rekor.example", Version: 1}}, TSA: []string{"https://tsa.example/api/v1/timestamp"}}},
+			&sigstore.Services{Fulcio: "https://fulcio.example", Rekor: []sigstore.RekorService{{URL: "https://rekor.example", Version: 1}}, TSA: []string{"https://tsa.example/api/v1/timestamp"}}},
 		{"newest fulcio", signingConfig(svc("https://old-fulcio.example", 1, past, "")+","+svc("https://fulcio.example", 1, recent, ""), svc("https://rekor.example", 1, past, ""), anySel, "", ""),
-			&sign.Services{Fulcio: "https://fulcio.example", Rekor: []sign.RekorService{{URL: "https://rekor.example", Version: 1}}}},
+			&sigstore.Services{Fulcio: "https://fulcio.example", Rekor: []sigstore.RekorService{{URL: "https://rekor.example", Version: 1}}}},
 		{"ALL logs of the best version", signingConfig(fulcio, svc("https://a.example", 2, past, "")+","+svc("https://b.example", 2, recent, ""), allSel, tsa, allSel),
-			&sign.Services{Fulcio: "https://fulcio.example", Rekor: []sign.RekorService{{URL: "https://b.example", Version: 2}, {URL: "https://a.example", Version: 2}}, TSA: []string{"https://tsa.example/api/v1/timestamp"}}},
+			&sigstore.Services{Fulcio: "https://fulcio.example", Rekor: []sigstore.RekorService{{URL: "https://b.example", Version: 2}, {URL: "https://a.example", Version: 2}}, TSA: []string{"https://tsa.example/api/v1/timestamp"}}},
 		{"EXACT 1 of 1", signingConfig(fulcio, svc("https://rekor.example", 1, past, ""), `{"selector":"EXACT","count":1}`, "", ""),
-			&sign.Services{Fulcio: "https://fulcio.example", Rekor: []sign.RekorService{{URL: "https://rekor.example", Version: 1}}}},
+			&sigstore.Services{Fulcio: "https://fulcio.example", Rekor: []sigstore.RekorService{{URL: "https://rekor.example", Version: 1}}}},
 		{"no fulcio", signingConfig("", svc("https://rekor.example", 1, past, ""), anySel, "", ""), nil},
 		{"fulcio of an unknown version", signingConfig(svc("https://fulcio.example", 2, past, ""), svc("https://rekor.example", 1, past, ""), anySel, "", ""), nil},
 		{"fulcio not yet valid", signingConfig(svc("https://fulcio.example", 1, "2030-01-01T00:00:00Z", ""), svc("https://rekor.example", 1, past, ""), anySel, "", ""), nil},
@@ -81,13 +81,13 @@ func TestServicesFromSigningConfig(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			sc, err := sign.ParseSigningConfig([]byte(c.json))
+			sc, err := sigstore.ParseSigningConfig([]byte(c.json))
 			if err != nil {
 				t.Fatalf("parse: %v", err)
 			}
-			got, err := sign.ServicesFromSigningConfig(sc, now)
+			got, err := sigstore.ServicesFromSigningConfig(sc, now)
 			if c.want == nil {
-				if !errors.Is(err, sign.ErrInvalidConfig) {
+				if !errors.Is(err, sigstore.ErrInvalidConfig) {
 					t.Fatalf("got %+v, %v; want ErrInvalidConfig", got, err)
 				}
 				return
@@ -100,7 +100,7 @@ func TestServicesFromSigningConfig(t *testing.T) {
 			}
 		})
 	}
-	if _, err := sign.ServicesFromSigningConfig(nil, now); !errors.Is(err, sign.ErrInvalidConfig) {
+	if _, err := sigstore.ServicesFromSigningConfig(nil, now); !errors.Is(err, sigstore.ErrInvalidConfig) {
 		t.Fatalf("nil config: %v", err)
 	}
 }
@@ -123,11 +123,11 @@ func TestParseSigningConfig(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := sign.ParseSigningConfig([]byte(c.json))
+			_, err := sigstore.ParseSigningConfig([]byte(c.json))
 			if c.ok != (err == nil) {
 				t.Fatalf("got %v", err)
 			}
-			if err != nil && !errors.Is(err, sign.ErrInvalidConfig) {
+			if err != nil && !errors.Is(err, sigstore.ErrInvalidConfig) {
 				t.Fatalf("%v does not match ErrInvalidConfig", err)
 			}
 		})
@@ -136,10 +136,10 @@ func TestParseSigningConfig(t *testing.T) {
 	if err := os.WriteFile(path, []byte(good), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := sign.LoadSigningConfig(path); err != nil {
+	if _, err := sigstore.LoadSigningConfig(path); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := sign.LoadSigningConfig(path + ".missing"); err == nil {
+	if _, err := sigstore.LoadSigningConfig(path + ".missing"); err == nil {
 		t.Fatal("loaded a missing file")
 	}
 }
@@ -150,29 +150,29 @@ func FuzzParseSigningConfig(f *testing.F) {
 	f.Add([]byte(`{}`))
 	now := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		sc, err := sign.ParseSigningConfig(data)
+		sc, err := sigstore.ParseSigningConfig(data)
 		if err != nil {
-			if !errors.Is(err, sign.ErrInvalidConfig) {
+			if !errors.Is(err, sigstore.ErrInvalidConfig) {
 				t.Fatalf("untyped error %v", err)
 			}
 			return
 		}
-		s, err := sign.ServicesFromSigningConfig(sc, now)
+		s, err := sigstore.ServicesFromSigningConfig(sc, now)
 		if err != nil {
-			if !errors.Is(err, sign.ErrInvalidConfig) {
+			if !errors.Is(err, sigstore.ErrInvalidConfig) {
 				t.Fatalf("untyped error %v", err)
 			}
 			return
 		}
 		// Whatever was selected must make a valid configuration.
-		if _, err := sign.NewKeyless(sign.KeylessConfig{Token: sign.StaticToken("x"), Services: s, WithoutTransparencyLogUnsafe: true}); err != nil {
+		if _, err := sigstore.NewKeyless(sigstore.KeylessConfig{Token: sigstore.StaticToken("x"), Services: s, WithoutTransparencyLogUnsafe: true}); err != nil {
 			t.Fatalf("selected services %+v are rejected: %v", s, err)
 		}
 	})
 }
 
 func TestServicesString(t *testing.T) {
-	s := sign.Services{Fulcio: "https://f", Rekor: []sign.RekorService{{URL: "https://r", Version: 2}}, TSA: []string{"https://t"}}
+	s := sigstore.Services{Fulcio: "https://f", Rekor: []sigstore.RekorService{{URL: "https://r", Version: 2}}, TSA: []string{"https://t"}}
 	if got, want := s.String(), "fulcio=https://f rekor.v2=https://r tsa=https://t"; got != want {
 		t.Fatalf("got %q, want %q", got, want)
 	}

@@ -1,4 +1,4 @@
-package sign
+package sigstore
 
 import (
 	"bytes"
@@ -21,15 +21,15 @@ import (
 	protobundle "github.com/sigstore/protobuf-specs/gen/pb-go/bundle/v1"
 	protocommon "github.com/sigstore/protobuf-specs/gen/pb-go/common/v1"
 	protodsse "github.com/sigstore/protobuf-specs/gen/pb-go/dsse"
-	"github.com/sigstore/sigstore-go/pkg/root"
 	sgsign "github.com/sigstore/sigstore-go/pkg/sign"
-	sgverify "github.com/sigstore/sigstore-go/pkg/verify"
 
 	"github.com/chainmail-dev/chainmail/attest"
 	"github.com/chainmail-dev/chainmail/bundle"
 	"github.com/chainmail-dev/chainmail/digest"
 	"github.com/chainmail-dev/chainmail/internal/limits"
 	"github.com/chainmail-dev/chainmail/internal/sgproto"
+	"github.com/chainmail-dev/chainmail/sign"
+	"github.com/chainmail-dev/chainmail/verify"
 )
 
 // KeylessConfig configures a Keyless signer. Token and Services are
@@ -45,10 +45,14 @@ type KeylessConfig struct {
 	// requires a timestamp authority.
 	Services Services
 	// TrustedRoot, when set, verifies every new bundle against it before
-	// it is returned (certificate chain, timestamps, log entries), so a
-	// misconfigured or misbehaving service fails the signing instead of
-	// producing a bundle nobody can verify. Recommended.
-	TrustedRoot root.TrustedMaterial
+	// it is returned, with verify.Verify and this package's Authority (the
+	// one path every verifier here takes): certificate chain and SCTs
+	// (when the root lists CT logs), every timestamp, a log entry from
+	// every Rekor service, and the certificate's identity (the token's
+	// issuer, and its email for email issuers). A misconfigured or
+	// misbehaving service fails the signing instead of producing a bundle
+	// nobody can verify. Recommended.
+	TrustedRoot *TrustedRoot
 	// Transport carries every request (nil: http.DefaultTransport).
 	Transport http.RoundTripper
 	// Retry bounds the requests to each service (zero: the defaults).
@@ -67,13 +71,13 @@ type KeylessConfig struct {
 // for concurrent use; every signing uses a fresh ECDSA P-256 key and a
 // fresh token from the TokenSource.
 type Keyless struct {
-	token   TokenSource
-	svc     Services
-	trusted root.TrustedMaterial
-	base    http.RoundTripper
-	retry   RetryPolicy
-	now     func() time.Time
-	sleep   func(context.Context, time.Duration) error // tests replace it
+	token TokenSource
+	svc   Services
+	trust *verify.Trust // nil without a TrustedRoot
+	base  http.RoundTripper
+	retry RetryPolicy
+	now   func() time.Time
+	sleep func(context.Context, time.Duration) error // tests replace it
 }
 
 // NewKeyless checks cfg and returns a Keyless signer. It contacts no
@@ -102,18 +106,24 @@ func NewKeyless(cfg KeylessConfig) (*Keyless, error) {
 		now = time.Now
 	}
 	svc := Services{Fulcio: cfg.Services.Fulcio, Rekor: append([]RekorService(nil), cfg.Services.Rekor...), TSA: append([]string(nil), cfg.Services.TSA...)}
-	return &Keyless{token: cfg.Token, svc: svc, trusted: cfg.TrustedRoot, base: cfg.Transport, retry: retry, now: now, sleep: sleepContext}, nil
+	k := &Keyless{token: cfg.Token, svc: svc, base: cfg.Transport, retry: retry, now: now, sleep: sleepContext}
+	if cfg.TrustedRoot != nil {
+		if k.trust, err = selfCheckTrust(cfg.TrustedRoot, svc, now); err != nil {
+			return nil, err
+		}
+	}
+	return k, nil
 }
 
 // SignBlob signs the bytes of artifact, hashed with SHA-256 as a stream,
 // into a bundle holding a message signature.
 func (k *Keyless) SignBlob(ctx context.Context, artifact io.Reader) (*bundle.Bundle, error) {
 	if artifact == nil {
-		return nil, fmt.Errorf("sign: nil artifact")
+		return nil, fmt.Errorf("sigstore: nil artifact")
 	}
 	d, err := digest.FromReader(artifact, digest.SHA256)
 	if err != nil {
-		return nil, fmt.Errorf("sign: reading artifact: %w", err)
+		return nil, fmt.Errorf("sigstore: reading artifact: %w", err)
 	}
 	return k.SignDigest(ctx, d)
 }
@@ -126,7 +136,7 @@ func (k *Keyless) SignDigest(ctx context.Context, d digest.Digest) (*bundle.Bund
 		return nil, fmt.Errorf("%w: Keyless not made by NewKeyless", ErrInvalidConfig)
 	}
 	if d.Algorithm() != digest.SHA256 {
-		return nil, fmt.Errorf("sign: keyless signatures use ECDSA P-256 with SHA-256, not a %q digest", string(d.Algorithm()))
+		return nil, fmt.Errorf("sigstore: keyless signatures use ECDSA P-256 with SHA-256, not a %q digest", string(d.Algorithm()))
 	}
 	return k.sign(ctx, content{digest: d.Bytes()})
 }
@@ -135,11 +145,11 @@ func (k *Keyless) SignDigest(ctx context.Context, d digest.Digest) (*bundle.Bund
 // bundle.
 func (k *Keyless) SignStatement(ctx context.Context, st *attest.Statement) (*bundle.Bundle, error) {
 	if st == nil {
-		return nil, fmt.Errorf("sign: %w: nil statement", attest.ErrMalformed)
+		return nil, fmt.Errorf("sigstore: %w: nil statement", attest.ErrMalformed)
 	}
 	payload, err := st.Marshal()
 	if err != nil {
-		return nil, fmt.Errorf("sign: %w", err)
+		return nil, fmt.Errorf("sigstore: %w", err)
 	}
 	return k.SignEnvelope(ctx, attest.PayloadType, payload)
 }
@@ -157,14 +167,14 @@ func (k *Keyless) SignEnvelope(ctx context.Context, payloadType string, payload 
 		return nil, fmt.Errorf("%w: Keyless not made by NewKeyless", ErrInvalidConfig)
 	}
 	if payloadType == "" {
-		return nil, fmt.Errorf("sign: %w: empty payloadType", attest.ErrMalformed)
+		return nil, fmt.Errorf("sigstore: %w: empty payloadType", attest.ErrMalformed)
 	}
-	if k.trusted != nil && payloadType != attest.PayloadType {
+	if k.trust != nil && payloadType != attest.PayloadType {
 		return nil, fmt.Errorf("%w: the self-check against the trusted root verifies only %q envelopes, not %q",
 			ErrInvalidConfig, attest.PayloadType, truncate(payloadType))
 	}
 	if len(payload) > MaxKeylessPayload {
-		return nil, fmt.Errorf("sign: %w: payload of %d bytes, limit %d", attest.ErrTooLarge, len(payload), MaxKeylessPayload)
+		return nil, fmt.Errorf("sigstore: %w: payload of %d bytes, limit %d", attest.ErrTooLarge, len(payload), MaxKeylessPayload)
 	}
 	env := &attest.Envelope{PayloadType: payloadType, Payload: bytes.Clone(payload)}
 	sum := sha256.Sum256(env.PAE())
@@ -187,9 +197,9 @@ type content struct {
 // timestamps, log entries, bundle, self-check.
 func (k *Keyless) sign(ctx context.Context, c content) (*bundle.Bundle, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("sign: %w", err)
+		return nil, fmt.Errorf("sigstore: %w", err)
 	}
-	tok, err := k.identityToken(ctx)
+	tok, claims, err := k.identityToken(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -203,7 +213,7 @@ func (k *Keyless) sign(ctx context.Context, c content) (*bundle.Bundle, error) {
 	}
 	sig, err := ecdsa.SignASN1(rand.Reader, key.priv, c.digest)
 	if err != nil {
-		return nil, fmt.Errorf("sign: %w: %w", ErrSigner, err)
+		return nil, fmt.Errorf("sigstore: %w: %w", sign.ErrSigner, err)
 	}
 	pb := &protobundle.Bundle{
 		MediaType: bundle.MediaTypeV03,
@@ -243,38 +253,39 @@ func (k *Keyless) sign(ctx context.Context, c content) (*bundle.Bundle, error) {
 	}
 	b, err := sgproto.FromProto(pb)
 	if err != nil {
-		return nil, fmt.Errorf("sign: %w: the services' answers make a malformed bundle: %v", ErrBadResponse, err)
+		return nil, fmt.Errorf("sigstore: %w: the services' answers make a malformed bundle: %v", ErrBadResponse, err)
 	}
-	if err := k.selfCheck(b, c); err != nil {
+	if err := k.selfCheck(ctx, b, c, claims); err != nil {
 		return nil, err
 	}
 	return b, nil
 }
 
-// identityToken gets a token and checks its shape and expiry.
-func (k *Keyless) identityToken(ctx context.Context) (string, error) {
+// identityToken gets a token and checks its shape and expiry; it
+// returns the token and its claims.
+func (k *Keyless) identityToken(ctx context.Context) (string, *IDToken, error) {
 	tok, err := k.token.Token(ctx)
 	if err != nil {
 		var se *ServiceError
 		if errors.As(err, &se) || errors.Is(err, ErrNoToken) || errors.Is(err, ErrToken) || errors.Is(err, ErrInvalidConfig) {
-			return "", err // the package's own sources say enough
+			return "", nil, err // the package's own sources say enough
 		}
-		return "", fmt.Errorf("sign: identity token: %w", err)
+		return "", nil, fmt.Errorf("sigstore: identity token: %w", err)
 	}
 	tok = strings.TrimSpace(tok)
 	id, err := ParseIDToken(tok)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	if id.Email != "" && !id.EmailVerified {
 		// Fulcio certifies an email only if the issuer verified it, and
 		// sigstore-go's client refuses to prove possession otherwise.
-		return "", fmt.Errorf("%w: the email claim is not verified (email_verified is not true)", ErrToken)
+		return "", nil, fmt.Errorf("%w: the email claim is not verified (email_verified is not true)", ErrToken)
 	}
 	if now := k.now(); !id.Expiry.IsZero() && !now.Before(id.Expiry) {
-		return "", fmt.Errorf("%w: expired at %s (now %s)", ErrToken, id.Expiry.Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+		return "", nil, fmt.Errorf("%w: expired at %s (now %s)", ErrToken, id.Expiry.Format(time.RFC3339), now.UTC().Format(time.RFC3339))
 	}
-	return tok, nil
+	return tok, id, nil
 }
 
 func (k *Keyless) transport(ctx context.Context, service string) *serviceTransport {
@@ -342,37 +353,63 @@ func (k *Keyless) operationTimeout() time.Duration {
 	return total
 }
 
-// selfCheck verifies a new bundle against the trusted root, when there is
-// one, with sigstore-go's verifier: the chain to the Fulcio root, every
-// timestamp, every log entry. It checks that the services produced a
-// verifiable bundle, not who signed (the caller's verifier does).
-func (k *Keyless) selfCheck(b *bundle.Bundle, c content) error {
-	if k.trusted == nil {
+// selfCheckTrust is the trust a new bundle is checked under: an
+// Authority for tr that requires what the services were asked for (a
+// timestamp from every TSA, an entry in every log, signed integrated
+// times when no TSA vouches for the time, SCTs when tr lists CT logs).
+func selfCheckTrust(tr *TrustedRoot, svc Services, now func() time.Time) (*verify.Trust, error) {
+	var opts []Option
+	if n := len(svc.TSA); n > 0 {
+		opts = append(opts, WithSignedTimestamps(n))
+	}
+	if n := len(svc.Rekor); n > 0 {
+		opts = append(opts, WithTransparencyLog(n))
+		if len(svc.TSA) == 0 {
+			opts = append(opts, WithIntegratedTimestamps(n))
+		}
+	} else {
+		opts = append(opts, WithoutTransparencyLogUnsafe())
+	}
+	if !tr.HasCTLogs() {
+		opts = append(opts, WithoutSignedCertificateTimestampsUnsafe())
+	}
+	a, err := NewAuthority(tr, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("%w: trusted root: %v", ErrInvalidConfig, err)
+	}
+	trust, err := verify.NewTrust(verify.WithAuthority(a), verify.WithClock(now), verify.WithMinBundleVersion("v0.3"))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrInvalidConfig, err)
+	}
+	return trust, nil
+}
+
+// selfCheck verifies a new bundle with verify.Verify under k.trust, when
+// there is one. The identity is the token's: its issuer exactly, and for
+// a token with an email, that address as the SAN (for CI issuers Fulcio
+// certifies a workflow URI the token does not spell, so only the issuer
+// is compared).
+func (k *Keyless) selfCheck(ctx context.Context, b *bundle.Bundle, c content, tok *IDToken) error {
+	if k.trust == nil {
 		return nil
 	}
-	var opts []sgverify.VerifierOption
-	if n := len(k.svc.TSA); n > 0 {
-		opts = append(opts, sgverify.WithSignedTimestamps(n))
+	want := verify.CertificateIdentity{SANRegexp: ".+", Issuer: tok.Issuer}
+	if tok.Email != "" {
+		want = verify.CertificateIdentity{SAN: tok.Email, Issuer: tok.Issuer}
 	}
-	if n := len(k.svc.Rekor); n > 0 {
-		opts = append(opts, sgverify.WithTransparencyLog(n))
-		if len(k.svc.TSA) == 0 {
-			opts = append(opts, sgverify.WithIntegratedTimestamps(n))
-		}
-	}
-	v, err := sgverify.NewVerifier(k.trusted, opts...)
+	id, err := verify.NewIdentityPolicy(want)
 	if err != nil {
-		return fmt.Errorf("%w: %v", ErrSelfCheck, err)
+		return fmt.Errorf("%w: identity of the token: %v", ErrSelfCheck, err)
 	}
-	artifact := sgverify.WithoutArtifactUnsafe()
+	artifact := verify.WithoutArtifactUnsafe()
 	if c.dsse == nil {
-		artifact = sgverify.WithArtifactDigest("sha256", c.digest)
+		d, err := digest.New(digest.SHA256, c.digest)
+		if err != nil {
+			return fmt.Errorf("%w: %v", ErrSelfCheck, err)
+		}
+		artifact = verify.WithArtifactDigest(d)
 	}
-	sg, err := sgproto.SigstoreGo(b)
-	if err != nil {
-		return fmt.Errorf("sign: %w: %v", ErrBadResponse, err)
-	}
-	if _, err := v.Verify(sg, sgverify.NewPolicy(artifact, sgverify.WithoutIdentitiesUnsafe())); err != nil {
+	if _, err := verify.Verify(ctx, verify.FromBundle(b), k.trust, artifact, id); err != nil {
 		return fmt.Errorf("%w: %v", ErrSelfCheck, err)
 	}
 	return nil
@@ -389,11 +426,11 @@ type ephemeralKey struct {
 func newEphemeralKey() (*ephemeralKey, error) {
 	priv, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
-		return nil, fmt.Errorf("sign: %w: generating a key: %w", ErrSigner, err)
+		return nil, fmt.Errorf("sigstore: %w: generating a key: %w", sign.ErrSigner, err)
 	}
 	der, err := x509.MarshalPKIXPublicKey(&priv.PublicKey)
 	if err != nil {
-		return nil, fmt.Errorf("sign: %w: %w", ErrSigner, err)
+		return nil, fmt.Errorf("sigstore: %w: %w", sign.ErrSigner, err)
 	}
 	sum := sha256.Sum256(der)
 	return &ephemeralKey{priv: priv, hint: []byte(base64.StdEncoding.EncodeToString(sum[:]))}, nil
@@ -420,7 +457,7 @@ func (e *ephemeralKey) GetPublicKey() crypto.PublicKey { return &e.priv.PublicKe
 
 // GetPublicKeyPem returns the public key as PKIX PEM.
 func (e *ephemeralKey) GetPublicKeyPem() (string, error) {
-	b, err := MarshalPublicKey(&e.priv.PublicKey)
+	b, err := sign.MarshalPublicKey(&e.priv.PublicKey)
 	return string(b), err
 }
 

@@ -1,4 +1,4 @@
-package sign_test
+package sigstore_test
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chainmail-dev/chainmail/sign"
+	"github.com/chainmail-dev/chainmail/sigstore"
 )
 
 // exampleSigstore starts an in-process virtual Sigstore (see
@@ -40,10 +40,10 @@ func ExampleNewKeyless() {
 	v, stop := exampleSigstore()
 	defer stop()
 
-	k, err := sign.NewKeyless(sign.KeylessConfig{
-		Token:       sign.StaticToken(v.Token("alice@example.test")), // or sign.AmbientToken{} in CI
-		Services:    v.Services(),                                    // Fulcio, Rekor v2, a timestamp authority
-		TrustedRoot: v.TrustedRoot(),                                 // every new bundle is verified against it
+	k, err := sigstore.NewKeyless(sigstore.KeylessConfig{
+		Token:       sigstore.StaticToken(v.Token("alice@example.test")), // or sigstore.AmbientToken{} in CI
+		Services:    v.Services(),                                        // Fulcio, Rekor v2, a timestamp authority
+		TrustedRoot: v.Root(),                                            // every new bundle is verified against it
 	})
 	if err != nil {
 		panic(err)
@@ -65,7 +65,7 @@ func ExampleNewKeyless() {
 func ExampleKeyless_SignStatement() {
 	v, stop := exampleSigstore()
 	defer stop()
-	k, err := sign.NewKeyless(sign.KeylessConfig{Token: sign.StaticToken(v.Token("alice@example.test")), Services: v.Services(), TrustedRoot: v.TrustedRoot()})
+	k, err := sigstore.NewKeyless(sigstore.KeylessConfig{Token: sigstore.StaticToken(v.Token("alice@example.test")), Services: v.Services(), TrustedRoot: v.Root()})
 	if err != nil {
 		panic(err)
 	}
@@ -79,7 +79,7 @@ func ExampleKeyless_SignStatement() {
 }
 
 func ExampleServicesFromSigningConfig() {
-	sc, err := sign.ParseSigningConfig([]byte(`{
+	sc, err := sigstore.ParseSigningConfig([]byte(`{
 		"mediaType": "application/vnd.dev.sigstore.signingconfig.v0.2+json",
 		"caUrls": [{"url": "https://fulcio.example", "majorApiVersion": 1, "validFor": {"start": "2024-01-01T00:00:00Z"}}],
 		"rekorTlogUrls": [
@@ -91,7 +91,7 @@ func ExampleServicesFromSigningConfig() {
 	if err != nil {
 		panic(err)
 	}
-	s, err := sign.ServicesFromSigningConfig(sc, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	s, err := sigstore.ServicesFromSigningConfig(sc, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	if err != nil {
 		panic(err)
 	}
@@ -105,14 +105,14 @@ func ExampleAmbientToken_Detect() {
 		"ACTIONS_ID_TOKEN_REQUEST_URL":   "https://pipelines.actions.example/token?api-version=2.0",
 		"ACTIONS_ID_TOKEN_REQUEST_TOKEN": "request-credential",
 	}
-	a := sign.AmbientToken{LookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok }, TokenFile: "/nonexistent"}
+	a := sigstore.AmbientToken{LookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok }, TokenFile: "/nonexistent"}
 	_, provider, err := a.Detect()
 	fmt.Println(provider, err)
 
 	// Nowhere in particular:
 	a.LookupEnv = func(string) (string, bool) { return "", false }
 	_, _, err = a.Detect()
-	fmt.Println(errors.Is(err, sign.ErrNoToken))
+	fmt.Println(errors.Is(err, sigstore.ErrNoToken))
 	// Output:
 	// github-actions <nil>
 	// true
@@ -120,14 +120,14 @@ func ExampleAmbientToken_Detect() {
 
 func ExampleParseIDToken() {
 	// Claims are read without checking the signature: Fulcio does that.
-	tok, err := sign.ParseIDToken(jwt(`{"iss":"https://token.actions.githubusercontent.com","sub":"repo:octo/app:ref:refs/heads/main","aud":"sigstore","exp":1900000000}`))
+	tok, err := sigstore.ParseIDToken(jwt(`{"iss":"https://token.actions.githubusercontent.com","sub":"repo:octo/app:ref:refs/heads/main","aud":"sigstore","exp":1900000000}`))
 	if err != nil {
 		panic(err)
 	}
 	fmt.Println(tok.Issuer, tok.Identity(), tok.Expiry.Format(time.RFC3339))
 
-	_, err = sign.ParseIDToken(strings.Repeat(".", 1_000_000))
-	fmt.Println(errors.Is(err, sign.ErrToken))
+	_, err = sigstore.ParseIDToken(strings.Repeat(".", 1_000_000))
+	fmt.Println(errors.Is(err, sigstore.ErrToken))
 	// Output:
 	// https://token.actions.githubusercontent.com repo:octo/app:ref:refs/heads/main 2030-03-17T17:46:40Z
 	// true
@@ -137,18 +137,18 @@ func ExampleServiceError() {
 	v, stop := exampleSigstore()
 	defer stop()
 	v.Fail(vTSA, fault{status: 503}, fault{status: 503}) // the timestamp authority is down
-	k, err := sign.NewKeyless(sign.KeylessConfig{
-		Token:    sign.StaticToken(v.Token("alice@example.test")),
+	k, err := sigstore.NewKeyless(sigstore.KeylessConfig{
+		Token:    sigstore.StaticToken(v.Token("alice@example.test")),
 		Services: v.Services(),
-		Retry:    sign.RetryPolicy{Attempts: 2, Backoff: time.Millisecond},
+		Retry:    sigstore.RetryPolicy{Attempts: 2, Backoff: time.Millisecond},
 	})
 	if err != nil {
 		panic(err)
 	}
 	_, err = k.SignBlob(context.Background(), strings.NewReader("x"))
-	var se *sign.ServiceError
+	var se *sigstore.ServiceError
 	if errors.As(err, &se) {
-		fmt.Println(se.Service, se.StatusCode, se.Attempts, errors.Is(err, sign.ErrUnavailable))
+		fmt.Println(se.Service, se.StatusCode, se.Attempts, errors.Is(err, sigstore.ErrUnavailable))
 	}
 	// Output: tsa 503 2 true
 }
