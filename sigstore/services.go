@@ -106,10 +106,26 @@ func checkServiceURL(raw, what string) error {
 	return nil
 }
 
+// SigningConfig is a Sigstore signing config: which Fulcio, Rekor logs
+// and timestamp authorities a deployment signs with, and when each is
+// valid. Get one with ParseSigningConfig, LoadSigningConfig or
+// FetchInstance; turn it into Services with ServicesFromSigningConfig.
+type SigningConfig struct {
+	sc *root.SigningConfig
+}
+
+// MarshalJSON returns the signing config's JSON.
+func (c *SigningConfig) MarshalJSON() ([]byte, error) {
+	if c == nil || c.sc == nil {
+		return nil, fmt.Errorf("%w: zero signing config", ErrInvalidConfig)
+	}
+	return c.sc.MarshalJSON()
+}
+
 // ParseSigningConfig decodes a Sigstore SigningConfig (media type
 // application/vnd.dev.sigstore.signingconfig.v0.2+json) strictly: at most
 // 1 MiB, no duplicate keys, no unknown fields.
-func ParseSigningConfig(data []byte) (*root.SigningConfig, error) {
+func ParseSigningConfig(data []byte) (*SigningConfig, error) {
 	if err := strictjson.Check(data, nil, maxSigningConfigBytes); err != nil {
 		return nil, fmt.Errorf("%w: signing config: %v", ErrInvalidConfig, err)
 	}
@@ -121,11 +137,11 @@ func ParseSigningConfig(data []byte) (*root.SigningConfig, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrInvalidConfig, err)
 	}
-	return sc, nil
+	return &SigningConfig{sc: sc}, nil
 }
 
 // LoadSigningConfig reads a signing config file (see ParseSigningConfig).
-func LoadSigningConfig(path string) (*root.SigningConfig, error) {
+func LoadSigningConfig(path string) (*SigningConfig, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("sigstore: %w", err)
@@ -144,7 +160,11 @@ func LoadSigningConfig(path string) (*root.SigningConfig, error) {
 // logs and timestamp authorities its selectors ask for (ALL, ANY, EXACT
 // n), preferring the highest API version, as sigstore-go does. A log or
 // timestamp authority list without a selector is an error.
-func ServicesFromSigningConfig(sc *root.SigningConfig, now time.Time) (Services, error) {
+func ServicesFromSigningConfig(c *SigningConfig, now time.Time) (Services, error) {
+	if c == nil || c.sc == nil {
+		return Services{}, fmt.Errorf("%w: nil signing config", ErrInvalidConfig)
+	}
+	sc := c.sc
 	if sc == nil {
 		return Services{}, fmt.Errorf("%w: nil signing config", ErrInvalidConfig)
 	}

@@ -30,8 +30,15 @@ import (
 // instance.
 const DefaultTUFRepository = sgtuf.DefaultMirror
 
+// StagingTUFRepository is the TUF repository of Sigstore's staging
+// instance, whose root is embedded too.
+const StagingTUFRepository = sgtuf.StagingMirror
+
 // DefaultTUFTarget is the TUF target holding the trusted root.
 const DefaultTUFTarget = "trusted_root.json"
+
+// SigningConfigTUFTarget is the TUF target holding the signing config.
+const SigningConfigTUFTarget = "signing_config.v0.2.json"
 
 // maxTUFRedirects bounds the redirects followed for one download; each
 // must stay on the repository's host (SECURITY.md C74).
@@ -39,7 +46,7 @@ const maxTUFRedirects = 3
 
 // ErrOffline is returned (wrapped in verify.ErrTrustedRoot) when offline TUF
 // needs something the cache does not have: nothing is ever fetched.
-var ErrOffline = errors.New("verify: offline: not in the TUF cache")
+var ErrOffline = errors.New("sigstore: offline: not in the TUF cache")
 
 // TUFOptions configures FetchTrustedRoot.
 type TUFOptions struct {
@@ -53,8 +60,8 @@ type TUFOptions struct {
 	RepositoryURL string
 	// Root is the initial root metadata (root.json) that anchors trust in
 	// the repository. The default is the public-good root embedded in
-	// sigstore-go, which only applies to DefaultTUFRepository: any other
-	// repository needs its own Root. A newer root in the cache is used
+	// sigstore-go, and for StagingTUFRepository the staging root: any
+	// other repository needs its own Root. A newer root in the cache is used
 	// instead when there is one.
 	Root []byte
 	// Offline uses the cache only and never touches the network: the
@@ -114,10 +121,14 @@ func FetchTUFTarget(ctx context.Context, opts TUFOptions) ([]byte, error) {
 	}
 	anchor := opts.Root
 	if len(anchor) == 0 {
-		if repo != DefaultTUFRepository {
+		switch repo {
+		case DefaultTUFRepository:
+			anchor = sgtuf.DefaultRoot()
+		case StagingTUFRepository:
+			anchor = sgtuf.StagingRoot()
+		default:
 			return nil, fmt.Errorf("%w: TUFOptions.Root is required for repository %q", verify.ErrInvalidOptions, truncate(repo))
 		}
-		anchor = sgtuf.DefaultRoot()
 	}
 	target := opts.Target
 	if target == "" {

@@ -837,3 +837,43 @@ func TestFetchTUFTargetSigningConfig(t *testing.T) {
 		t.Fatalf("tampered target: %v", err)
 	}
 }
+
+// TestFetchInstance: the trusted root and the signing config of one
+// repository, in one call, and a keyless signer from them; offline from
+// the cache afterwards.
+func TestFetchInstance(t *testing.T) {
+	payload := tufPayload(t)
+	r := newTUFRepo(t, payload)
+	sc, err := os.ReadFile(filepath.Join("..", "testdata", "sigstore", "signing_config.v0.2.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.addTarget(sigstore.SigningConfigTUFTarget, sc)
+	cache := t.TempDir()
+	opts := r.opts(cache)
+	opts.Time = time.Date(2025, 8, 1, 0, 0, 0, 0, time.UTC)
+	inst, err := sigstore.FetchInstance(context.Background(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameRoot(t, inst.TrustedRoot, payload)
+	if inst.Services.Fulcio == "" || len(inst.Services.Rekor) == 0 {
+		t.Fatalf("services %+v", inst.Services)
+	}
+	if _, err := inst.Keyless(sigstore.StaticToken("x")); err != nil {
+		t.Fatalf("Keyless: %v", err)
+	}
+	opts.Offline = true
+	if _, err := sigstore.FetchInstance(context.Background(), opts); err != nil {
+		t.Fatalf("offline: %v", err)
+	}
+	// A repository without a signing config is an error, not a partial
+	// instance.
+	bare := newTUFRepo(t, payload)
+	if inst, err := sigstore.FetchInstance(context.Background(), bare.opts(t.TempDir())); err == nil || inst != nil {
+		t.Fatalf("no signing config: %v", err)
+	}
+	if _, err := (*sigstore.Instance)(nil).Keyless(sigstore.StaticToken("x")); !errors.Is(err, sigstore.ErrInvalidConfig) {
+		t.Fatalf("nil instance: %v", err)
+	}
+}
