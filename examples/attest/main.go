@@ -4,6 +4,8 @@
 // Usage:
 //
 //	attest -key KEY [-key KEY2 ...] -predicate-type URI -predicate FILE -o OUT [-envelope] ARTIFACT...
+//	attest -keyless [-identity-token TOKEN] [-signing-config FILE -trusted-root FILE | -tuf-cache DIR]
+//	       -predicate-type URI -predicate FILE -o OUT ARTIFACT...
 //
 // Each ARTIFACT becomes a subject, named by its base name, with its SHA-256
 // digest. The predicate FILE holds the predicate's JSON object ("-" reads
@@ -16,6 +18,14 @@
 // A bundle carries one signature, so several -key flags need -envelope,
 // which writes one DSSE envelope signed by every key.
 //
+// -keyless signs with Sigstore instead (cosign's flag names): an OIDC
+// token (-identity-token, else the CI provider's ambient token or
+// $SIGSTORE_ID_TOKEN), a Fulcio certificate, timestamps and Rekor entries
+// from the services of a signing config, and the new bundle checked
+// against the trusted root before it is written. The signing config and
+// trusted root come from files (-signing-config, -trusted-root) or from
+// Sigstore's public-good TUF repository (cached in -tuf-cache).
+//
 // Exit status: 0 written, 1 failed, 2 usage.
 package main
 
@@ -27,11 +37,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/chainmail-dev/chainmail/attest"
 	"github.com/chainmail-dev/chainmail/digest"
 	"github.com/chainmail-dev/chainmail/examples/internal/cli"
 	"github.com/chainmail-dev/chainmail/sign"
+	"github.com/chainmail-dev/chainmail/sigstore"
 )
 
 const prog = "attest"
@@ -44,17 +56,29 @@ func main() {
 	predPath := fs.String("predicate", "", "predicate JSON `file` (- for stdin)")
 	out := fs.String("o", "", "output `file` (- for stdout)")
 	envelope := fs.Bool("envelope", false, "write a DSSE envelope instead of a Sigstore bundle")
+	keyless := fs.Bool("keyless", false, "sign with Sigstore (Fulcio, Rekor, timestamps) instead of a key")
+	idToken := fs.String("identity-token", "", "with -keyless, the OIDC identity `token` (default: the ambient one)")
+	scPath := fs.String("signing-config", "", "with -keyless, the Sigstore signing config `file`")
+	rootPath := fs.String("trusted-root", "", "with -keyless, the Sigstore trusted root `file`")
+	tufCache := fs.String("tuf-cache", "", "with -keyless and no files, the TUF cache `dir` (default: the user cache dir)")
 	fs.Usage = func() {
 		fmt.Fprintln(os.Stderr, "usage: attest -key KEY -predicate-type URI -predicate FILE -o OUT [-envelope] ARTIFACT...")
+		fmt.Fprintln(os.Stderr, "       attest -keyless [-identity-token T] [-signing-config F -trusted-root F | -tuf-cache D] -predicate-type URI -predicate FILE -o OUT ARTIFACT...")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(os.Args[1:]); err != nil {
 		os.Exit(cli.ExitUsage)
 	}
 	switch {
-	case len(keyPaths) == 0, *predType == "", *predPath == "", *out == "", fs.NArg() == 0:
+	case (len(keyPaths) == 0) == !*keyless, *predType == "", *predPath == "", *out == "", fs.NArg() == 0:
 		fs.Usage()
 		os.Exit(cli.ExitUsage)
+	case *keyless && *envelope:
+		cli.Exit(prog, cli.ExitUsage, errors.New("-keyless writes a Sigstore bundle; -envelope is for keys"))
+	case *keyless && (*scPath == "") != (*rootPath == ""):
+		cli.Exit(prog, cli.ExitUsage, errors.New("-signing-config and -trusted-root go together (or neither, for TUF)"))
+	case !*keyless && (*idToken != "" || *scPath != "" || *rootPath != "" || *tufCache != ""):
+		cli.Exit(prog, cli.ExitUsage, errors.New("-identity-token, -signing-config, -trusted-root and -tuf-cache need -keyless"))
 	case len(keyPaths) > 1 && !*envelope:
 		cli.Exit(prog, cli.ExitUsage, errors.New("a bundle carries one signature: use -envelope to sign with several keys"))
 	}
@@ -87,7 +111,19 @@ func main() {
 
 	ctx := context.Background()
 	var output []byte
-	if *envelope {
+	if *keyless {
+		k, err := keylessSigner(ctx, *idToken, *scPath, *rootPath, *tufCache)
+		if err != nil {
+			cli.Exit(prog, cli.ExitUsage, err)
+		}
+		b, err := k.SignStatement(ctx, st)
+		if err != nil {
+			cli.Exit(prog, cli.ExitRejected, err)
+		}
+		if output, err = b.MarshalJSON(); err != nil {
+			cli.Exit(prog, cli.ExitRejected, err)
+		}
+	} else if *envelope {
 		env, err := sign.Statement(ctx, st, signers...)
 		if err != nil {
 			cli.Exit(prog, cli.ExitRejected, err)
@@ -109,6 +145,42 @@ func main() {
 	if err := cli.WriteFile(*out, append(output, '\n'), 0o644); err != nil {
 		cli.Exit(prog, cli.ExitRejected, err)
 	}
+}
+
+// keylessSigner sets up keyless signing: the services and trusted root
+// from files, or from Sigstore's public-good TUF repository.
+func keylessSigner(ctx context.Context, token, scPath, rootPath, cache string) (*sigstore.Keyless, error) {
+	var src sigstore.TokenSource = sigstore.AmbientToken{}
+	if token != "" {
+		src = sigstore.StaticToken(token)
+	}
+	if scPath != "" {
+		sc, err := sigstore.LoadSigningConfig(scPath)
+		if err != nil {
+			return nil, err
+		}
+		svc, err := sigstore.ServicesFromSigningConfig(sc, time.Now())
+		if err != nil {
+			return nil, err
+		}
+		tr, err := sigstore.LoadTrustedRoot(rootPath)
+		if err != nil {
+			return nil, err
+		}
+		return sigstore.NewKeyless(sigstore.KeylessConfig{Token: src, Services: svc, TrustedRoot: tr})
+	}
+	if cache == "" {
+		dir, err := os.UserCacheDir()
+		if err != nil {
+			return nil, fmt.Errorf("no -signing-config and no user cache dir for TUF: %w", err)
+		}
+		cache = filepath.Join(dir, "chainmail", "tuf")
+	}
+	inst, err := sigstore.FetchInstance(ctx, sigstore.TUFOptions{CacheDir: cache})
+	if err != nil {
+		return nil, err
+	}
+	return inst.Keyless(src)
 }
 
 // statement builds the statement: the predicate checked against its

@@ -16,18 +16,67 @@ import (
 
 // conformanceClient builds examples/conformance, the Sigstore conformance
 // client, or skips when this checkout has none.
-func conformanceClient(t *testing.T) string {
+func conformanceClient(t *testing.T) string { return exampleBinary(t, "conformance") }
+
+// exampleBinary builds examples/<name> and returns the binary's path.
+func exampleBinary(t *testing.T, name string) string {
 	t.Helper()
-	if _, err := os.Stat(filepath.Join("..", "..", "examples", "conformance")); err != nil {
-		t.Skip("examples/conformance is not in this checkout")
+	if _, err := os.Stat(filepath.Join("..", "..", "examples", name)); err != nil {
+		t.Skipf("examples/%s is not in this checkout", name)
 	}
-	bin := filepath.Join(t.TempDir(), "conformance")
-	cmd := exec.Command("go", "build", "-o", bin, "./examples/conformance")
+	bin := filepath.Join(t.TempDir(), name)
+	cmd := exec.Command("go", "build", "-o", bin, "./examples/"+name)
 	cmd.Dir = filepath.Join("..", "..")
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("building examples/conformance: %v\n%s", err, out)
+		t.Fatalf("building examples/%s: %v\n%s", name, err, out)
 	}
 	return bin
+}
+
+// TestExamplesKeyless: the attest example signs keyless against the
+// local services (cosign's flags: -identity-token, -signing-config,
+// -trusted-root), and the verify example checks the bundle with the
+// token's identity; another identity, issuer or artifact is rejected.
+func TestExamplesKeyless(t *testing.T) {
+	s := localStack(t)
+	s.needV2(t)
+	attestBin, verifyBin := exampleBinary(t, "attest"), exampleBinary(t, "verify")
+	dir := t.TempDir()
+	artifact := filepath.Join(dir, "app.tar.gz")
+	if err := os.WriteFile(artifact, []byte("release contents\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	predicate := filepath.Join(dir, "predicate.json")
+	if err := os.WriteFile(predicate, []byte(`{"result":"PASSED","configuration":[],"passedTests":["TestApp"]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tok, err := s.mintToken(ctx(t), testEmail, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "app.sigstore.json")
+	if code, o := run(t, attestBin, "-keyless", "-identity-token", tok, "-signing-config", s.signingConfig, "-trusted-root", s.trustedRootPath,
+		"-predicate-type", "https://in-toto.io/attestation/test-result/v0.1", "-predicate", predicate, "-o", out, artifact); code != 0 {
+		t.Fatalf("attest -keyless: exit %d\n%s", code, o)
+	} else if strings.Contains(o, tok) {
+		t.Fatal("attest printed the token")
+	}
+	verifyWith := func(identity, issuer, file string) (int, string) {
+		return run(t, verifyBin, "-certificate-identity", identity, "-certificate-oidc-issuer", issuer,
+			"-trusted-root", s.trustedRootPath, "-bundle", out, file)
+	}
+	if code, o := verifyWith(testEmail, s.issuer, artifact); code != 0 {
+		t.Fatalf("verify rejected the attest example's bundle: exit %d\n%s", code, o)
+	}
+	if code, _ := verifyWith("mallory@example.test", s.issuer, artifact); code != 1 {
+		t.Fatalf("another identity: exit %d, want 1", code)
+	}
+	if code, _ := verifyWith(testEmail, "https://accounts.google.com", artifact); code != 1 {
+		t.Fatalf("another issuer: exit %d, want 1", code)
+	}
+	if code, _ := verifyWith(testEmail, s.issuer, predicate); code != 1 {
+		t.Fatalf("another artifact: exit %d, want 1", code)
+	}
 }
 
 // run runs the client and returns its exit code and output.
