@@ -2,11 +2,13 @@ package bundle
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"reflect"
 	"strings"
+	"sync"
 
 	"github.com/chainmail-dev/chainmail/attest"
 	"github.com/chainmail-dev/chainmail/digest"
@@ -42,7 +44,38 @@ var (
 // Bundle is a parsed, structurally valid Sigstore bundle (v0.1 to v0.3).
 // It is immutable: accessors return copies. Make one with Parse or New.
 type Bundle struct {
-	w *wireBundle
+	w   *wireBundle
+	enc *encoding // MarshalJSON's bytes, made once
+}
+
+// encoding caches a bundle's JSON: the bundle is immutable, so it is
+// encoded at most once (verifiers name a bundle by its digest).
+type encoding struct {
+	once sync.Once
+	data []byte
+	sum  digest.Digest
+	err  error
+}
+
+func (b *Bundle) encode() {
+	b.enc.once.Do(func() {
+		b.enc.data, b.enc.err = json.Marshal(b.w)
+		if b.enc.err == nil {
+			s := sha256.Sum256(b.enc.data)
+			b.enc.sum, b.enc.err = digest.New(digest.SHA256, s[:])
+		}
+	})
+}
+
+// Digest returns the SHA-256 of the bundle's JSON (MarshalJSON): what a
+// verification result or a VSA's inputAttestations names the bundle by.
+// It is computed once; the zero Digest for the zero Bundle.
+func (b *Bundle) Digest() digest.Digest {
+	if !b.Valid() {
+		return digest.Digest{}
+	}
+	b.encode()
+	return b.enc.sum
 }
 
 // Contents is what a bundle holds, in Go types: the input of New and the
@@ -281,7 +314,7 @@ func check(w *wireBundle) (*Bundle, error) {
 	if err := checkMaterial(w); err != nil {
 		return nil, err
 	}
-	return &Bundle{w: w}, nil
+	return &Bundle{w: w, enc: new(encoding)}, nil
 }
 
 // mediaTypeV03Alt is the v0.3 media type in the older form, which
@@ -423,11 +456,11 @@ func (b *Bundle) MarshalJSON() ([]byte, error) {
 	if !b.Valid() {
 		return nil, errZero
 	}
-	out, err := json.Marshal(b.w)
-	if err != nil {
-		return nil, fmt.Errorf("bundle: encoding: %w", err)
+	b.encode()
+	if b.enc.err != nil {
+		return nil, fmt.Errorf("bundle: encoding: %w", b.enc.err)
 	}
-	return out, nil
+	return bytes.Clone(b.enc.data), nil
 }
 
 // UnmarshalJSON implements json.Unmarshaler with the rules of Parse.
@@ -447,7 +480,7 @@ var errZero = fmt.Errorf("%w: zero Bundle; use Parse or New", ErrMalformed)
 
 // Valid reports whether b was made by Parse or New; the zero Bundle is
 // not valid, and its accessors return zero values.
-func (b *Bundle) Valid() bool { return b != nil && b.w != nil }
+func (b *Bundle) Valid() bool { return b != nil && b.w != nil && b.enc != nil }
 
 // material returns the verification material, or an empty one for a zero
 // Bundle.

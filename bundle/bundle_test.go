@@ -789,3 +789,23 @@ func TestCheckKindVersion(t *testing.T) {
 		})
 	}
 }
+
+// TestDigest: a bundle's digest is the SHA-256 of its JSON, the same for
+// a parsed bundle and one made from its contents.
+func TestDigest(t *testing.T) {
+	b := mustParse(t, ourBundle(t).dsse)
+	want, err := digest.FromBytes(mustMarshal(t, b), digest.SHA256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Digest() != want || b.Digest() != want {
+		t.Fatalf("Digest %v, want %v", b.Digest(), want)
+	}
+	again, err := bundle.New(b.Contents())
+	if err != nil || again.Digest() != want {
+		t.Fatalf("New(Contents()).Digest = %v, %v", again.Digest(), err)
+	}
+	if !(&bundle.Bundle{}).Digest().IsZero() || !(*bundle.Bundle)(nil).Digest().IsZero() {
+		t.Fatal("zero bundle has a digest")
+	}
+}

@@ -154,11 +154,12 @@ func (in Input) parse() (*attest.Envelope, *bundle.Bundle, digest.Digest, error)
 		if !in.b.Valid() {
 			return nil, nil, digest.Digest{}, fmt.Errorf("%w: zero bundle", ErrMalformed)
 		}
-		d, err := in.b.MarshalJSON()
-		if err != nil {
+		d := in.b.Digest()
+		if d.IsZero() {
+			_, err := in.b.MarshalJSON()
 			return nil, nil, digest.Digest{}, because(ErrMalformed, err)
 		}
-		return nil, in.b, sum256(d), nil
+		return nil, in.b, d, nil
 	}
 	data := in.data
 	if len(data) > limits.MaxEnvelopeBytes {
