@@ -37,6 +37,7 @@ import (
 type Authority struct {
 	root *TrustedRoot
 	cfg  authConfig
+	fast []*fastCA // per Fulcio CA: intermediates checked once (chains.go)
 }
 
 // NewAuthority returns an Authority trusting the authorities of tr.
@@ -71,7 +72,7 @@ func NewAuthority(tr *TrustedRoot, opts ...Option) (*Authority, error) {
 	if !c.sctSet {
 		c.sct = 1
 	}
-	return &Authority{root: tr, cfg: c}, nil
+	return &Authority{root: tr, cfg: c, fast: fastCAs(tr.tr)}, nil
 }
 
 // TrustedRoot returns the trusted root the authority trusts.
@@ -102,6 +103,14 @@ func (a *Authority) Anchor(ctx context.Context, req *verify.AnchorRequest) (*ver
 		}
 	}
 	return r.out, nil
+}
+
+// fastCA returns the prepared shortcut for the i-th Fulcio CA, or nil.
+func (a *Authority) fastCA(i int) *fastCA {
+	if i < len(a.fast) {
+		return a.fast[i]
+	}
+	return nil
 }
 
 // anchorRun is the state of one Anchor call.
@@ -408,8 +417,15 @@ func (r *anchorRun) checkCertificate(context.Context) error {
 
 func (r *anchorRun) chainAt(t time.Time) ([][]*x509.Certificate, error) {
 	var first error
-	for _, ca := range r.tm.FulcioCertificateAuthorities() {
-		chains, err := ca.Verify(r.req.Certificate, t)
+	for i, ca := range r.tm.FulcioCertificateAuthorities() {
+		var chains [][]*x509.Certificate
+		var err error
+		if f := r.a.fastCA(i); f != nil {
+			chains, _ = f.verify(r.req.Certificate, t)
+		}
+		if chains == nil {
+			chains, err = ca.Verify(r.req.Certificate, t)
+		}
 		if err != nil {
 			if first == nil {
 				first = err
