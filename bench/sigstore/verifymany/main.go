@@ -4,11 +4,13 @@
 //
 // Usage:
 //
-//	verifymany [-n N] [-impl chainmail|sigstore-go] -bundle FILE -trusted-root FILE
+//	verifymany [-n N] [-parallel P] [-impl chainmail|sigstore-go] -bundle FILE -trusted-root FILE
 //	        (-certificate-identity ID -certificate-oidc-issuer URL | -key PUB) ARTIFACT
 //
-// It prints the count and the time per verification; any failure stops
-// it with exit status 1.
+// With -parallel P, P goroutines share the N verifications (one verifier,
+// as a registry or admission controller would use it). It prints the
+// count and the wall time per verification; any failure stops it with
+// exit status 1.
 package main
 
 import (
@@ -17,6 +19,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"sync"
 	"time"
 
 	sgbundle "github.com/sigstore/sigstore-go/pkg/bundle"
@@ -29,6 +32,7 @@ import (
 
 func main() {
 	n := flag.Int("n", 1000, "verifications")
+	parallel := flag.Int("parallel", 1, "goroutines sharing the verifications")
 	impl := flag.String("impl", "chainmail", "chainmail or sigstore-go")
 	bundlePath := flag.String("bundle", "", "Sigstore bundle `file`")
 	rootPath := flag.String("trusted-root", "", "trusted_root.json `file`")
@@ -53,14 +57,34 @@ func main() {
 	default:
 		fail(fmt.Errorf("unknown -impl %q", *impl))
 	}
-	start := time.Now()
-	for i := 0; i < *n; i++ {
-		if err := run(); err != nil {
-			fail(fmt.Errorf("verification %d: %w", i, err))
-		}
+	if *parallel < 1 {
+		fail(fmt.Errorf("-parallel %d", *parallel))
 	}
+	start := time.Now()
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for w := 0; w < *parallel; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				if err := run(); err != nil {
+					fail(fmt.Errorf("verification %d: %w", i, err))
+				}
+			}
+		}()
+	}
+	for i := 0; i < *n; i++ {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 	d := time.Since(start)
-	fmt.Printf("%s: %d verified in %.3fs (%.3f ms each)\n", *impl, *n, d.Seconds(), float64(d.Microseconds())/1000/float64(*n))
+	name := *impl
+	if *parallel > 1 {
+		name = fmt.Sprintf("%s-x%d", *impl, *parallel)
+	}
+	fmt.Printf("%s: %d verified in %.3fs (%.3f ms each)\n", name, *n, d.Seconds(), float64(d.Microseconds())/1000/float64(*n))
 }
 
 func fail(err error) {
