@@ -424,7 +424,9 @@ func TestKeylessSelfCheck(t *testing.T) {
 	}
 }
 
-func TestKeylessTokenErrors(t *testing.T) {
+// TestAdversarial_C110_TokenErrors: every token failure is typed, and the
+// token never appears in the error (noSecret).
+func TestAdversarial_C110_TokenErrors(t *testing.T) {
 	v := newVirtualSigstore(t)
 	expired := v.Token(alice, func(c map[string]any) { c["exp"] = time.Now().Add(-time.Second).Unix() })
 	unverified := v.Token(alice, func(c map[string]any) { c["email_verified"] = false })

@@ -9,6 +9,7 @@ import (
 	"crypto/elliptic"
 	"encoding/asn1"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/big"
@@ -946,4 +947,47 @@ func TestAdversarial_C40_KeyIsNotACertificate(t *testing.T) {
 		t.Fatalf("certificate as key: %v", err)
 	}
 	// A bundle with a certificate: TestCertificateBundlesRefused.
+}
+
+// TestAdversarial_C111_NormalizedBytes: only the received bytes verify.
+// The same statement re-serialized (other white space, other key order)
+// is another payload, and the signature over the original does not
+// verify it; the verifier never re-marshals before checking.
+func TestAdversarial_C111_NormalizedBytes(t *testing.T) {
+	k := signtest.Key(t, "k1")
+	env := statementEnv(t, []byte("a"), k)
+	trust := newTrust(t, verify.WithKeys(keysOf(t, k)...))
+	if _, err := verify.Verify(ctx, verify.FromEnvelope(env), trust, artifactOf([]byte("a")), verify.TrustedKeys()); err != nil {
+		t.Fatal(err)
+	}
+	var generic map[string]any
+	if err := json.Unmarshal(env.Payload, &generic); err != nil {
+		t.Fatal(err)
+	}
+	indented, err := json.MarshalIndent(generic, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sorted, err := json.Marshal(generic) // encoding/json sorts map keys
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, payload := range map[string][]byte{
+		"indented":         indented,
+		"keys sorted":      sorted,
+		"trailing newline": append(bytes.Clone(env.Payload), '\n'),
+		"leading space":    append([]byte(" "), env.Payload...),
+	} {
+		t.Run(name, func(t *testing.T) {
+			if bytes.Equal(payload, env.Payload) {
+				t.Skip("the same bytes")
+			}
+			e := env.Clone()
+			e.Payload = payload
+			_, err := verify.Verify(ctx, verify.FromEnvelope(e), trust, artifactOf([]byte("a")), verify.TrustedKeys())
+			if !errors.Is(err, verify.ErrUnverified) {
+				t.Fatalf("a re-serialized payload verified: %v", err)
+			}
+		})
+	}
 }
