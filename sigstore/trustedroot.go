@@ -7,8 +7,6 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"fmt"
-	"io"
-	"os"
 	"time"
 
 	protocommon "github.com/sigstore/protobuf-specs/gen/pb-go/common/v1"
@@ -19,6 +17,7 @@ import (
 
 	"github.com/chainmail-dev/chainmail/internal/errs"
 	"github.com/chainmail-dev/chainmail/internal/keys"
+	"github.com/chainmail-dev/chainmail/internal/limits"
 	"github.com/chainmail-dev/chainmail/internal/strictjson"
 	"github.com/chainmail-dev/chainmail/verify"
 )
@@ -74,7 +73,7 @@ func ParseTrustedRoot(data []byte) (*TrustedRoot, error) {
 
 // LoadTrustedRoot reads and parses a trusted_root.json file.
 func LoadTrustedRoot(path string) (*TrustedRoot, error) {
-	data, err := readFile(path, MaxTrustedRootBytes)
+	data, err := limits.ReadFile(path, MaxTrustedRootBytes)
 	if err != nil {
 		return nil, errs.Wrap(verify.ErrTrustedRoot, err)
 	}
@@ -372,21 +371,4 @@ func logProto(l TransparencyLog) (*prototrustroot.TransparencyLogInstance, error
 		PublicKey:     &protocommon.PublicKey{RawBytes: der, KeyDetails: details, ValidFor: vf},
 		LogId:         &protocommon.LogId{KeyId: id[:]},
 	}, nil
-}
-
-// readFile reads at most max bytes of path.
-func readFile(path string, max int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > max {
-		return nil, fmt.Errorf("%s is larger than %d bytes", path, max)
-	}
-	return data, nil
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/theupdateframework/go-tuf/v2/metadata/updater"
 
 	"github.com/chainmail-dev/chainmail/internal/errs"
+	"github.com/chainmail-dev/chainmail/internal/limits"
 	"github.com/chainmail-dev/chainmail/internal/netpolicy"
 	"github.com/chainmail-dev/chainmail/verify"
 )
@@ -221,7 +222,7 @@ func newestRoot(anchor []byte, cached string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: initial TUF root: %v", verify.ErrTrustedRoot, err)
 	}
-	data, err := readFile(cached, 512<<10)
+	data, err := limits.ReadFile(cached, 512<<10)
 	if errors.Is(err, os.ErrNotExist) {
 		return anchor, nil
 	}

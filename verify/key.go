@@ -3,10 +3,9 @@ package verify
 import (
 	"crypto"
 	"fmt"
-	"io"
-	"os"
 
 	"github.com/chainmail-dev/chainmail/internal/keys"
+	"github.com/chainmail-dev/chainmail/internal/limits"
 )
 
 // PublicKey is a trusted verification key with its signature scheme. Its
@@ -64,7 +63,7 @@ func ParsePublicKey(pemBytes []byte, opts ...KeyOption) (*PublicKey, error) {
 
 // LoadPublicKey reads and parses a PEM public key file.
 func LoadPublicKey(path string, opts ...KeyOption) (*PublicKey, error) {
-	data, err := readBounded(path, 64<<10)
+	data, err := limits.ReadFile(path, 64<<10)
 	if err != nil {
 		return nil, fmt.Errorf("verify: %w", err)
 	}
@@ -115,21 +114,4 @@ func (k *PublicKey) bits() int {
 		return s.Size() * 8
 	}
 	return 0
-}
-
-// readBounded reads a file of at most max bytes.
-func readBounded(path string, max int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > max {
-		return nil, fmt.Errorf("%s is larger than %d bytes", path, max)
-	}
-	return data, nil
 }
