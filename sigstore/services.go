@@ -2,9 +2,7 @@ package sigstore
 
 import (
 	"fmt"
-	"io"
 	"net/url"
-	"os"
 	"strings"
 	"time"
 
@@ -13,6 +11,7 @@ import (
 	sgsign "github.com/sigstore/sigstore-go/pkg/sign"
 	"google.golang.org/protobuf/encoding/protojson"
 
+	"github.com/chainmail-dev/chainmail/internal/limits"
 	"github.com/chainmail-dev/chainmail/internal/strictjson"
 )
 
@@ -142,14 +141,9 @@ func ParseSigningConfig(data []byte) (*SigningConfig, error) {
 
 // LoadSigningConfig reads a signing config file (see ParseSigningConfig).
 func LoadSigningConfig(path string) (*SigningConfig, error) {
-	f, err := os.Open(path)
+	data, err := limits.ReadFile(path, maxSigningConfigBytes)
 	if err != nil {
-		return nil, fmt.Errorf("sigstore: %w", err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxSigningConfigBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("sigstore: reading %q: %w", truncate(path), err)
+		return nil, fmt.Errorf("sigstore: signing config: %w", err)
 	}
 	return ParseSigningConfig(data)
 }
