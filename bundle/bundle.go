@@ -2,7 +2,6 @@ package bundle
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -61,8 +60,7 @@ func (b *Bundle) encode() {
 	b.enc.once.Do(func() {
 		b.enc.data, b.enc.err = json.Marshal(b.w)
 		if b.enc.err == nil {
-			s := sha256.Sum256(b.enc.data)
-			b.enc.sum, b.enc.err = digest.New(digest.SHA256, s[:])
+			b.enc.sum, b.enc.err = digest.FromBytes(b.enc.data, digest.SHA256)
 		}
 	})
 }
@@ -661,7 +659,12 @@ func (b *Bundle) TlogEntries() []TlogEntry {
 }
 
 // TimestampCount returns the number of RFC 3161 timestamps.
-func (b *Bundle) TimestampCount() int { return len(b.Timestamps()) }
+func (b *Bundle) TimestampCount() int {
+	if td := b.material().TimestampVerificationData; td != nil {
+		return len(td.RFC3161Timestamps)
+	}
+	return 0
+}
 
 // Timestamps returns copies of the RFC 3161 signed timestamps (DER).
 func (b *Bundle) Timestamps() [][]byte {

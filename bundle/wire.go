@@ -1,12 +1,12 @@
 package bundle
 
 import (
-	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // The wire types mirror the protobuf messages of the Sigstore bundle
@@ -138,7 +138,7 @@ func (b *b64) UnmarshalJSON(data []byte) error {
 	}
 	// protojson's rule: standard or URL-safe alphabet, padded or not.
 	enc := base64.StdEncoding
-	if bytes.ContainsAny([]byte(s), "-_") {
+	if strings.ContainsAny(s, "-_") {
 		enc = base64.URLEncoding
 	}
 	if len(s)%4 != 0 {

@@ -25,23 +25,22 @@ type Instance struct {
 
 // FetchInstance reads the trusted root (DefaultTUFTarget) and the signing
 // config (SigningConfigTUFTarget) of a Sigstore TUF repository, with the
-// rules, cache and offline mode of FetchTrustedRoot; opts.Target is
-// ignored. The default repository is Sigstore's public-good instance;
+// rules, cache and offline mode of FetchTrustedRoot, from one refresh of
+// the repository's metadata; opts.Target is ignored. The default repository is Sigstore's public-good instance;
 // StagingTUFRepository is its staging instance (both roots embedded), and
 // any other needs opts.Root. The services are those valid at opts.Time
 // (the current time when zero).
 func FetchInstance(ctx context.Context, opts TUFOptions) (*Instance, error) {
-	opts.Target = DefaultTUFTarget
-	tr, err := FetchTrustedRoot(ctx, opts)
+	// One refresh of the metadata, then both targets from it.
+	data, err := fetchTUFTargets(ctx, opts, DefaultTUFTarget, SigningConfigTUFTarget)
 	if err != nil {
 		return nil, err
 	}
-	opts.Target = SigningConfigTUFTarget
-	data, err := FetchTUFTarget(ctx, opts)
+	tr, err := ParseTrustedRoot(data[0])
 	if err != nil {
 		return nil, err
 	}
-	sc, err := ParseSigningConfig(data)
+	sc, err := ParseSigningConfig(data[1])
 	if err != nil {
 		return nil, err
 	}

@@ -26,6 +26,7 @@ import (
 	"github.com/chainmail-dev/chainmail/attest"
 	"github.com/chainmail-dev/chainmail/bundle"
 	"github.com/chainmail-dev/chainmail/digest"
+	"github.com/chainmail-dev/chainmail/internal/errs"
 	"github.com/chainmail-dev/chainmail/internal/limits"
 	"github.com/chainmail-dev/chainmail/internal/sgproto"
 	"github.com/chainmail-dev/chainmail/sign"
@@ -410,7 +411,7 @@ func (k *Keyless) selfCheck(ctx context.Context, b *bundle.Bundle, c content, to
 		artifact = verify.WithArtifactDigest(d)
 	}
 	if _, err := verify.Verify(ctx, verify.FromBundle(b), k.trust, artifact, id); err != nil {
-		return fmt.Errorf("%w: %v", ErrSelfCheck, err)
+		return errs.Wrap(ErrSelfCheck, err)
 	}
 	return nil
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/chainmail-dev/chainmail/digest"
 	"github.com/chainmail-dev/chainmail/internal/sgproto"
 	"github.com/chainmail-dev/chainmail/sigstore"
+	"github.com/chainmail-dev/chainmail/verify"
 )
 
 const alice = "alice@example.test"
@@ -416,6 +417,10 @@ func TestKeylessSelfCheck(t *testing.T) {
 	b, err := k.SignBlob(context.Background(), strings.NewReader("x"))
 	if !errors.Is(err, sigstore.ErrSelfCheck) || b != nil {
 		t.Fatalf("got %v, %v; want ErrSelfCheck and no bundle", b, err)
+	}
+	// The verifier's reason, said once under the self-check's.
+	if !errors.Is(err, verify.ErrUnverified) || strings.Contains(err.Error(), "verify: ") || strings.Count(err.Error(), "sigstore: ") != 1 {
+		t.Errorf("self-check error %q", err)
 	}
 	// Without a trusted root the same services sign.
 	k, _ = newKeyless(t, sigstore.KeylessConfig{Token: sigstore.StaticToken(v.Token(alice)), Services: v.Services()})

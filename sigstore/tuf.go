@@ -106,6 +106,20 @@ func FetchTrustedRoot(ctx context.Context, opts TUFOptions) (*TrustedRoot, error
 //	data, err := sigstore.FetchTUFTarget(ctx, sigstore.TUFOptions{CacheDir: dir, Target: "signing_config.v0.2.json"})
 //	sc, err := sigstore.ParseSigningConfig(data)
 func FetchTUFTarget(ctx context.Context, opts TUFOptions) ([]byte, error) {
+	target := opts.Target
+	if target == "" {
+		target = DefaultTUFTarget
+	}
+	data, err := fetchTUFTargets(ctx, opts, target)
+	if err != nil {
+		return nil, err
+	}
+	return data[0], nil
+}
+
+// fetchTUFTargets refreshes the repository's metadata once and returns
+// the named targets, verified, in order.
+func fetchTUFTargets(ctx context.Context, opts TUFOptions, targets ...string) ([][]byte, error) {
 	if ctx == nil {
 		return nil, fmt.Errorf("%w: nil context", verify.ErrTrustedRoot)
 	}
@@ -130,10 +144,6 @@ func FetchTUFTarget(ctx context.Context, opts TUFOptions) ([]byte, error) {
 		default:
 			return nil, fmt.Errorf("%w: TUFOptions.Root is required for repository %q", verify.ErrInvalidOptions, truncate(repo))
 		}
-	}
-	target := opts.Target
-	if target == "" {
-		target = DefaultTUFTarget
 	}
 	dir := filepath.Join(opts.CacheDir, cacheName(repo))
 	for _, d := range []string{opts.CacheDir, dir, filepath.Join(dir, "targets")} {
@@ -169,27 +179,31 @@ func FetchTUFTarget(ctx context.Context, opts TUFOptions) ([]byte, error) {
 	}
 	if err := up.Refresh(); err != nil {
 		if opts.Offline && errors.Is(err, os.ErrNotExist) {
-			return nil, fmt.Errorf("%w: %w: %v", verify.ErrTrustedRoot, ErrOffline, err)
+			return nil, errs.Wrap(verify.ErrTrustedRoot, fmt.Errorf("%w: %v", ErrOffline, err))
 		}
 		return nil, fmt.Errorf("%w: TUF refresh: %v", verify.ErrTrustedRoot, err)
 	}
-	info, err := up.GetTargetInfo(target)
-	if err != nil {
-		return nil, fmt.Errorf("%w: target %q: %v", verify.ErrTrustedRoot, truncate(target), err)
-	}
-	path, data, err := up.FindCachedTarget(info, "")
-	if err != nil {
-		return nil, fmt.Errorf("%w: cached target: %v", verify.ErrTrustedRoot, err)
-	}
-	if path == "" {
-		if opts.Offline {
-			return nil, fmt.Errorf("%w: %w: target %q", verify.ErrTrustedRoot, ErrOffline, truncate(target))
+	out := make([][]byte, 0, len(targets))
+	for _, target := range targets {
+		info, err := up.GetTargetInfo(target)
+		if err != nil {
+			return nil, fmt.Errorf("%w: target %q: %v", verify.ErrTrustedRoot, truncate(target), err)
 		}
-		if _, data, err = up.DownloadTarget(info, "", ""); err != nil {
-			return nil, fmt.Errorf("%w: downloading %q: %v", verify.ErrTrustedRoot, truncate(target), err)
+		path, data, err := up.FindCachedTarget(info, "")
+		if err != nil {
+			return nil, fmt.Errorf("%w: cached target: %v", verify.ErrTrustedRoot, err)
 		}
+		if path == "" {
+			if opts.Offline {
+				return nil, errs.Wrap(verify.ErrTrustedRoot, fmt.Errorf("%w: target %q", ErrOffline, truncate(target)))
+			}
+			if _, data, err = up.DownloadTarget(info, "", ""); err != nil {
+				return nil, fmt.Errorf("%w: downloading %q: %v", verify.ErrTrustedRoot, truncate(target), err)
+			}
+		}
+		out = append(out, data)
 	}
-	return data, nil
+	return out, nil
 }
 
 // cacheName is the cache subdirectory of a repository: its host and path

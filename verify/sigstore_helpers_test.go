@@ -360,7 +360,7 @@ func (v *sigstoreVerifier) VerifyJSON(ctx context.Context, data []byte, artifact
 func withRoot(tr *sigstore.TrustedRoot) verify.Option {
 	a, err := sigstore.NewAuthority(tr)
 	if err != nil {
-		return func() verify.Option { return verify.WithAuthority(nil) }()
+		return verify.WithAuthority(nil) // refused by NewTrust
 	}
 	return verify.WithAuthority(a)
 }

@@ -849,12 +849,23 @@ func TestFetchInstance(t *testing.T) {
 		t.Fatal(err)
 	}
 	r.addTarget(sigstore.SigningConfigTUFTarget, sc)
+	// One refresh for both targets: FetchInstance makes one request more
+	// than FetchTrustedRoot (the signing config), not a second refresh.
+	before := r.requestCount()
+	if _, err := r.fetch(t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+	rootOnly := r.requestCount() - before
 	cache := t.TempDir()
 	opts := r.opts(cache)
 	opts.Time = time.Date(2025, 8, 1, 0, 0, 0, 0, time.UTC)
+	before = r.requestCount()
 	inst, err := sigstore.FetchInstance(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if n := r.requestCount() - before; n != rootOnly+1 {
+		t.Errorf("FetchInstance made %d requests, FetchTrustedRoot %d: want one more", n, rootOnly)
 	}
 	sameRoot(t, inst.TrustedRoot, payload)
 	if inst.Services.Fulcio == "" || len(inst.Services.Rekor) == 0 {
@@ -872,6 +883,13 @@ func TestFetchInstance(t *testing.T) {
 	bare := newTUFRepo(t, payload)
 	if inst, err := sigstore.FetchInstance(context.Background(), bare.opts(t.TempDir())); err == nil || inst != nil {
 		t.Fatalf("no signing config: %v", err)
+	}
+	// Offline with an empty cache: the error says so once.
+	off := r.opts(t.TempDir())
+	off.Offline = true
+	_, err = sigstore.FetchInstance(context.Background(), off)
+	if !errors.Is(err, sigstore.ErrOffline) || !errors.Is(err, verify.ErrTrustedRoot) || strings.Count(err.Error(), "offline") != 1 || strings.Contains(err.Error(), "sigstore: ") {
+		t.Errorf("offline, empty cache: %v", err)
 	}
 	if _, err := (*sigstore.Instance)(nil).Keyless(sigstore.StaticToken("x")); !errors.Is(err, sigstore.ErrInvalidConfig) {
 		t.Fatalf("nil instance: %v", err)

@@ -2,7 +2,6 @@ package verify
 
 import (
 	"context"
-	"crypto/sha256"
 	"fmt"
 	"slices"
 
@@ -183,8 +182,7 @@ func (in Input) parse() (*attest.Envelope, *bundle.Bundle, digest.Digest, error)
 }
 
 func sum256(data []byte) digest.Digest {
-	s := sha256.Sum256(data)
-	d, _ := digest.New(digest.SHA256, s[:])
+	d, _ := digest.FromBytes(data, digest.SHA256) // SHA-256 of bytes in memory cannot fail
 	return d
 }
 

@@ -16,7 +16,7 @@ import (
 // category already says: the module's package prefixes, the category
 // words of its sentinels, and those of the libraries it wraps.
 var leads = []string{
-	"verify: ", "attest: ", "bundle: ", "sbom: ", "digest: ", "sign: ", "policy: ",
+	"verify: ", "attest: ", "bundle: ", "sbom: ", "digest: ", "sign: ", "sigstore: ", "policy: ",
 	"not verified: ", "malformed input: ", "malformed document: ", "malformed: ",
 	"invalid bundle: ", "validation error: ",
 }
