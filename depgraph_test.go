@@ -49,6 +49,10 @@ var allowedImports = map[string][]string{
 	},
 	"sbom/internal/licensedetect": {"github.com/google/licenseclassifier/v2"},
 	// signtest is a test helper package: it may use both sides.
+	// policy decides on verified results: it reads verify's types and
+	// never anything that talks to Sigstore.
+	"policy":        {"attest", "digest", "verify", "internal/errs"},
+	"policy/slsa":   {"attest", "policy", "verify"},
 	"sign/signtest": {"sign", "verify", "attest", "digest", "internal/keys"},
 	// sign signs with keys: the standard library and internal/keys.
 	"sign": {"attest", "bundle", "digest", "internal/keys", "internal/errs", "internal/limits", "internal/strictjson"},

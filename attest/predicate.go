@@ -138,6 +138,27 @@ func registryKeys(uri string) []string {
 	return append(keys, "*"+base)
 }
 
+// MatchPredicateType reports whether a statement's predicateType got is
+// of the type want names, by the rules a registry uses (see
+// [Predicates]): equal; or of the same major version from 1 on
+// ("https://slsa.dev/provenance/v1" matches ".../v1.1"; below 1.0 the
+// minor version must match too); or, for a want without a version
+// ("https://cyclonedx.org/bom"), any version of it. Comparison is exact
+// and case-sensitive otherwise: ".../v1" never matches ".../v1-evil" or
+// ".../V1".
+func MatchPredicateType(want, got string) bool {
+	if want == got {
+		return true
+	}
+	key := registrationKey(want)
+	for _, k := range registryKeys(got) {
+		if k == key {
+			return true
+		}
+	}
+	return false
+}
+
 // registrationKey is the key a registration for uri is stored under.
 func registrationKey(uri string) string {
 	k := registryKeys(uri)

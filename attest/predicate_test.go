@@ -886,3 +886,31 @@ func TestPredicateValidate(t *testing.T) {
 		t.Errorf("NewPredicateStatement(nil *VSA) = %v", err)
 	}
 }
+
+func TestMatchPredicateType(t *testing.T) {
+	for _, tc := range []struct {
+		want, got string
+		match     bool
+	}{
+		{"https://slsa.dev/provenance/v1", "https://slsa.dev/provenance/v1", true},
+		{"https://slsa.dev/provenance/v1", "https://slsa.dev/provenance/v1.1", true},
+		{"https://slsa.dev/provenance/v1", "https://slsa.dev/provenance/v2", false},
+		{"https://slsa.dev/provenance/v1", "https://slsa.dev/provenance/v1-evil", false},
+		{"https://slsa.dev/provenance/v1", "https://slsa.dev/provenance/V1", false},
+		{"https://slsa.dev/provenance/v1", "https://slsa.dev/provenance", false},
+		{"https://slsa.dev/provenance/v1", "https://slsa.dev.evil/provenance/v1", false},
+		{"https://slsa.dev/provenance/v0.2", "https://slsa.dev/provenance/v0.2", true},
+		{"https://slsa.dev/provenance/v0.2", "https://slsa.dev/provenance/v0.3", false},
+		{"https://cyclonedx.org/bom", "https://cyclonedx.org/bom/v1.6", true},
+		{"https://cyclonedx.org/bom", "https://cyclonedx.org/bomb", false},
+		{"https://cyclonedx.org/bom/v1.6", "https://cyclonedx.org/bom", false},
+		{"https://example.com/p/v1?draft", "https://example.com/p/v1", false},
+		{"https://example.com/p/v1", "https://example.com/p/v1?draft", false},
+		{"", "", true},
+		{"", "https://slsa.dev/provenance/v1", false},
+	} {
+		if got := MatchPredicateType(tc.want, tc.got); got != tc.match {
+			t.Errorf("MatchPredicateType(%q, %q) = %v, want %v", tc.want, tc.got, got, tc.match)
+		}
+	}
+}

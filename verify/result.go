@@ -76,6 +76,25 @@ type Result struct {
 	BundleVersion string `json:"bundleVersion,omitempty"`
 	// LogEntries are the transparency log entries that verified.
 	LogEntries []LogEntry `json:"logEntries,omitempty"`
+
+	// verified is set by the verification that returned the Result, and
+	// by nothing else.
+	verified bool
+}
+
+// Verified reports whether r was returned by a successful verification
+// of this package (Verify, or a Verifier method). A Result written as a
+// literal or decoded from JSON reports false: its fields may say
+// anything. Package policy admits only verified results as evidence.
+func (r *Result) Verified() bool { return r != nil && r.verified }
+
+// sealed marks res as the product of a successful verification.
+func sealed(res *Result, err error) (*Result, error) {
+	if err != nil {
+		return nil, err
+	}
+	res.verified = true
+	return res, nil
 }
 
 // SignerKind says what made a signature.

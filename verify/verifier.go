@@ -97,6 +97,10 @@ func newVerifier(keys []*PublicKey, c *verifyConfig) (*Verifier, error) {
 // copied or checked, however it was made. The result holds copies:
 // changing env afterwards changes nothing in it.
 func (v *Verifier) VerifyEnvelope(ctx context.Context, env *attest.Envelope, policy ArtifactPolicy) (*Result, error) {
+	return sealed(v.verifyEnvelope(ctx, env, policy))
+}
+
+func (v *Verifier) verifyEnvelope(ctx context.Context, env *attest.Envelope, policy ArtifactPolicy) (*Result, error) {
 	if err := v.ready(ctx, policy); err != nil {
 		return nil, err
 	}
@@ -215,9 +219,9 @@ func (v *Verifier) VerifyBundles(ctx context.Context, bs []*bundle.Bundle, artif
 		}
 	}
 	if bs[0].IsDSSE() {
-		return v.verifyDSSEBundles(ctx, bs, artifact)
+		return sealed(v.verifyDSSEBundles(ctx, bs, artifact))
 	}
-	return v.verifyMessageBundles(ctx, bs, artifact)
+	return sealed(v.verifyMessageBundles(ctx, bs, artifact))
 }
 
 func (v *Verifier) verifyDSSEBundles(ctx context.Context, bs []*bundle.Bundle, artifact ArtifactPolicy) (*Result, error) {

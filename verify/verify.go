@@ -136,7 +136,7 @@ func Verify(ctx context.Context, in Input, trust *Trust, artifact ArtifactPolicy
 		return nil, err
 	}
 	res.Input = sum
-	return res, nil
+	return sealed(res, nil)
 }
 
 // parse returns the envelope or the bundle of in, and the digest that

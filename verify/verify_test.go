@@ -295,6 +295,15 @@ func TestVerifyResultJSON(t *testing.T) {
 		back.Subject.Name != res.Subject.Name || back.Times[0].Source != verify.TimeSourceNone || !slices.Equal(back.Checks, res.Checks) {
 		t.Fatalf("read back %+v, want %+v", back, res)
 	}
+	// Only the verification's own result says it is one.
+	if !res.Verified() {
+		t.Error("the result of Verify is not Verified")
+	}
+	copied := verify.Result{Statement: res.Statement, Signers: res.Signers, Subject: res.Subject, Times: res.Times}
+	var nilResult *verify.Result
+	if back.Verified() || copied.Verified() || nilResult.Verified() {
+		t.Error("a Result read from JSON or written as a literal is Verified")
+	}
 }
 
 // TestCompatibleSchemes: a P-384 key that signed over SHA-256 (as
