@@ -28,7 +28,7 @@ func benchPolicy(b testing.TB, ev *policy.Evidence, builder string) *policy.Poli
 // whole explanation and error.
 func BenchmarkDecide(b *testing.B) {
 	f := newFixture(b, 1)
-	ev := f.evidence(b, f.result(b, f.statement(b, attest.PredicateSLSAProvenanceV1,
+	ev := f.Evidence(b, f.Result(b, f.Statement(b, attest.PredicateSLSAProvenanceV1,
 		provenance(goBuilder+"@refs/tags/v2.1.0", repo, "refs/tags/v1.2.3")), t0.Add(-1), 0))
 	b.Run("allow", func(b *testing.B) {
 		p := benchPolicy(b, ev, goBuilder)

@@ -52,6 +52,12 @@ var (
 	// ErrBuildLevel: the builder is not trusted for the SLSA build level
 	// required.
 	ErrBuildLevel = errors.New("policy: build level not met")
+	// ErrVulnerable: a vulnerability scan reports a finding at or above
+	// the severity allowed, and no verified VEX statement waives it.
+	ErrVulnerable = errors.New("policy: vulnerable")
+	// ErrPolicyBudget: an expression (CEL) exceeded its cost budget and
+	// was stopped (SECURITY.md C86).
+	ErrPolicyBudget = errors.New("policy: evaluation budget exceeded")
 	// ErrTests: a test result did not pass.
 	ErrTests = errors.New("policy: tests did not pass")
 )

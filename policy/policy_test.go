@@ -95,7 +95,7 @@ func TestCombinators(t *testing.T) {
 // TestAllReportsEveryFailure: All explains every failing clause.
 func TestAllReportsEveryFailure(t *testing.T) {
 	f := newFixture(t, 1)
-	ev := f.evidence(t, f.result(t, f.statement(t, attest.PredicateTestResult, testResult("PASSED")), time.Time{}, 0))
+	ev := f.Evidence(t, f.Result(t, f.Statement(t, attest.PredicateTestResult, testResult("PASSED")), time.Time{}, 0))
 	d, err := decide(t, policy.All(
 		policy.Named("one", "first", F), P,
 		policy.Named("two", "second", E),
@@ -121,8 +121,8 @@ func TestAllReportsEveryFailure(t *testing.T) {
 // is absent, an empty list, an empty constraint: none passes.
 func TestAdversarial_C80_VacuousTruth(t *testing.T) {
 	f := newFixture(t, 1)
-	empty := f.evidence(t)
-	tests := f.evidence(t, f.result(t, f.statement(t, attest.PredicateTestResult, testResult("PASSED")), time.Time{}, 0))
+	empty := f.Evidence(t)
+	tests := f.Evidence(t, f.Result(t, f.Statement(t, attest.PredicateTestResult, testResult("PASSED")), time.Time{}, 0))
 
 	d, err := decide(t, P, empty)
 	if !errors.Is(err, policy.ErrNoEvidence) || d.Allowed {
@@ -165,11 +165,11 @@ func TestAdversarial_C80_VacuousTruth(t *testing.T) {
 // is not hidden by a passing one, in either order.
 func TestAdversarial_C81_DuplicateShadowing(t *testing.T) {
 	f := newFixture(t, 1)
-	pass := f.result(t, f.statement(t, attest.PredicateTestResult, testResult("PASSED")), time.Time{}, 0)
-	fail := f.result(t, f.statement(t, attest.PredicateTestResult, testResult("FAILED", "TestB")), time.Time{}, 0)
+	pass := f.Result(t, f.Statement(t, attest.PredicateTestResult, testResult("PASSED")), time.Time{}, 0)
+	fail := f.Result(t, f.Statement(t, attest.PredicateTestResult, testResult("FAILED", "TestB")), time.Time{}, 0)
 	rule := policy.Require(attest.PredicateTestResult, policy.Predicate(policy.TestsPassed()))
 	for _, order := range [][]*verify.Result{{pass, fail}, {fail, pass}} {
-		d, err := decide(t, rule, f.evidence(t, order...))
+		d, err := decide(t, rule, f.Evidence(t, order...))
 		if !errors.Is(err, policy.ErrTests) || d.Allowed {
 			t.Errorf("a failing test result was shadowed: %v", err)
 		}
@@ -178,11 +178,11 @@ func TestAdversarial_C81_DuplicateShadowing(t *testing.T) {
 		}
 	}
 	// RequireAny is the explicit opt-in to "one suffices".
-	if _, err := decide(t, policy.RequireAny(attest.PredicateTestResult, policy.Predicate(policy.TestsPassed())), f.evidence(t, fail, pass)); err != nil {
+	if _, err := decide(t, policy.RequireAny(attest.PredicateTestResult, policy.Predicate(policy.TestsPassed())), f.Evidence(t, fail, pass)); err != nil {
 		t.Errorf("RequireAny: %v", err)
 	}
 	// The same result twice counts once.
-	ev := f.evidence(t, pass, pass)
+	ev := f.Evidence(t, pass, pass)
 	if ev.Len() != 1 {
 		t.Errorf("the same result twice gave %d items", ev.Len())
 	}
@@ -195,12 +195,12 @@ func TestAdversarial_C82_ErrorsNeverPass(t *testing.T) {
 	prov := provenance("https://builder.example/b", "https://github.com/org/repo", "refs/heads/main")
 	// Both runDetails and RunDetails: the strict decoder refuses it.
 	prov["RunDetails"] = map[string]any{"builder": map[string]any{"id": "https://other.example"}}
-	dup := f.result(t, f.statement(t, attest.PredicateSLSAProvenanceV1, prov), time.Time{}, 0)
+	dup := f.Result(t, f.Statement(t, attest.PredicateSLSAProvenanceV1, prov), time.Time{}, 0)
 	// A v0.2 body under the v1 type (C78).
-	v02 := f.result(t, f.statement(t, attest.PredicateSLSAProvenanceV1, map[string]any{
+	v02 := f.Result(t, f.Statement(t, attest.PredicateSLSAProvenanceV1, map[string]any{
 		"builder": map[string]any{"id": "https://builder.example/b"}, "buildType": "x"}), time.Time{}, 0)
 	for name, res := range map[string]*verify.Result{"case-variant duplicate key": dup, "v0.2 body under v1": v02} {
-		ev := f.evidence(t, res)
+		ev := f.Evidence(t, res)
 		it := ev.Items()[0]
 		if _, err := it.Predicate(); !errors.Is(err, policy.ErrPredicate) {
 			t.Errorf("%s: predicate decoded: %v", name, err)
@@ -223,7 +223,7 @@ func TestAdversarial_C82_ErrorsNeverPass(t *testing.T) {
 	// A rule whose explanation passes where its evaluation failed.
 	flip := false
 	liar := policy.Func("liar", "", func(*policy.Context, *policy.Evidence) (bool, error) { flip = !flip; return !flip, nil })
-	ev := f.evidence(t, dup)
+	ev := f.Evidence(t, dup)
 	if d, err := decide(t, liar, ev); err == nil || d.Allowed {
 		t.Error("an inconsistent rule allowed")
 	}
@@ -262,8 +262,8 @@ func TestAdversarial_C83_EmptyConstraint(t *testing.T) {
 // successful verification, about this artifact, enter the evidence.
 func TestAdversarial_C77_C79_C89_OnlyVerifiedEvidence(t *testing.T) {
 	f := newFixture(t, 1)
-	res := f.result(t, f.statement(t, attest.PredicateTestResult, testResult("PASSED")), time.Time{}, 0)
-	art := digest.NewSet(f.artifact)
+	res := f.Result(t, f.Statement(t, attest.PredicateTestResult, testResult("PASSED")), time.Time{}, 0)
+	art := digest.NewSet(f.Artifact)
 
 	// A Result literal claiming anything.
 	forged := verify.Result{Statement: res.Statement, Signers: res.Signers, Subject: res.Subject, ArtifactDigests: res.ArtifactDigests, Times: res.Times}
@@ -277,8 +277,8 @@ func TestAdversarial_C77_C79_C89_OnlyVerifiedEvidence(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Verified without an artifact.
-	env := f.sign(t, res.Statement, 0)
-	trust, _ := verify.NewTrust(verify.WithKeys(f.pubs...))
+	env := f.Sign(t, res.Statement, 0)
+	trust, _ := verify.NewTrust(verify.WithKeys(f.Pubs...))
 	noArtifact, err := verify.Verify(t.Context(), verify.FromEnvelope(env), trust, verify.WithoutArtifactUnsafe(), verify.TrustedKeys())
 	if err != nil {
 		t.Fatal(err)
@@ -308,32 +308,32 @@ func TestAdversarial_C90_TimeFromVerification(t *testing.T) {
 	p := provenance(goBuilder, repo, "refs/heads/main")
 	// The signer claims the build finished in the future.
 	p["runDetails"].(map[string]any)["metadata"] = map[string]any{"finishedOn": "2099-01-01T00:00:00Z"}
-	st := f.statement(t, attest.PredicateSLSAProvenanceV1, p)
+	st := f.Statement(t, attest.PredicateSLSAProvenanceV1, p)
 	fresh := policy.Require(attest.PredicateSLSAProvenanceV1, policy.FreshWithin(24*time.Hour))
 
 	// A bare key signature: no verified time at all.
-	_, err := decide(t, fresh, f.evidence(t, f.result(t, st, time.Time{}, 0)))
+	_, err := decide(t, fresh, f.Evidence(t, f.Result(t, st, time.Time{}, 0)))
 	if !errors.Is(err, policy.ErrStale) {
 		t.Errorf("no verified time: %v", err)
 	}
 	// A time the caller vouched for, old and recent.
-	if _, err := decide(t, fresh, f.evidence(t, f.result(t, st, t0.Add(-48*time.Hour), 0))); !errors.Is(err, policy.ErrStale) {
+	if _, err := decide(t, fresh, f.Evidence(t, f.Result(t, st, t0.Add(-48*time.Hour), 0))); !errors.Is(err, policy.ErrStale) {
 		t.Errorf("signed 48 h ago: %v", err)
 	}
-	if _, err := decide(t, fresh, f.evidence(t, f.result(t, st, t0.Add(-time.Hour), 0))); err != nil {
+	if _, err := decide(t, fresh, f.Evidence(t, f.Result(t, st, t0.Add(-time.Hour), 0))); err != nil {
 		t.Errorf("signed 1 h ago: %v", err)
 	}
-	if _, err := decide(t, fresh, f.evidence(t, f.result(t, st, t0.Add(time.Hour), 0))); !errors.Is(err, policy.ErrStale) {
+	if _, err := decide(t, fresh, f.Evidence(t, f.Result(t, st, t0.Add(time.Hour), 0))); !errors.Is(err, policy.ErrStale) {
 		t.Errorf("signed 1 h in the future: %v", err)
 	}
 	// No decision time: the rule errs, never passes.
 	pol, _ := policy.New("p", fresh)
-	d, err := pol.Decide(f.evidence(t, f.result(t, st, t0.Add(-time.Hour), 0)), time.Time{})
+	d, err := pol.Decide(f.Evidence(t, f.Result(t, st, t0.Add(-time.Hour), 0)), time.Time{})
 	if !errors.Is(err, policy.ErrNoClock) || d.Outcome != policy.Error {
 		t.Errorf("no decision time: %v, %v", d.Outcome, err)
 	}
 	// An expired policy, and an expired rule.
-	ev := f.evidence(t, f.result(t, st, time.Time{}, 0))
+	ev := f.Evidence(t, f.Result(t, st, time.Time{}, 0))
 	if _, err := decide(t, P, ev, policy.ExpiresAt(t0)); !errors.Is(err, policy.ErrExpired) {
 		t.Errorf("expired policy: %v", err)
 	}
@@ -363,10 +363,10 @@ func TestAdversarial_C87_IdentityPatterns(t *testing.T) {
 // TestSignedByAndDistinctSigners: key signers, m of n.
 func TestSignedByAndDistinctSigners(t *testing.T) {
 	f := newFixture(t, 3)
-	st := f.statement(t, attest.PredicateTestResult, testResult("PASSED"))
-	a, b := f.result(t, st, time.Time{}, 0), f.result(t, st, time.Time{}, 1)
-	ab := f.result(t, st, time.Time{}, 0, 1)
-	k := func(i int) policy.SignerMatch { return policy.KeyOf(f.pubs[i]) }
+	st := f.Statement(t, attest.PredicateTestResult, testResult("PASSED"))
+	a, b := f.Result(t, st, time.Time{}, 0), f.Result(t, st, time.Time{}, 1)
+	ab := f.Result(t, st, time.Time{}, 0, 1)
+	k := func(i int) policy.SignerMatch { return policy.KeyOf(f.Pubs[i]) }
 	for _, tc := range []struct {
 		name    string
 		rule    policy.Rule[policy.Evidence]
@@ -382,7 +382,7 @@ func TestSignedByAndDistinctSigners(t *testing.T) {
 		{"2 of 3, b outside the list", policy.DistinctSigners(2, attest.PredicateTestResult, k(0), k(2)), []*verify.Result{a, b}, false},
 		{"2 of 3, another type", policy.DistinctSigners(2, attest.PredicateSLSAProvenanceV1, k(0), k(1)), []*verify.Result{a, b}, false},
 	} {
-		_, err := decide(t, tc.rule, f.evidence(t, tc.results...))
+		_, err := decide(t, tc.rule, f.Evidence(t, tc.results...))
 		if (err == nil) != tc.ok {
 			t.Errorf("%s: %v, want ok=%v", tc.name, err, tc.ok)
 		}
@@ -396,12 +396,12 @@ func TestSignedByAndDistinctSigners(t *testing.T) {
 // different digests is an error for rules on names.
 func TestSubjectNameAmbiguous(t *testing.T) {
 	f := newFixture(t, 1)
-	st := f.statement(t, attest.PredicateTestResult, testResult("PASSED"))
-	if _, err := decide(t, policy.Require(attest.PredicateTestResult, policy.SubjectName("app-1.0.tar.gz")), f.evidence(t, f.result(t, st, time.Time{}, 0))); err != nil {
+	st := f.Statement(t, attest.PredicateTestResult, testResult("PASSED"))
+	if _, err := decide(t, policy.Require(attest.PredicateTestResult, policy.SubjectName("app-1.0.tar.gz")), f.Evidence(t, f.Result(t, st, time.Time{}, 0))); err != nil {
 		t.Errorf("one subject: %v", err)
 	}
 	st.Subject = append(st.Subject, attest.Subject("app-1.0.tar.gz", sum(t, "evil")))
-	ev := f.evidence(t, f.result(t, st, time.Time{}, 0))
+	ev := f.Evidence(t, f.Result(t, st, time.Time{}, 0))
 	if !ev.Items()[0].AmbiguousSubjects() {
 		t.Error("not flagged")
 	}
@@ -414,8 +414,8 @@ func TestSubjectNameAmbiguous(t *testing.T) {
 // TestArtifactIn: digest allowlists.
 func TestArtifactIn(t *testing.T) {
 	f := newFixture(t, 1)
-	ev := f.evidence(t, f.result(t, f.statement(t, attest.PredicateTestResult, testResult("PASSED")), time.Time{}, 0))
-	if _, err := decide(t, policy.ArtifactIn(sum(t, "x"), f.artifact), ev); err != nil {
+	ev := f.Evidence(t, f.Result(t, f.Statement(t, attest.PredicateTestResult, testResult("PASSED")), time.Time{}, 0))
+	if _, err := decide(t, policy.ArtifactIn(sum(t, "x"), f.Artifact), ev); err != nil {
 		t.Error(err)
 	}
 	if _, err := decide(t, policy.ArtifactIn(sum(t, "x")), ev); !errors.Is(err, policy.ErrDigest) {
@@ -451,7 +451,7 @@ func TestDecideDoesNotAllocate(t *testing.T) {
 // does not deny.
 func TestWarnRulesAllowWithFindings(t *testing.T) {
 	f := newFixture(t, 1)
-	ev := f.evidence(t, f.result(t, f.statement(t, attest.PredicateTestResult, testResult("PASSED")), time.Time{}, 0))
+	ev := f.Evidence(t, f.Result(t, f.Statement(t, attest.PredicateTestResult, testResult("PASSED")), time.Time{}, 0))
 	d, err := decide(t, policy.All(P, policy.Named("advice", "would be nice", F).Warn()), ev)
 	if err != nil || !d.Allowed || !d.Warnings || !d.Explained {
 		t.Fatalf("allowed=%v warnings=%v explained=%v err=%v", d.Allowed, d.Warnings, d.Explained, err)

@@ -625,7 +625,7 @@ func (r *Leaf[T]) Explain(c *Context, v *T) Finding {
 // kindOf is the sentinel of an error a rule returned: the package's own
 // when err wraps one, else the rule's kind.
 func kindOf(err, kind error) error {
-	for _, s := range []error{ErrPredicate, ErrNoClock, ErrNoEvidence, ErrSubjectName, ErrInvalidPolicy} {
+	for _, s := range []error{ErrPolicyBudget, ErrPredicate, ErrNoClock, ErrNoEvidence, ErrSubjectName, ErrSource, ErrInvalidPolicy} {
 		if errors.Is(err, s) {
 			return s
 		}

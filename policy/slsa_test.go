@@ -21,7 +21,7 @@ const (
 func provenanceEvidence(t *testing.T, builder, source, ref string) *policy.Evidence {
 	t.Helper()
 	f := newFixture(t, 1)
-	return f.evidence(t, f.result(t, f.statement(t, attest.PredicateSLSAProvenanceV1, provenance(builder, source, ref)), time.Time{}, 0))
+	return f.Evidence(t, f.Result(t, f.Statement(t, attest.PredicateSLSAProvenanceV1, provenance(builder, source, ref)), time.Time{}, 0))
 }
 
 // TestAdversarial_C75_BuilderIDConfusion: builder ids match exactly, and a
@@ -97,7 +97,7 @@ func TestAdversarial_C76_SourceConfusion(t *testing.T) {
 	p := provenance(goBuilder, repo, "refs/heads/main")
 	p["buildDefinition"].(map[string]any)["resolvedDependencies"] = []any{map[string]any{
 		"uri": "git+https://github.com/evil/repo@refs/heads/main", "digest": map[string]any{"gitCommit": "8f70009fde0c94ade6ce2a054b94718c819126ec"}}}
-	ev := f.evidence(t, f.result(t, f.statement(t, attest.PredicateSLSAProvenanceV1, p), time.Time{}, 0))
+	ev := f.Evidence(t, f.Result(t, f.Statement(t, attest.PredicateSLSAProvenanceV1, p), time.Time{}, 0))
 	d, err := decide(t, slsa.Require(slsa.SourceRepo("github.com/org/repo")), ev)
 	if err == nil || d.Outcome != policy.Error || !errors.Is(err, policy.ErrSource) {
 		t.Errorf("two sources: outcome %v, err %v", d.Outcome, err)
