@@ -259,8 +259,8 @@ func (p *Policy) decide(ev *Evidence, now time.Time, explain bool) (Decision, er
 		}
 	}
 	if ev.Len() == 0 && !p.allowEmpty {
-		d.Finding = Finding{Rule: "evidence", Outcome: Fail, Got: "no attestations", Want: "at least one verified attestation",
-			Message: "no matching evidence", err: ErrNoEvidence}
+		d.Finding = Finding{Rule: "evidence", Outcome: Fail, Got: "0 attestations", Want: "at least 1 verified attestation about the artifact",
+			err: ErrNoEvidence}
 		return denied(d)
 	}
 	// A pooled Context: passed to rules through an interface, it would

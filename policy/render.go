@@ -19,7 +19,10 @@ func (d *Decision) Text() string {
 		name += " " + d.Version
 	}
 	fmt.Fprintf(&b, "%s policy %q", verdict, name)
-	if alg := d.Artifact.Strongest(); alg != "" {
+	// SHA-256 when there is one: the digest people compare.
+	if sha, ok := d.Artifact["sha256"]; ok {
+		fmt.Fprintf(&b, " for sha256:%s", sha)
+	} else if alg := d.Artifact.Strongest(); alg != "" {
 		fmt.Fprintf(&b, " for %s:%s", alg, d.Artifact[string(alg)])
 	}
 	if d.Warnings {

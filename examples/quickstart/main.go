@@ -1,8 +1,10 @@
 // Command quickstart walks one real artifact through Chainmail's main job:
 // make its SBOM, put the SBOM in an in-toto statement about the artifact,
 // sign the statement into a Sigstore bundle, verify the bundle against the
-// signer and the artifact, check what the verified SBOM says, and show
-// that a tampered copy of the artifact is rejected.
+// signer and the artifact, check what the verified SBOM says, decide with
+// a policy whether the artifact may go on (allow), and show that a
+// tampered copy of the artifact is rejected by verification and denied by
+// the policy.
 //
 // Usage:
 //
@@ -42,6 +44,7 @@ import (
 	"github.com/chainmail-dev/chainmail/bundle"
 	"github.com/chainmail-dev/chainmail/digest"
 	"github.com/chainmail-dev/chainmail/examples/internal/cli"
+	"github.com/chainmail-dev/chainmail/policy"
 	"github.com/chainmail-dev/chainmail/sbom"
 	"github.com/chainmail-dev/chainmail/sign"
 	"github.com/chainmail-dev/chainmail/sigstore"
@@ -184,7 +187,27 @@ func run(ctx context.Context, w io.Writer, s signer, artifact, outDir string) er
 		}
 	}
 
-	// 6. Tamper: a copy of the artifact with one byte changed must fail.
+	// 6. Decide: may this artifact go on? A policy over the verified
+	// evidence: an attestation of this predicate type about the artifact,
+	// signed by the expected signer (and, keyless, signed in the last hour
+	// by the transparency log's or timestamp authority's time).
+	pol, err := quickstartPolicy(st.PredicateType, s)
+	if err != nil {
+		return err
+	}
+	ev, err := policy.NewEvidence(digest.NewSet(d), []*verify.Result{res})
+	if err != nil {
+		return err
+	}
+	decision, err := pol.Decide(ev, time.Now())
+	if err != nil {
+		return fmt.Errorf("the policy denied the artifact: %w", err)
+	}
+	fmt.Fprintf(w, "decision   allow: policy %q, %d attestation\n", decision.Policy, ev.Len())
+
+	// 7. Tamper: a copy of the artifact with one byte changed must fail
+	// verification, and the policy must deny it: the verified attestation
+	// is about the original, so it is not evidence about the copy.
 	tampered, err := flipFirstByte(artifact)
 	if err != nil {
 		return err
@@ -194,6 +217,22 @@ func run(ctx context.Context, w io.Writer, s signer, artifact, outDir string) er
 		return fmt.Errorf("a tampered artifact was not rejected: %v", err)
 	}
 	fmt.Fprintf(w, "tampered   rejected: %v\n", err)
+	td, err := digest.FromBytes(tampered, digest.SHA256)
+	if err != nil {
+		return err
+	}
+	if _, err := policy.NewEvidence(digest.NewSet(td), []*verify.Result{res}); !errors.Is(err, policy.ErrEvidence) {
+		return fmt.Errorf("the original's attestation was taken as evidence about the tampered copy: %v", err)
+	}
+	empty, err := policy.NewEvidence(digest.NewSet(td), nil)
+	if err != nil {
+		return err
+	}
+	denied, err := pol.Decide(empty, time.Now())
+	if !errors.Is(err, policy.ErrDenied) || denied.Allowed {
+		return fmt.Errorf("the policy did not deny the tampered copy: %v", err)
+	}
+	fmt.Fprintf(w, "decision   deny (tampered): %s\n", strings.Join(denied.Reasons(), "; "))
 
 	if outDir != "" {
 		files := map[string][]byte{"statement.json": stJSON, "bundle.json": bundleJSON}
@@ -212,6 +251,18 @@ func run(ctx context.Context, w io.Writer, s signer, artifact, outDir string) er
 	}
 	fmt.Fprintf(w, "done in    %v\n", time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// quickstartPolicy requires an attestation of predicateType, about the
+// artifact by name, signed by s's signer.
+func quickstartPolicy(predicateType string, s signer) (*policy.Policy, error) {
+	rules := []policy.Rule[policy.Item]{policy.SignedBy(s.signerMatch())}
+	if s.hasTime() {
+		rules = append(rules, policy.FreshWithin(time.Hour))
+	}
+	return policy.New("quickstart", policy.Named("attested", "attested by the quickstart's signer",
+		policy.Require(predicateType, policy.All(rules...))).
+		Remediate("sign the artifact with the quickstart"))
 }
 
 // flipFirstByte returns the artifact's bytes with the first byte changed.
@@ -266,12 +317,17 @@ type signer interface {
 	verify(ctx context.Context, b *bundle.Bundle, artifact verify.ArtifactPolicy) (*verify.Result, error)
 	describe(b *bundle.Bundle) string
 	addFiles(files map[string][]byte) error
+	// signerMatch is the signer, for a policy.
+	signerMatch() policy.SignerMatch
+	// hasTime says whether its signatures carry a verified time.
+	hasTime() bool
 }
 
 // keySigner signs with a fresh ECDSA P-256 key.
 type keySigner struct {
 	key    crypto.Signer
 	signer *sign.KeySigner
+	pub    *verify.PublicKey
 	v      *verify.Verifier
 }
 
@@ -292,8 +348,12 @@ func newKeySigner() (*keySigner, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &keySigner{key: key, signer: signer, v: v}, nil
+	return &keySigner{key: key, signer: signer, pub: pub, v: v}, nil
 }
+
+func (k *keySigner) signerMatch() policy.SignerMatch { return policy.KeyOf(k.pub) }
+
+func (k *keySigner) hasTime() bool { return false }
 
 func (k *keySigner) sign(ctx context.Context, st *attest.Statement) (*bundle.Bundle, error) {
 	return sign.StatementBundle(ctx, st, k.signer)
@@ -330,7 +390,12 @@ type keylessSigner struct {
 	k        *sigstore.Keyless
 	trust    *verify.Trust
 	identity verify.IdentityPolicy
+	id       verify.CertificateIdentity
 }
+
+func (k *keylessSigner) signerMatch() policy.SignerMatch { return policy.Identity(k.id) }
+
+func (k *keylessSigner) hasTime() bool { return true }
 
 func newKeylessSigner(ctx context.Context) (*keylessSigner, error) {
 	scPath, trPath := os.Getenv(envSigningConfig), os.Getenv(envTrustedRoot)
@@ -380,11 +445,12 @@ func newKeylessSigner(ctx context.Context) (*keylessSigner, error) {
 	if err != nil {
 		return nil, err
 	}
-	identity, err := verify.NewIdentityPolicy(verify.CertificateIdentity{SAN: claims.Identity(), Issuer: claims.Issuer})
+	id := verify.CertificateIdentity{SAN: claims.Identity(), Issuer: claims.Issuer}
+	identity, err := verify.NewIdentityPolicy(id)
 	if err != nil {
 		return nil, err
 	}
-	return &keylessSigner{k: k, trust: trust, identity: identity}, nil
+	return &keylessSigner{k: k, trust: trust, identity: identity, id: id}, nil
 }
 
 // identityToken returns $SIGSTORE_ID_TOKEN, else a token from the local

@@ -70,3 +70,45 @@ printf '%s\n' "$qs_out"
 grep -q '^verified   signed by ' <<<"$qs_out"
 grep -q '^tampered   rejected: ' <<<"$qs_out"
 log "keyless quickstart passed"
+
+# The quickstart's keyless bundle, gated by policy-gate (a policy file
+# with the token's identity and a freshness rule) against the stack's
+# trusted root: allowed; with another identity: denied (exit 1).
+log "policy-gate on the keyless quickstart's bundle"
+gate=$(mktemp -d "${TMPDIR:-/tmp}/chainmail-gate.XXXXXX")
+env GOPROXY=off GOFLAGS="$GOFLAGS -mod=readonly" go build -o "$gate/" ./examples/quickstart ./examples/policy-gate
+gate_out=$("${NSX[@]}" "$gate/quickstart" -mode keyless -o "$gate/out" "$gate/quickstart")
+printf '%s\n' "$gate_out"
+signed_by=$(sed -n 's/^verified   signed by \(.*\) (issuer \([^)]*\)) at .*/\1\t\2/p' <<<"$gate_out")
+san=${signed_by%%$'\t'*}
+issuer=${signed_by#*$'\t'}
+[[ -n $san && -n $issuer ]] || { log "no identity in the quickstart's output"; exit 1; }
+write_policy() {
+  cat >"$gate/policy.yaml" <<POLICY
+apiVersion: chainmail.dev/policy/v1
+name: quickstart-keyless
+version: 1
+rule:
+  named:
+    id: keyless-sbom
+    message: an SBOM signed keyless by the release identity in the last hour
+    rule:
+      require:
+        predicateType: https://cyclonedx.org/bom
+        rule:
+          all:
+            - signedBy:
+                - identity: {san: "$1", issuer: "$issuer"}
+            - freshWithin: 1h
+POLICY
+}
+write_policy "$san"
+"${NSX[@]}" "$gate/policy-gate" -policy "$gate/policy.yaml" -bundle "$gate/out/bundle.json" \
+  -trusted-root "$SIGSTORE_LOCAL_TRUSTED_ROOT" "$gate/quickstart"
+write_policy "someone-else@example.com"
+rc=0
+"${NSX[@]}" "$gate/policy-gate" -policy "$gate/policy.yaml" -bundle "$gate/out/bundle.json" \
+  -trusted-root "$SIGSTORE_LOCAL_TRUSTED_ROOT" "$gate/quickstart" || rc=$?
+[[ $rc == 1 ]] || { log "policy-gate with another identity: exit $rc, want 1"; exit 1; }
+rm -rf "$gate"
+log "policy-gate passed"
