@@ -199,7 +199,22 @@ func TestAdversarial_C82_ErrorsNeverPass(t *testing.T) {
 	// A v0.2 body under the v1 type (C78).
 	v02 := f.Result(t, f.Statement(t, attest.PredicateSLSAProvenanceV1, map[string]any{
 		"builder": map[string]any{"id": "https://builder.example/b"}, "buildType": "x"}), time.Time{}, 0)
-	for name, res := range map[string]*verify.Result{"case-variant duplicate key": dup, "v0.2 body under v1": v02} {
+	// A v1 body under the v0.2 type, and a v1 body without
+	// externalParameters (C78).
+	v1as02 := f.Result(t, f.Statement(t, attest.PredicateSLSAProvenanceV02, provenance("https://builder.example/b", "https://github.com/org/repo", "refs/heads/main")), time.Time{}, 0)
+	noParams := provenance("https://builder.example/b", "https://github.com/org/repo", "refs/heads/main")
+	delete(noParams["buildDefinition"].(map[string]any), "externalParameters")
+	noExt := f.Result(t, f.Statement(t, attest.PredicateSLSAProvenanceV1, noParams), time.Time{}, 0)
+	for _, tc := range []struct {
+		name string
+		res  *verify.Result
+	}{
+		{"C82 case-variant duplicate key", dup},
+		{"C78 v0.2 body under the v1 type", v02},
+		{"C78 v1 body under the v0.2 type", v1as02},
+		{"C78 externalParameters missing", noExt},
+	} {
+		name, res := tc.name, tc.res
 		ev := f.Evidence(t, res)
 		it := ev.Items()[0]
 		if _, err := it.Predicate(); !errors.Is(err, policy.ErrPredicate) {
@@ -283,16 +298,31 @@ func TestAdversarial_C77_C79_C89_OnlyVerifiedEvidence(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, r := range map[string]*verify.Result{"literal": &forged, "decoded from JSON": &decoded, "without artifact": noArtifact, "nil": nil} {
-		if _, err := policy.NewEvidence(art, []*verify.Result{res, r}); !errors.Is(err, policy.ErrEvidence) {
-			t.Errorf("%s: NewEvidence = %v, want ErrEvidence", name, err)
+	for _, tc := range []struct {
+		name string
+		res  *verify.Result
+	}{
+		// Caller-supplied data posing as signed data (C79) or unverified
+		// fields (C89) never reach a rule.
+		{"C79 a Result literal", &forged},
+		{"C89 a Result decoded from JSON", &decoded},
+		{"C89 verified without the artifact", noArtifact},
+		{"C89 nil", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := policy.NewEvidence(art, []*verify.Result{res, tc.res}); !errors.Is(err, policy.ErrEvidence) {
+				t.Errorf("NewEvidence = %v, want ErrEvidence", err)
+			}
+		})
+	}
+	// A verified result about another artifact: a sibling attestation
+	// whose subject is not this artifact cannot be used (C77).
+	t.Run("C77 a sibling attestation about another artifact", func(t *testing.T) {
+		other := sum(t, "another artifact")
+		if _, err := policy.NewEvidence(digest.NewSet(other), []*verify.Result{res}); !errors.Is(err, policy.ErrEvidence) {
+			t.Errorf("another artifact: %v", err)
 		}
-	}
-	// A verified result about another artifact (a sibling's statement).
-	other := sum(t, "another artifact")
-	if _, err := policy.NewEvidence(digest.NewSet(other), []*verify.Result{res}); !errors.Is(err, policy.ErrEvidence) {
-		t.Errorf("another artifact: %v", err)
-	}
+	})
 	if _, err := policy.NewEvidence(nil, []*verify.Result{res}); !errors.Is(err, policy.ErrEvidence) {
 		t.Errorf("no artifact digests: %v", err)
 	}
