@@ -40,7 +40,8 @@ type Finding struct {
 	// Children are the findings of the rules this one is made of.
 	Children []Finding `json:"children,omitempty"`
 
-	err error // the kind of failure: a sentinel of this package, for errors.Is
+	err   error // the kind of failure: a sentinel of this package, for errors.Is
+	named bool  // the finding of a NamedRule
 }
 
 // effective is the outcome f counts as in the rules above it: Pass for
@@ -64,7 +65,7 @@ func (f *Finding) walkFailing(fn func(*Finding, []string)) {
 		if f.Outcome == Pass || f.Severity == Warn {
 			return false
 		}
-		if f.Message != "" || f.Remediation != "" {
+		if f.named {
 			ids = append(ids[:len(ids):len(ids)], f.Rule)
 		}
 		reported := false
@@ -144,9 +145,13 @@ func reason(f *Finding, ids []string) string {
 		fmt.Fprintf(&b, " is %s, want %s", f.Got, f.Want)
 	case f.Want != "":
 		fmt.Fprintf(&b, ": want %s", f.Want)
-	case f.Message != "":
+	case f.Message != "" && !f.named:
 		b.WriteString(": ")
 		b.WriteString(f.Message)
+		return b.String()
+	}
+	if f.Message != "" && !f.named && (f.Got != "" || f.Want != "") {
+		fmt.Fprintf(&b, " (%s)", f.Message)
 	}
 	return b.String()
 }

@@ -514,7 +514,7 @@ func (r *NamedRule[T]) eval(c *Context, v *T) Outcome {
 
 // Explain explains the inner rule under the rule's id.
 func (r *NamedRule[T]) Explain(c *Context, v *T) Finding {
-	f := Finding{Rule: r.id, Message: r.message, Remediation: r.remediation, Severity: r.severity}
+	f := Finding{Rule: r.id, Message: r.message, Remediation: r.remediation, Severity: r.severity, named: true}
 	var inner Finding
 	switch {
 	case !r.expires.IsZero() && c.Now.IsZero():
