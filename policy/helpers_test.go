@@ -27,15 +27,7 @@ func newFixture(t testing.TB, keys int) *fixture {
 	t.Helper()
 	f := &fixture{artifact: sum(t, "app-1.0.tar.gz contents")}
 	for range keys {
-		k, err := sign.GenerateKey(sign.ECDSAP256)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, err := sign.NewSigner(k)
-		if err != nil {
-			t.Fatal(err)
-		}
-		pub, err := verify.NewPublicKey(k.Public())
+		s, pub, err := newKey()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -43,6 +35,23 @@ func newFixture(t testing.TB, keys int) *fixture {
 		f.pubs = append(f.pubs, pub)
 	}
 	return f
+}
+
+// newKey generates an ECDSA P-256 signing key and its public key.
+func newKey() (*sign.KeySigner, *verify.PublicKey, error) {
+	k, err := sign.GenerateKey(sign.ECDSAP256)
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := sign.NewSigner(k)
+	if err != nil {
+		return nil, nil, err
+	}
+	pub, err := verify.NewPublicKey(k.Public())
+	if err != nil {
+		return nil, nil, err
+	}
+	return s, pub, nil
 }
 
 func sum(t testing.TB, s string) digest.Digest {
