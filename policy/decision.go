@@ -57,29 +57,80 @@ func (f *Finding) effective() Outcome {
 // (ErrBuilder, ErrSigner, ...), or nil when it passed or is a composite.
 func (f *Finding) Kind() error { return f.err }
 
-// walkFailing calls fn for every leaf finding under f that did not pass
-// and is enforced, with the ids of the named rules above it.
-func (f *Finding) walkFailing(fn func(*Finding, []string)) {
-	var walk func(f *Finding, ids []string) bool
-	walk = func(f *Finding, ids []string) bool {
-		if f.Outcome == Pass || f.Severity == Warn {
+// reasonPath is where a reason is in a finding tree.
+type reasonPath struct {
+	// ids are the ids of the named rules above the reason, its own last
+	// when it is one.
+	ids []string
+	// attestation is the input digest of the attestation the reason is
+	// about: the reason's own, else the nearest one above it.
+	attestation digest.Digest
+	// severity is Warn for the reason of an advisory rule.
+	severity Severity
+}
+
+// walkReasons calls fn for every reason under f: each leaf finding that
+// did not pass, with where it is. Enforced reasons are those that deny.
+// With warnings set, it also visits the reasons of every advisory (Warn)
+// rule that did not pass, wherever it is in the tree, with severity
+// Warn; an advisory rule counts as passing for the rules above it, so it
+// never hides or stands for an enforced reason.
+func (f *Finding) walkReasons(warnings bool, fn func(*Finding, reasonPath)) {
+	var walk func(f *Finding, p reasonPath) bool
+	var search func(f *Finding, p reasonPath)
+	walk = func(f *Finding, p reasonPath) bool {
+		if f.Outcome == Pass || (f.Severity == Warn && p.severity == Enforce) {
+			if warnings {
+				search(f, p)
+			}
 			return false
 		}
-		if f.named {
-			ids = append(ids[:len(ids):len(ids)], f.Rule)
-		}
+		p = p.at(f)
 		reported := false
 		for i := range f.Children {
-			reported = walk(&f.Children[i], ids) || reported
+			reported = walk(&f.Children[i], p) || reported
 		}
 		if !reported {
 			// A leaf, or a rule that fails although none of its parts
 			// does (Not of a passing rule): the rule itself is the reason.
-			fn(f, ids)
+			fn(f, p)
 		}
 		return true
 	}
-	walk(f, nil)
+	// search looks under a finding that is not itself a reason for the
+	// advisory rules that did not pass.
+	search = func(f *Finding, p reasonPath) {
+		if f.Severity == Warn && f.Outcome != Pass {
+			p.severity = Warn
+			walk(f, p)
+			return
+		}
+		p = p.at(f)
+		for i := range f.Children {
+			search(&f.Children[i], p)
+		}
+	}
+	walk(f, reasonPath{})
+}
+
+// at returns p extended by f: its id when it is a named rule, its
+// attestation when it names one.
+func (p reasonPath) at(f *Finding) reasonPath {
+	if f.named {
+		p.ids = append(p.ids[:len(p.ids):len(p.ids)], f.Rule)
+	}
+	if !f.Attestation.IsZero() {
+		p.attestation = f.Attestation
+	}
+	return p
+}
+
+// reasons walks the reasons of an explained decision (see walkReasons);
+// a plain allow that Decide did not explain has none.
+func (d *Decision) reasons(warnings bool, fn func(*Finding, reasonPath)) {
+	if d.Explained {
+		d.Finding.walkReasons(warnings, fn)
+	}
 }
 
 // Decision is a policy's answer about one artifact: allowed or not, and
@@ -116,8 +167,8 @@ func (d *Decision) Evidence() *Evidence { return d.evidence }
 // was wanted.
 func (d *Decision) Reasons() []string {
 	var out []string
-	d.Finding.walkFailing(func(f *Finding, ids []string) {
-		out = append(out, reason(f, ids))
+	d.reasons(false, func(f *Finding, p reasonPath) {
+		out = append(out, reason(f, p.ids))
 	})
 	return out
 }

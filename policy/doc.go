@@ -82,4 +82,28 @@
 //
 // A Decision's JSON encoding (encoding/json) is stable; Text renders it
 // for a person; Reasons lists the failing rules one line each.
+//
+// SARIF renders it as a SARIF 2.1.0 log for code-scanning tools: one
+// run, the named rules as the driver's rules (message as description,
+// remediation as help), and one result per reason, of level "error" for
+// an enforced rule and "warning" for an advisory one; an allow without
+// warnings has no results, a denial always has some.
+//
+//	log, err := d.SARIF(policy.ToolInfo{Name: "release-gate", Version: "1.4.0"})
+//
+// VSA renders it as a SLSA Verification Summary Attestation v1 about the
+// artifact, for the verifier to sign: PASSED or FAILED, the decision
+// time, one input attestation per verified envelope or bundle, and the
+// verifier, resource, policy and SLSA levels the caller states (no rule
+// can infer which levels a policy establishes).
+//
+//	st, err := d.VSA(policy.VSAOptions{
+//		VerifierID:     "https://example.com/release-gate",
+//		ResourceURI:    "pkg:generic/app@1.0",
+//		PolicyURI:      "https://example.com/policies/release",
+//		VerifiedLevels: []string{"SLSA_BUILD_LEVEL_3"},
+//	})
+//	env, err := sign.Statement(ctx, st, verifierKey)
+//
+// Both are deterministic: the same decision gives the same bytes.
 package policy

@@ -60,6 +60,10 @@ var (
 	ErrPolicyBudget = errors.New("policy: evaluation budget exceeded")
 	// ErrTests: a test result did not pass.
 	ErrTests = errors.New("policy: tests did not pass")
+	// ErrRender: a decision cannot be rendered as asked: a SARIF log
+	// without a tool name, a VSA without a verifier id, resource URI or
+	// policy, or of a decision without a time or evidence.
+	ErrRender = errors.New("policy: cannot render the decision")
 )
 
 // errorf returns an error matching category whose message is the
@@ -112,7 +116,7 @@ func (e *DeniedError) Unwrap() []error {
 		return out
 	}
 	seen := map[error]bool{ErrDenied: true}
-	e.Decision.Finding.walkFailing(func(f *Finding, _ []string) {
+	e.Decision.reasons(false, func(f *Finding, _ reasonPath) {
 		if f.err != nil && !seen[f.err] {
 			seen[f.err] = true
 			out = append(out, f.err)

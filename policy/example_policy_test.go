@@ -14,10 +14,10 @@ import (
 	"github.com/chainmail-dev/chainmail/verify"
 )
 
-// release signs predicates about an artifact with a fresh key and
+// release signs predicates about an artifact (named name) with a fresh key and
 // verifies them, as a release pipeline and its gate would: the results
 // are what evidence is made of.
-func release(artifact []byte, preds ...attest.Predicate) (digest.Set, *verify.PublicKey, []*verify.Result) {
+func release(name string, artifact []byte, preds ...attest.Predicate) (digest.Set, *verify.PublicKey, []*verify.Result) {
 	ctx := context.Background()
 	key, _ := sign.GenerateKey(sign.ECDSAP256)
 	signer, _ := sign.NewSigner(key)
@@ -26,7 +26,7 @@ func release(artifact []byte, preds ...attest.Predicate) (digest.Set, *verify.Pu
 	d, _ := digest.FromBytes(artifact, digest.SHA256)
 	var results []*verify.Result
 	for _, p := range preds {
-		st, _ := attest.NewPredicateStatement(p, attest.Subject("app.tar.gz", d))
+		st, _ := attest.NewPredicateStatement(p, attest.Subject(name, d))
 		env, _ := sign.Statement(ctx, st, signer)
 		res, err := verify.Verify(ctx, verify.FromEnvelope(env), trust, verify.WithArtifactDigest(d), verify.TrustedKeys())
 		if err != nil {
@@ -49,7 +49,7 @@ func ExampleNew() {
 		RunDetails: attest.RunDetails{Builder: attest.Builder{ID: "https://github.com/org/app/.github/workflows/release.yml@refs/tags/v1.4.0"}},
 	}
 	tests := &attest.TestResult{Result: "PASSED", PassedTests: []string{"TestApp"}}
-	artifact, releaseKey, results := release([]byte("app 1.4.0"), prov, tests)
+	artifact, releaseKey, results := release("app.tar.gz", []byte("app 1.4.0"), prov, tests)
 
 	ev, err := policy.NewEvidence(artifact, results)
 	if err != nil {
@@ -106,7 +106,7 @@ func ExampleNoVulnsAtOrAbove() {
 	rule := policy.NoVulnsAtOrAbove(policy.LevelHigh, policy.AfterVEX(), policy.ForProducts("pkg:oci/app"))
 	p, _ := policy.New("vulns", rule)
 
-	artifact, _, results := release([]byte("app"), scan, vex)
+	artifact, _, results := release("app.tar.gz", []byte("app"), scan, vex)
 	ev, _ := policy.NewEvidence(artifact, results)
 	d, err := p.Decide(ev, now)
 	fmt.Println("scan and VEX:", d.Allowed, err)

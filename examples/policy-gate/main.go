@@ -6,7 +6,7 @@
 // Usage:
 //
 //	policy-gate -policy FILE (-bundle FILE... | -bundles DIR) [-key PUB]... [-trusted-root FILE]
-//	            [-format text|json] [-o FILE] [-min-version N] ARTIFACT|sha256:HEX
+//	            [-format text|json|sarif|vsa] [-o FILE] [-min-version N] ARTIFACT|sha256:HEX
 //
 // Key-signed attestations verify against the -key files; certificate
 // (keyless) bundles against the -trusted-root, with the certificate chain,
@@ -16,7 +16,11 @@
 // evidence: it cannot change the decision.
 //
 // The decision goes to standard output (or -o FILE, written whole or not
-// at all) in the -format chosen. Exit status: 0 allow, 1 deny, 2 usage or
+// at all) in the -format chosen: text for a person, json (the Decision),
+// sarif (SARIF 2.1.0, for code-scanning tools), or vsa (an in-toto SLSA
+// Verification Summary Attestation statement, to sign with the verifier's
+// key: -verifier-id names the verifier, -resource-uri the artifact,
+// default ARTIFACT; the policy is named by its file's SHA-256). Exit status: 0 allow, 1 deny, 2 usage or
 // error. The flags are stable.
 package main
 
@@ -60,11 +64,13 @@ func run(args []string, now time.Time) int {
 	bundleDir := fs.String("bundles", "", "`dir`ectory of attestation files (*.json, *.jsonl, *.sigstore, *.intoto)")
 	fs.Var(&keyPaths, "key", "trusted PEM public key `file` (repeatable)")
 	rootPath := fs.String("trusted-root", "", "Sigstore trusted root `file` (trusted_root.json) for keyless bundles")
-	format := fs.String("format", "text", "output `format`: text or json")
+	format := fs.String("format", "text", "output `format`: text, json, sarif or vsa")
+	verifierID := fs.String("verifier-id", "https://github.com/chainmail-dev/chainmail/examples/policy-gate", "with -format vsa, the verifier's `id`")
+	resourceURI := fs.String("resource-uri", "", "with -format vsa, the artifact's `uri` (default ARTIFACT)")
 	outPath := fs.String("o", "", "write the decision to `file` instead of standard output")
 	minVersion := fs.Int("min-version", 0, "refuse a policy older than this `version` (the last one applied)")
 	fs.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: policy-gate -policy FILE (-bundle FILE... | -bundles DIR) [-key PUB]... [-trusted-root FILE] [-format text|json] [-o FILE] ARTIFACT|sha256:HEX")
+		fmt.Fprintln(os.Stderr, "usage: policy-gate -policy FILE (-bundle FILE... | -bundles DIR) [-key PUB]... [-trusted-root FILE] [-format text|json|sarif|vsa] [-o FILE] ARTIFACT|sha256:HEX")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -74,8 +80,13 @@ func run(args []string, now time.Time) int {
 		fs.Usage()
 		return cli.ExitUsage
 	}
-	if *format != "text" && *format != "json" {
-		return fail(cli.ExitUsage, fmt.Errorf("-format %q: want text or json", *format))
+	switch *format {
+	case "text", "json", "sarif", "vsa":
+	default:
+		return fail(cli.ExitUsage, fmt.Errorf("-format %q: want text, json, sarif or vsa", *format))
+	}
+	if *resourceURI == "" {
+		*resourceURI = fs.Arg(0)
 	}
 	data, err := cli.ReadFile(*policyPath, policyfile.MaxFileBytes)
 	if err != nil {
@@ -119,7 +130,8 @@ func run(args []string, now time.Time) int {
 		return fail(cli.ExitUsage, err)
 	}
 	d, derr := pf.Policy.Decide(ev, now)
-	out, err := render(&d, *format)
+	out, err := render(&d, *format, policy.VSAOptions{VerifierID: *verifierID, ResourceURI: *resourceURI,
+		PolicyURI: *policyPath, PolicyDigest: digest.NewSet(pf.Digest)})
 	if err != nil {
 		return fail(cli.ExitUsage, err)
 	}
@@ -145,9 +157,19 @@ func fail(code int, err error) int {
 	return code
 }
 
-func render(d *policy.Decision, format string) ([]byte, error) {
-	if format == "json" {
+func render(d *policy.Decision, format string, vsa policy.VSAOptions) ([]byte, error) {
+	switch format {
+	case "json":
 		out, err := json.MarshalIndent(d, "", "  ")
+		return append(out, '\n'), err
+	case "sarif":
+		return d.SARIF(policy.ToolInfo{Name: prog, InformationURI: "https://github.com/chainmail-dev/chainmail"})
+	case "vsa":
+		st, err := d.VSA(vsa)
+		if err != nil {
+			return nil, err
+		}
+		out, err := st.Marshal()
 		return append(out, '\n'), err
 	}
 	return []byte(d.Text()), nil

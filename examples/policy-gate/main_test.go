@@ -124,6 +124,20 @@ func TestPolicyGate(t *testing.T) {
 	if code != 0 || json.Unmarshal([]byte(out), &dec) != nil || !dec.Allowed || dec.Policy != "gate" {
 		t.Fatalf("exit %d:\n%s", code, out)
 	}
+	// SARIF and a VSA, for an allow.
+	code, out = capture(t, "-policy", pol, "-bundles", bundles, "-key", key, "-format", "sarif", artifact)
+	if code != 0 || !strings.Contains(out, `"version": "2.1.0"`) {
+		t.Fatalf("sarif: exit %d:\n%s", code, out)
+	}
+	code, out = capture(t, "-policy", pol, "-bundles", bundles, "-key", key, "-format", "vsa", artifact)
+	st, err := attest.ParseStatement([]byte(out))
+	if code != 0 || err != nil {
+		t.Fatalf("vsa: exit %d, %v:\n%s", code, err, out)
+	}
+	vsa, err := attest.PredicateAs[attest.VSA](st)
+	if err != nil || vsa.VerificationResult != "PASSED" || len(vsa.InputAttestations) != 2 {
+		t.Fatalf("vsa: %v %+v", err, vsa)
+	}
 	// Only the test result: no provenance, denied, explained.
 	code, out = capture(t, "-policy", pol, "-bundle", filepath.Join(bundles, "tests.json"), "-key", key, artifact)
 	if code != 1 || !strings.HasPrefix(out, "DENY") || !strings.Contains(out, "slsa.dev/provenance") {
