@@ -520,3 +520,33 @@ func TestAdversarial_C107(t *testing.T) {
 		t.Errorf("merge over the cap: %v", err)
 	}
 }
+
+func TestLicenseExpressionSatisfiable(t *testing.T) {
+	allowed := map[string]bool{"MIT": true, "Apache-2.0": true, "GPL-2.0-only WITH Classpath-exception-2.0": true}
+	ok := func(l string) bool { return allowed[l] }
+	for _, tc := range []struct {
+		expr, canonical string
+		sat             bool
+	}{
+		{"mit", "MIT", true},
+		{"MIT OR GPL-3.0-only", "MIT OR GPL-3.0-only", true},
+		{"MIT AND GPL-3.0-only", "MIT AND GPL-3.0-only", false},
+		{"GPL-3.0-only OR MIT AND Apache-2.0", "GPL-3.0-only OR (MIT AND Apache-2.0)", true},
+		{"(GPL-3.0-only OR MIT) AND GPL-3.0-only", "(GPL-3.0-only OR MIT) AND GPL-3.0-only", false},
+		{"GPL-2.0-only WITH Classpath-exception-2.0", "GPL-2.0-only WITH Classpath-exception-2.0", true},
+		{"GPL-2.0-only", "GPL-2.0-only", false},
+		{"LicenseRef-custom", "LicenseRef-custom", false},
+	} {
+		e, err := ParseLicenseExpression(tc.expr)
+		if err != nil {
+			t.Errorf("%q: %v", tc.expr, err)
+			continue
+		}
+		if got := e.String(); got != tc.canonical {
+			t.Errorf("%q: String = %q, want %q", tc.expr, got, tc.canonical)
+		}
+		if got := e.Satisfiable(ok); got != tc.sat {
+			t.Errorf("%q: Satisfiable = %v, want %v", tc.expr, got, tc.sat)
+		}
+	}
+}
