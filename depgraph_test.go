@@ -61,6 +61,26 @@ var allowedImports = map[string][]string{
 	// in-toto layouts through in-toto-golang.
 	"policy/intoto": {"policy", "github.com/in-toto/in-toto-golang/in_toto"},
 	"sign/signtest": {"sign", "verify", "attest", "digest", "internal/keys"},
+	// sigstoretest is the in-process test Sigstore (CA, CT log, Rekor v1
+	// and v2, TSA, and their HTTP front) that the tests of sigstore and
+	// verify share: a test helper package like signtest, on both sides
+	// and on the services' own libraries. No library package lists it, so
+	// only _test.go files may import it.
+	"internal/sigstoretest": {
+		"attest", "bundle", "digest", "internal/sgproto", "sigstore", "verify",
+		"github.com/cyberphone/json-canonicalization/go/src/webpki.org/jsoncanonicalizer",
+		"github.com/digitorus/timestamp",
+		"github.com/go-openapi/runtime",
+		"github.com/google/certificate-transparency-go",
+		"github.com/sigstore/protobuf-specs/gen/pb-go/",
+		"github.com/sigstore/rekor-tiles/v2/pkg/",
+		"github.com/sigstore/rekor/pkg/",
+		"github.com/sigstore/sigstore-go/pkg/root",
+		"github.com/sigstore/sigstore/pkg/signature",
+		"github.com/transparency-dev/formats/log",
+		"golang.org/x/mod/sumdb/note",
+		"google.golang.org/protobuf/",
+	},
 	// sign signs with keys: the standard library and internal/keys.
 	"sign": {"attest", "bundle", "digest", "internal/keys", "internal/errs", "internal/limits", "internal/strictjson"},
 

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chainmail-dev/chainmail/internal/sigstoretest"
 	"github.com/chainmail-dev/chainmail/sigstore"
 )
 
@@ -69,7 +70,7 @@ func ExampleKeyless_SignStatement() {
 	if err != nil {
 		panic(err)
 	}
-	b, err := k.SignStatement(context.Background(), statement(&exampleT{}, []byte("app binary")))
+	b, err := k.SignStatement(context.Background(), sigstoretest.NewStatement(&exampleT{}, "artifact", []byte("app binary")))
 	if err != nil {
 		panic(err)
 	}
@@ -136,7 +137,7 @@ func ExampleParseIDToken() {
 func ExampleServiceError() {
 	v, stop := exampleSigstore()
 	defer stop()
-	v.Fail(vTSA, fault{status: 503}, fault{status: 503}) // the timestamp authority is down
+	v.Fail(vTSA, fault{Status: 503}, fault{Status: 503}) // the timestamp authority is down
 	k, err := sigstore.NewKeyless(sigstore.KeylessConfig{
 		Token:    sigstore.StaticToken(v.Token("alice@example.test")),
 		Services: v.Services(),

@@ -19,6 +19,7 @@ import (
 	"github.com/chainmail-dev/chainmail/bundle"
 	"github.com/chainmail-dev/chainmail/digest"
 	"github.com/chainmail-dev/chainmail/internal/sgproto"
+	"github.com/chainmail-dev/chainmail/internal/sigstoretest"
 	"github.com/chainmail-dev/chainmail/sigstore"
 	"github.com/chainmail-dev/chainmail/verify"
 )
@@ -97,19 +98,6 @@ func independentVerify(t *testing.T, tr root.TrustedMaterial, b *bundle.Bundle, 
 	}
 }
 
-func statement(t testing.TB, artifact []byte) *attest.Statement {
-	t.Helper()
-	d, err := digest.FromBytes(artifact, digest.SHA256)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := attest.NewPredicateStatement(&attest.TestResult{Result: "PASSED"}, attest.Subject("artifact", d))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return st
-}
-
 func TestKeylessModes(t *testing.T) {
 	v := newVirtualSigstore(t)
 	tr, ours := v.TrustedRoot(), v.Root()
@@ -142,7 +130,7 @@ func TestKeylessModes(t *testing.T) {
 					err error
 				)
 				if dsse {
-					b, err = k.SignStatement(context.Background(), statement(t, artifact))
+					b, err = k.SignStatement(context.Background(), sigstoretest.NewStatement(t, "artifact", artifact))
 				} else {
 					b, err = k.SignBlob(context.Background(), bytes.NewReader(artifact))
 				}
@@ -204,7 +192,7 @@ func TestKeylessEnvelopeBytes(t *testing.T) {
 	v := newVirtualSigstore(t)
 	k, _ := newKeyless(t, sigstore.KeylessConfig{Token: sigstore.StaticToken(v.Token(alice)), Services: v.Services(), TrustedRoot: v.Root()})
 	// An in-toto statement keeps its exact bytes.
-	st, _ := statement(t, []byte("x")).Marshal()
+	st, _ := sigstoretest.NewStatement(t, "artifact", []byte("x")).Marshal()
 	spaced := append(append([]byte("  "), st...), '\n')
 	b, err := k.SignEnvelope(context.Background(), attest.PayloadType, spaced)
 	if err != nil {
@@ -296,7 +284,7 @@ func noSecret(t *testing.T, err error, tok string) {
 }
 
 func TestKeylessRetries(t *testing.T) {
-	unavailable := fault{status: http.StatusServiceUnavailable, body: "try later"}
+	unavailable := fault{Status: http.StatusServiceUnavailable, Body: "try later"}
 	cases := []struct {
 		name     string
 		service  string // virtual service to fault
@@ -310,21 +298,21 @@ func TestKeylessRetries(t *testing.T) {
 		attempts int
 	}{
 		{name: "fulcio recovers", service: vFulcio, faults: []fault{unavailable, unavailable}, calls: 3, sleeps: []time.Duration{time.Second, 2 * time.Second}},
-		{name: "fulcio 429 with Retry-After", service: vFulcio, faults: []fault{{status: 429, header: map[string]string{"Retry-After": "7"}}}, calls: 2, sleeps: []time.Duration{7 * time.Second}},
-		{name: "Retry-After is capped", service: vFulcio, faults: []fault{{status: 429, header: map[string]string{"Retry-After": "3600"}}}, calls: 2, sleeps: []time.Duration{10 * time.Second}},
+		{name: "fulcio 429 with Retry-After", service: vFulcio, faults: []fault{{Status: 429, Header: map[string]string{"Retry-After": "7"}}}, calls: 2, sleeps: []time.Duration{7 * time.Second}},
+		{name: "Retry-After is capped", service: vFulcio, faults: []fault{{Status: 429, Header: map[string]string{"Retry-After": "3600"}}}, calls: 2, sleeps: []time.Duration{10 * time.Second}},
 		{name: "fulcio stays down", service: vFulcio, faults: []fault{unavailable, unavailable, unavailable}, calls: 3, sleeps: []time.Duration{time.Second, 2 * time.Second},
 			errSvc: sigstore.ServiceFulcio, kind: sigstore.ErrUnavailable, status: 503, attempts: 3},
-		{name: "fulcio refuses", service: vFulcio, faults: []fault{{status: 403, body: `{"message":"no"}`}}, calls: 1,
+		{name: "fulcio refuses", service: vFulcio, faults: []fault{{Status: 403, Body: `{"message":"no"}`}}, calls: 1,
 			errSvc: sigstore.ServiceFulcio, kind: sigstore.ErrRejected, status: 403, attempts: 1},
-		{name: "tsa recovers", service: vTSA, faults: []fault{{status: 500}}, calls: 2, sleeps: []time.Duration{time.Second}},
-		{name: "tsa stays down", service: vTSA, faults: []fault{{status: 500}, {status: 502}, {status: 504}}, calls: 3, sleeps: []time.Duration{time.Second, 2 * time.Second},
+		{name: "tsa recovers", service: vTSA, faults: []fault{{Status: 500}}, calls: 2, sleeps: []time.Duration{time.Second}},
+		{name: "tsa stays down", service: vTSA, faults: []fault{{Status: 500}, {Status: 502}, {Status: 504}}, calls: 3, sleeps: []time.Duration{time.Second, 2 * time.Second},
 			errSvc: sigstore.ServiceTSA, kind: sigstore.ErrUnavailable, status: 504, attempts: 3},
-		{name: "tsa refuses", service: vTSA, faults: []fault{{status: 400, body: "bad request"}}, calls: 1, errSvc: sigstore.ServiceTSA, kind: sigstore.ErrRejected, status: 400},
-		{name: "rekor v2 recovers", service: vRekor2, faults: []fault{{status: 502}}, calls: 2, sleeps: []time.Duration{time.Second}},
-		{name: "rekor v2 conflict", service: vRekor2, faults: []fault{{status: 409, body: "an equivalent entry already exists"}}, calls: 1,
+		{name: "tsa refuses", service: vTSA, faults: []fault{{Status: 400, Body: "bad request"}}, calls: 1, errSvc: sigstore.ServiceTSA, kind: sigstore.ErrRejected, status: 400},
+		{name: "rekor v2 recovers", service: vRekor2, faults: []fault{{Status: 502}}, calls: 2, sleeps: []time.Duration{time.Second}},
+		{name: "rekor v2 conflict", service: vRekor2, faults: []fault{{Status: 409, Body: "an equivalent entry already exists"}}, calls: 1,
 			errSvc: sigstore.ServiceRekor, kind: sigstore.ErrRejected, status: 409},
-		{name: "rekor v1 recovers (body replayed)", service: vRekor1, rekorV1: true, faults: []fault{{status: 503}}, calls: 2, sleeps: []time.Duration{time.Second}},
-		{name: "rekor v1 refuses", service: vRekor1, rekorV1: true, faults: []fault{{status: 400, body: `{"code":400,"message":"bad"}`}}, calls: 1,
+		{name: "rekor v1 recovers (body replayed)", service: vRekor1, rekorV1: true, faults: []fault{{Status: 503}}, calls: 2, sleeps: []time.Duration{time.Second}},
+		{name: "rekor v1 refuses", service: vRekor1, rekorV1: true, faults: []fault{{Status: 400, Body: `{"code":400,"message":"bad"}`}}, calls: 1,
 			errSvc: sigstore.ServiceRekor, kind: sigstore.ErrRejected, status: 400},
 	}
 	for _, c := range cases {
@@ -380,16 +368,16 @@ func TestKeylessBadResponses(t *testing.T) {
 		rekorV1 bool
 		errSvc  string
 	}{
-		{"fulcio certifies another key", vFulcio, fault{wrongKey: true}, false, sigstore.ServiceFulcio},
-		{"fulcio answers garbage", vFulcio, fault{status: 200, body: "<html>"}, false, sigstore.ServiceFulcio},
-		{"fulcio answers no certificate", vFulcio, fault{status: 200, body: `{"signedCertificateEmbeddedSct":{"chain":{"certificates":[]}}}`}, false, sigstore.ServiceFulcio},
-		{"fulcio answers a non-certificate", vFulcio, fault{status: 200, body: `{"signedCertificateEmbeddedSct":{"chain":{"certificates":["-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"]}}}`}, false, sigstore.ServiceFulcio},
-		{"fulcio answers too much", vFulcio, fault{status: 200, body: huge}, false, sigstore.ServiceFulcio},
-		{"tsa answers garbage", vTSA, fault{status: 200, body: "not DER"}, false, sigstore.ServiceTSA},
-		{"rekor v2 answers garbage", vRekor2, fault{status: 201, body: "{"}, false, sigstore.ServiceRekor},
-		{"rekor v2 answers too much", vRekor2, fault{status: 201, body: huge}, false, sigstore.ServiceRekor},
-		{"rekor v2 answers 200", vRekor2, fault{status: 200, body: "{}"}, false, sigstore.ServiceRekor},
-		{"rekor v1 answers garbage", vRekor1, fault{status: 201, body: "[]"}, true, sigstore.ServiceRekor},
+		{"fulcio certifies another key", vFulcio, fault{WrongKey: true}, false, sigstore.ServiceFulcio},
+		{"fulcio answers garbage", vFulcio, fault{Status: 200, Body: "<html>"}, false, sigstore.ServiceFulcio},
+		{"fulcio answers no certificate", vFulcio, fault{Status: 200, Body: `{"signedCertificateEmbeddedSct":{"chain":{"certificates":[]}}}`}, false, sigstore.ServiceFulcio},
+		{"fulcio answers a non-certificate", vFulcio, fault{Status: 200, Body: `{"signedCertificateEmbeddedSct":{"chain":{"certificates":["-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"]}}}`}, false, sigstore.ServiceFulcio},
+		{"fulcio answers too much", vFulcio, fault{Status: 200, Body: huge}, false, sigstore.ServiceFulcio},
+		{"tsa answers garbage", vTSA, fault{Status: 200, Body: "not DER"}, false, sigstore.ServiceTSA},
+		{"rekor v2 answers garbage", vRekor2, fault{Status: 201, Body: "{"}, false, sigstore.ServiceRekor},
+		{"rekor v2 answers too much", vRekor2, fault{Status: 201, Body: huge}, false, sigstore.ServiceRekor},
+		{"rekor v2 answers 200", vRekor2, fault{Status: 200, Body: "{}"}, false, sigstore.ServiceRekor},
+		{"rekor v1 answers garbage", vRekor1, fault{Status: 201, Body: "[]"}, true, sigstore.ServiceRekor},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -504,20 +492,20 @@ func TestKeylessContext(t *testing.T) {
 		}
 		ctx, cancel := context.WithCancel(context.Background())
 		sigstore.SetSleep(k, func(c context.Context, _ time.Duration) error { cancel(); <-c.Done(); return c.Err() })
-		v.Fail(vTSA, fault{status: 503})
+		v.Fail(vTSA, fault{Status: 503})
 		_, err = k.SignBlob(ctx, strings.NewReader("x"))
 		checkServiceError(t, err, sigstore.ServiceTSA, context.Canceled, 503, 1, tok)
 	})
 	t.Run("attempt timeout", func(t *testing.T) {
 		k, _ := newKeyless(t, sigstore.KeylessConfig{Token: sigstore.StaticToken(tok), Services: v.Services(),
 			Retry: sigstore.RetryPolicy{Attempts: 2, AttemptTimeout: 20 * time.Millisecond}})
-		v.Fail(vRekor2, fault{delay: time.Second}, fault{delay: time.Second})
+		v.Fail(vRekor2, fault{Delay: time.Second}, fault{Delay: time.Second})
 		_, err := k.SignBlob(context.Background(), strings.NewReader("x"))
 		checkServiceError(t, err, sigstore.ServiceRekor, sigstore.ErrUnavailable, 0, 2, tok)
 	})
 	t.Run("caller deadline", func(t *testing.T) {
 		k, _ := newKeyless(t, sigstore.KeylessConfig{Token: sigstore.StaticToken(tok), Services: v.Services()})
-		v.Fail(vFulcio, fault{delay: 5 * time.Second})
+		v.Fail(vFulcio, fault{Delay: 5 * time.Second})
 		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 		defer cancel()
 		_, err := k.SignBlob(ctx, strings.NewReader("x"))
@@ -600,7 +588,7 @@ func TestKeylessZeroValue(t *testing.T) {
 		if _, err := k.SignEnvelope(context.Background(), "t", nil); !errors.Is(err, sigstore.ErrInvalidConfig) {
 			t.Fatalf("SignEnvelope: %v", err)
 		}
-		if _, err := k.SignStatement(context.Background(), statement(t, []byte("x"))); !errors.Is(err, sigstore.ErrInvalidConfig) {
+		if _, err := k.SignStatement(context.Background(), sigstoretest.NewStatement(t, "artifact", []byte("x"))); !errors.Is(err, sigstore.ErrInvalidConfig) {
 			t.Fatalf("SignStatement: %v", err)
 		}
 	}

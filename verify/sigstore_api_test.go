@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -15,12 +16,13 @@ import (
 
 	"github.com/chainmail-dev/chainmail/bundle"
 	"github.com/chainmail-dev/chainmail/internal/sgproto"
+	"github.com/chainmail-dev/chainmail/internal/sigstoretest"
 	"github.com/chainmail-dev/chainmail/sigstore"
 	"github.com/chainmail-dev/chainmail/verify"
 )
 
 func TestSigstoreVerifierOptions(t *testing.T) {
-	s := theSigstore(t)
+	s := sigstoretest.Shared(t)
 	for _, tc := range []struct {
 		name string
 		opts []any
@@ -41,15 +43,15 @@ func TestSigstoreVerifierOptions(t *testing.T) {
 		{"nil option", []any{nil}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if _, err := newSigstoreVerifier(s.trusted, tc.opts...); !errors.Is(err, verify.ErrInvalidOptions) {
+			if _, err := sigstoretest.NewVerifier(s.Trusted, tc.opts...); !errors.Is(err, verify.ErrInvalidOptions) {
 				t.Fatalf("got %v", err)
 			}
 		})
 	}
-	if _, err := newSigstoreVerifier(nil); !errors.Is(err, verify.ErrInvalidOptions) {
+	if _, err := sigstoretest.NewVerifier(nil); !errors.Is(err, verify.ErrInvalidOptions) {
 		t.Fatal(err)
 	}
-	if _, err := newSigstoreVerifier(&sigstore.TrustedRoot{}); !errors.Is(err, verify.ErrInvalidOptions) {
+	if _, err := sigstoretest.NewVerifier(&sigstore.TrustedRoot{}); !errors.Is(err, verify.ErrInvalidOptions) {
 		t.Fatal(err)
 	}
 }
@@ -60,9 +62,9 @@ func TestAdversarial_C83_EmptyIdentityIsAnError(t *testing.T) {
 	for _, ids := range [][]verify.CertificateIdentity{
 		nil,
 		{{}},
-		{{Issuer: testIssuer}},
-		{{SAN: testSAN}},
-		{{SANRegexp: "", Issuer: testIssuer}},
+		{{Issuer: sigstoretest.Issuer}},
+		{{SAN: sigstoretest.SAN}},
+		{{SANRegexp: "", Issuer: sigstoretest.Issuer}},
 	} {
 		if _, err := verify.NewIdentityPolicy(ids...); !errors.Is(err, verify.ErrInvalidOptions) {
 			t.Errorf("%+v: %v", ids, err)
@@ -77,57 +79,57 @@ func TestAdversarial_C83_EmptyIdentityIsAnError(t *testing.T) {
 	if _, err := verify.NewKeyPolicy(&verify.PublicKey{}); !errors.Is(err, verify.ErrInvalidOptions) {
 		t.Error(err)
 	}
-	s := theSigstore(t)
-	b := s.sign(t, signOpts{})
-	v := s.verifier(t)
+	s := sigstoretest.Shared(t)
+	b := s.Sign(t, sigstoretest.SignOpts{})
+	v := s.Verifier(t)
 	ctx := context.Background()
-	_, err := v.Verify(ctx, b.bundle(t), artDigest(b.artifact), verify.IdentityPolicy{})
-	wantReject(t, err, verify.ErrIdentityPolicy)
-	_, err = v.Verify(ctx, b.bundle(t), verify.ArtifactPolicy{}, testIdentity(t))
-	wantReject(t, err, verify.ErrArtifactPolicy)
+	_, err := v.Verify(ctx, b.Bundle(t), sigstoretest.ArtifactDigest(t, b.Artifact), verify.IdentityPolicy{})
+	sigstoretest.WantReject(t, err, verify.ErrIdentityPolicy)
+	_, err = v.Verify(ctx, b.Bundle(t), verify.ArtifactPolicy{}, sigstoretest.Identity(t))
+	sigstoretest.WantReject(t, err, verify.ErrArtifactPolicy)
 }
 
 func TestSigstoreZeroAndNil(t *testing.T) {
-	s := theSigstore(t)
-	b := s.sign(t, signOpts{})
+	s := sigstoretest.Shared(t)
+	b := s.Sign(t, sigstoretest.SignOpts{})
 	ctx := context.Background()
-	var nilV *sigstoreVerifier
-	_, err := nilV.Verify(ctx, b.bundle(t), artDigest(b.artifact), testIdentity(t))
-	wantReject(t, err, verify.ErrNotInitialized)
+	var nilV *sigstoretest.Verifier
+	_, err := nilV.Verify(ctx, b.Bundle(t), sigstoretest.ArtifactDigest(t, b.Artifact), sigstoretest.Identity(t))
+	sigstoretest.WantReject(t, err, verify.ErrNotInitialized)
 	zero, err := verify.NewTrust(verify.WithAuthority(&sigstore.Authority{}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = verify.Verify(ctx, verify.FromBundle(b.bundle(t)), zero, artDigest(b.artifact), testIdentity(t))
-	wantReject(t, err, verify.ErrNotInitialized)
-	v := s.verifier(t)
-	_, err = v.Verify(ctx, nil, artDigest(b.artifact), testIdentity(t))
-	wantReject(t, err, verify.ErrMalformed)
+	_, err = verify.Verify(ctx, verify.FromBundle(b.Bundle(t)), zero, sigstoretest.ArtifactDigest(t, b.Artifact), sigstoretest.Identity(t))
+	sigstoretest.WantReject(t, err, verify.ErrNotInitialized)
+	v := s.Verifier(t)
+	_, err = v.Verify(ctx, nil, sigstoretest.ArtifactDigest(t, b.Artifact), sigstoretest.Identity(t))
+	sigstoretest.WantReject(t, err, verify.ErrMalformed)
 	var nilCtx context.Context // a nil context is what is tested
-	_, err = v.Verify(nilCtx, b.bundle(t), artDigest(b.artifact), testIdentity(t))
-	wantReject(t, err, nil)
+	_, err = v.Verify(nilCtx, b.Bundle(t), sigstoretest.ArtifactDigest(t, b.Artifact), sigstoretest.Identity(t))
+	sigstoretest.WantReject(t, err, nil)
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
-	_, err = v.Verify(cctx, b.bundle(t), artDigest(b.artifact), testIdentity(t))
-	wantReject(t, err, nil)
+	_, err = v.Verify(cctx, b.Bundle(t), sigstoretest.ArtifactDigest(t, b.Artifact), sigstoretest.Identity(t))
+	sigstoretest.WantReject(t, err, nil)
 	for _, data := range [][]byte{nil, []byte("{}"), []byte("null"), []byte(`{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json"}`)} {
-		_, err = v.VerifyJSON(ctx, data, artDigest(b.artifact), testIdentity(t))
-		wantReject(t, err, verify.ErrMalformed)
+		_, err = v.VerifyJSON(ctx, data, sigstoretest.ArtifactDigest(t, b.Artifact), sigstoretest.Identity(t))
+		sigstoretest.WantReject(t, err, verify.ErrMalformed)
 	}
 }
 
 func TestSigstoreKeySigned(t *testing.T) {
-	s := theSigstore(t)
-	key := mustKey()
+	s := sigstoretest.Shared(t)
+	key := sigstoretest.NewKey(t)
 	pub, _ := verify.NewPublicKey(key.Public())
-	other, _ := verify.NewPublicKey(mustKey().Public())
+	other, _ := verify.NewPublicKey(sigstoretest.NewKey(t).Public())
 	p, err := verify.NewKeyPolicy(other, pub)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, dsse := range []bool{false, true} {
-		b := s.sign(t, signOpts{key: key, dsse: dsse})
-		res, err := verifyPB(t, s.verifier(t), b.clone(), artifactOf(b.artifact), p)
+		b := s.Sign(t, sigstoretest.SignOpts{Key: key, DSSE: dsse})
+		res, err := sigstoretest.VerifyPB(t, s.Verifier(t), b.Clone(), artifactOf(b.Artifact), p)
 		if err != nil {
 			t.Fatalf("dsse=%v: %v", dsse, err)
 		}
@@ -139,21 +141,21 @@ func TestSigstoreKeySigned(t *testing.T) {
 		}
 	}
 	t.Run("no identity check without a key", func(t *testing.T) {
-		b := s.sign(t, signOpts{key: key})
-		_, err := verifyPB(t, s.verifier(t), b.clone(), artifactOf(b.artifact), verify.WithoutIdentityUnsafe())
-		wantReject(t, err, verify.ErrVerificationMaterial)
+		b := s.Sign(t, sigstoretest.SignOpts{Key: key})
+		_, err := sigstoretest.VerifyPB(t, s.Verifier(t), b.Clone(), artifactOf(b.Artifact), verify.WithoutIdentityUnsafe())
+		sigstoretest.WantReject(t, err, verify.ErrVerificationMaterial)
 	})
 }
 
 func TestSigstoreResult(t *testing.T) {
-	s := theSigstore(t)
-	b := s.sign(t, signOpts{dsse: true, tsa: true})
-	data, err := protojson.Marshal(b.clone())
+	s := sigstoretest.Shared(t)
+	b := s.Sign(t, sigstoretest.SignOpts{DSSE: true, TSA: true})
+	data, err := protojson.Marshal(b.Clone())
 	if err != nil {
 		t.Fatal(err)
 	}
 	orig := bytes.Clone(data)
-	res, err := s.verifier(t).VerifyJSON(context.Background(), data, artifactOf(b.artifact), testIdentity(t))
+	res, err := s.Verifier(t).VerifyJSON(context.Background(), data, artifactOf(b.Artifact), sigstoretest.Identity(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +181,7 @@ func TestSigstoreResult(t *testing.T) {
 		t.Fatalf("log entries %+v", le)
 	}
 	id := res.Identity()
-	if id.SAN != testSAN || id.SANType != "uri" || id.Issuer != testIssuer || id.Claims.SourceRepositoryURI != "https://github.com/org/repo" || len(res.Signers[0].Certificate) == 0 {
+	if id.SAN != sigstoretest.SAN || id.SANType != "uri" || id.Issuer != sigstoretest.Issuer || id.Claims.SourceRepositoryURI != "https://github.com/org/repo" || len(res.Signers[0].Certificate) == 0 {
 		t.Fatalf("identity %+v", id)
 	}
 	// The result holds copies (C10): scribbling over the input changes
@@ -194,47 +196,47 @@ func TestSigstoreResult(t *testing.T) {
 }
 
 func TestSigstorePayloadType(t *testing.T) {
-	s := theSigstore(t)
+	s := sigstoretest.Shared(t)
 	// C03 through a Sigstore bundle: a cosign simple-signing payload
 	// signed by a trusted identity is refused before it is parsed.
 	const simple = "application/vnd.dev.cosign.simplesigning.v1+json"
-	b := s.sign(t, signOpts{dsse: true, payloadType: simple, statement: []byte(`{"critical":{}}`)})
-	_, err := verifyPB(t, s.verifier(t), b.clone(), verify.WithoutArtifactUnsafe(), testIdentity(t))
-	wantReject(t, err, verify.ErrPayloadType)
-	res, err := verifyPB(t, s.verifier(t, verify.WithPayloadTypes(simple)), b.clone(), verify.WithoutArtifactUnsafe(), testIdentity(t))
+	b := s.Sign(t, sigstoretest.SignOpts{DSSE: true, PayloadType: simple, Statement: []byte(`{"critical":{}}`)})
+	_, err := sigstoretest.VerifyPB(t, s.Verifier(t), b.Clone(), verify.WithoutArtifactUnsafe(), sigstoretest.Identity(t))
+	sigstoretest.WantReject(t, err, verify.ErrPayloadType)
+	res, err := sigstoretest.VerifyPB(t, s.Verifier(t, verify.WithPayloadTypes(simple)), b.Clone(), verify.WithoutArtifactUnsafe(), sigstoretest.Identity(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.PayloadType != simple || res.Statement != nil || !contains(res.Skipped, verify.CheckSubject) {
+	if res.PayloadType != simple || res.Statement != nil || !slices.Contains(res.Skipped, verify.CheckSubject) {
 		t.Fatalf("result %+v", res)
 	}
 	// A statement needs an artifact or an explicit skip; a message
 	// signature cannot be skipped.
-	m := s.sign(t, signOpts{})
-	_, err = verifyPB(t, s.verifier(t), m.clone(), verify.WithoutArtifactUnsafe(), testIdentity(t))
-	wantReject(t, err, verify.ErrArtifactPolicy)
+	m := s.Sign(t, sigstoretest.SignOpts{})
+	_, err = sigstoretest.VerifyPB(t, s.Verifier(t), m.Clone(), verify.WithoutArtifactUnsafe(), sigstoretest.Identity(t))
+	sigstoretest.WantReject(t, err, verify.ErrArtifactPolicy)
 }
 
 // C09: one verifier, many goroutines, the same bundle: same results, no
 // race (run with -race).
 func TestSigstoreConcurrent(t *testing.T) {
-	s := theSigstore(t)
-	v := s.verifier(t)
-	good := s.sign(t, signOpts{tsa: true}).bundle(t)
-	bad := s.sign(t, signOpts{artifact: []byte("other\n")}).bundle(t)
+	s := sigstoretest.Shared(t)
+	v := s.Verifier(t)
+	good := s.Sign(t, sigstoretest.SignOpts{TSA: true}).Bundle(t)
+	bad := s.Sign(t, sigstoretest.SignOpts{Artifact: []byte("other\n")}).Bundle(t)
 	var wg sync.WaitGroup
 	errs := make(chan error, 40)
 	for i := 0; i < 20; i++ {
 		wg.Add(2)
 		go func() {
 			defer wg.Done()
-			if _, err := v.Verify(context.Background(), good, artDigest(testArtifact), testIdentity(t)); err != nil {
+			if _, err := v.Verify(context.Background(), good, sigstoretest.ArtifactDigest(t, sigstoretest.Artifact), sigstoretest.Identity(t)); err != nil {
 				errs <- err
 			}
 		}()
 		go func() {
 			defer wg.Done()
-			if _, err := v.Verify(context.Background(), bad, artDigest(testArtifact), testIdentity(t)); err == nil {
+			if _, err := v.Verify(context.Background(), bad, sigstoretest.ArtifactDigest(t, sigstoretest.Artifact), sigstoretest.Identity(t)); err == nil {
 				errs <- errors.New("verified the wrong artifact")
 			}
 		}()
@@ -249,15 +251,15 @@ func TestSigstoreConcurrent(t *testing.T) {
 // The caller's time is explicit and reported: it makes a bundle without
 // any trusted time verifiable, but never silently.
 func TestSigstoreCallerTime(t *testing.T) {
-	s := theSigstore(t)
-	key := mustKey()
+	s := sigstoretest.Shared(t)
+	key := sigstoretest.NewKey(t)
 	pub, _ := verify.NewPublicKey(key.Public())
 	p, _ := verify.NewKeyPolicy(pub)
-	b := s.sign(t, signOpts{key: key, noTlog: true})
-	_, err := verifyPB(t, s.verifier(t, sigstore.WithoutTransparencyLogUnsafe()), b.clone(), artDigest(b.artifact), p)
-	wantReject(t, err, verify.ErrTimestamp)
+	b := s.Sign(t, sigstoretest.SignOpts{Key: key, NoTlog: true})
+	_, err := sigstoretest.VerifyPB(t, s.Verifier(t, sigstore.WithoutTransparencyLogUnsafe()), b.Clone(), sigstoretest.ArtifactDigest(t, b.Artifact), p)
+	sigstoretest.WantReject(t, err, verify.ErrTimestamp)
 	at := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
-	res, err := verifyPB(t, s.verifier(t, sigstore.WithoutTransparencyLogUnsafe(), verify.WithSigningTime(at)), b.clone(), artDigest(b.artifact), p)
+	res, err := sigstoretest.VerifyPB(t, s.Verifier(t, sigstore.WithoutTransparencyLogUnsafe(), verify.WithSigningTime(at)), b.Clone(), sigstoretest.ArtifactDigest(t, b.Artifact), p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -265,54 +267,8 @@ func TestSigstoreCallerTime(t *testing.T) {
 		t.Fatalf("times %v", res.Times)
 	}
 	// An explicit threshold still requires a trusted time.
-	_, err = verifyPB(t, s.verifier(t, sigstore.WithoutTransparencyLogUnsafe(), verify.WithSigningTime(at), sigstore.WithObserverTimestamps(1)), b.clone(), artDigest(b.artifact), p)
-	wantReject(t, err, verify.ErrTimestamp)
-}
-
-func TestTrustedRoot(t *testing.T) {
-	s := theSigstore(t)
-	data, err := s.trusted.MarshalJSON()
-	if err != nil {
-		t.Fatal(err)
-	}
-	again, err := sigstore.ParseTrustedRoot(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data2, _ := again.MarshalJSON()
-	if !bytes.Equal(data, data2) {
-		t.Fatal("MarshalJSON is not stable")
-	}
-	if again.SigstoreGo() == nil || len(again.SigstoreGo().RekorLogs()) != 2 {
-		t.Fatal("sigstore-go view")
-	}
-	// Strict parsing: duplicate keys, unknown fields, wrong media type,
-	// oversize.
-	for name, bad := range map[string][]byte{
-		"duplicate key": append([]byte(`{"mediaType":"x",`), data[1:]...),
-		"unknown field": append([]byte(`{"extra":1,`), data[1:]...),
-		"media type":    bytes.Replace(data, []byte(sigstore.TrustedRootMediaType), []byte("application/json"), 1),
-		"oversize":      append(data, bytes.Repeat([]byte(" "), sigstore.MaxTrustedRootBytes)...),
-		"not json":      []byte("{"),
-	} {
-		if _, err := sigstore.ParseTrustedRoot(bad); !errors.Is(err, verify.ErrTrustedRoot) {
-			t.Errorf("%s: %v", name, err)
-		}
-	}
-	var nilRoot *sigstore.TrustedRoot
-	if _, err := nilRoot.MarshalJSON(); err == nil {
-		t.Error("nil root marshalled")
-	}
-	if _, err := sigstore.LoadTrustedRoot("does-not-exist.json"); !errors.Is(err, verify.ErrTrustedRoot) {
-		t.Error(err)
-	}
-	tr, err := sigstore.LoadTrustedRoot(conformanceDir + "/production_trusted_root.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(tr.SigstoreGo().FulcioCertificateAuthorities()) != 2 {
-		t.Fatal("production root")
-	}
+	_, err = sigstoretest.VerifyPB(t, s.Verifier(t, sigstore.WithoutTransparencyLogUnsafe(), verify.WithSigningTime(at), sigstore.WithObserverTimestamps(1)), b.Clone(), sigstoretest.ArtifactDigest(t, b.Artifact), p)
+	sigstoretest.WantReject(t, err, verify.ErrTimestamp)
 }
 
 // Mutation test: flip every byte of a valid bundle. Each mutant is
@@ -325,31 +281,31 @@ func TestSigstoreBundleMutations(t *testing.T) {
 	if testing.Short() {
 		t.Skip("flips every byte of a bundle")
 	}
-	s := theSigstore(t)
-	b := s.sign(t, signOpts{tsa: true})
-	data, err := protojson.Marshal(b.clone())
+	s := sigstoretest.Shared(t)
+	b := s.Sign(t, sigstoretest.SignOpts{TSA: true})
+	data, err := protojson.Marshal(b.Clone())
 	if err != nil {
 		t.Fatal(err)
 	}
 	data = compactJSON(t, data)
-	v := s.verifier(t)
+	v := s.Verifier(t)
 	ctx := context.Background()
-	want, err := v.VerifyJSON(ctx, data, artDigest(b.artifact), testIdentity(t))
+	want, err := v.VerifyJSON(ctx, data, sigstoretest.ArtifactDigest(t, b.Artifact), sigstoretest.Identity(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	tsr := b64(b.pb.VerificationMaterial.TimestampVerificationData.Rfc3161Timestamps[0].SignedTimestamp)
+	tsr := b64(b.PB.VerificationMaterial.TimestampVerificationData.Rfc3161Timestamps[0].SignedTimestamp)
 	tsrStart := bytes.Index(data, []byte(tsr))
 	if tsrStart < 0 {
 		t.Fatal("no timestamp in the bundle JSON")
 	}
-	orig := b.clone()
+	orig := b.Clone()
 	rejected, tsrAccepted := 0, 0
 	for i := range data {
 		mut := bytes.Clone(data)
 		mut[i] ^= 0x01
-		res, err := v.VerifyJSON(ctx, mut, artDigest(b.artifact), testIdentity(t))
-		checkOutcome(t, res, err)
+		res, err := v.VerifyJSON(ctx, mut, sigstoretest.ArtifactDigest(t, b.Artifact), sigstoretest.Identity(t))
+		sigstoretest.CheckOutcome(t, res, err)
 		if err != nil {
 			rejected++
 			continue
@@ -399,12 +355,12 @@ func compactJSON(t *testing.T, data []byte) []byte {
 func TestSigstoreVirtualSigstore(t *testing.T) {
 	vs, entity, root := virtualSigstoreBundle(t)
 	_ = vs
-	v, err := newSigstoreVerifier(root, sigstore.WithoutSignedCertificateTimestampsUnsafe())
+	v, err := sigstoretest.NewVerifier(root, sigstore.WithoutSignedCertificateTimestampsUnsafe())
 	if err != nil {
 		t.Fatal(err)
 	}
 	p, _ := verify.NewIdentityPolicy(verify.CertificateIdentity{SAN: "dev@example.com", Issuer: "https://issuer.example"})
-	res, err := verifyPB(t, v, entity, artifactOf(virtualArtifact), p)
+	res, err := sigstoretest.VerifyPB(t, v, entity, artifactOf(virtualArtifact), p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -413,8 +369,8 @@ func TestSigstoreVirtualSigstore(t *testing.T) {
 	}
 	// The same bundle with another identity is refused.
 	p, _ = verify.NewIdentityPolicy(verify.CertificateIdentity{SAN: "other@example.com", Issuer: "https://issuer.example"})
-	_, err = verifyPB(t, v, entity, artifactOf(virtualArtifact), p)
-	wantReject(t, err, verify.ErrIdentity)
+	_, err = sigstoretest.VerifyPB(t, v, entity, artifactOf(virtualArtifact), p)
+	sigstoretest.WantReject(t, err, verify.ErrIdentity)
 }
 
 var _ = protobundle.Bundle{}

@@ -1,10 +1,8 @@
 package verify_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"os"
 	"testing"
 
 	protobundle "github.com/sigstore/protobuf-specs/gen/pb-go/bundle/v1"
@@ -12,7 +10,7 @@ import (
 
 	"github.com/chainmail-dev/chainmail/bundle"
 	"github.com/chainmail-dev/chainmail/internal/sgproto"
-	"github.com/chainmail-dev/chainmail/sigstore"
+	"github.com/chainmail-dev/chainmail/internal/sigstoretest"
 	"github.com/chainmail-dev/chainmail/verify"
 )
 
@@ -22,7 +20,7 @@ import (
 type fuzzCase struct {
 	name  string
 	data  []byte
-	v     *sigstoreVerifier
+	v     *sigstoretest.Verifier
 	id    verify.IdentityPolicy
 	art   verify.ArtifactPolicy
 	good  *protobundle.Bundle
@@ -33,8 +31,8 @@ func fuzzCases(f *testing.F) []fuzzCase {
 	f.Helper()
 	var out []fuzzCase
 	for _, name := range []string{"happy-path-v0.3", "happy-path-intoto-in-dsse-v3", "rekor2-happy-path", "managed-key-happy-path", "happy-path-v0.1"} {
-		c := loadConformance(f, name)
-		fc := fuzzCase{name: name, data: c.bundle, v: c.verifier(f), id: c.identity(f), art: artDigest(c.artifact)}
+		c := sigstoretest.LoadConformance(f, name)
+		fc := fuzzCase{name: name, data: c.Bundle, v: c.Verifier(f), id: c.Identity(f), art: sigstoretest.ArtifactDigest(f, c.Artifact)}
 		res, err := fc.v.VerifyJSON(context.Background(), fc.data, fc.art, fc.id)
 		if err != nil {
 			f.Fatalf("%s: %v", name, err)
@@ -90,45 +88,6 @@ func FuzzSigstoreVerifyJSON(f *testing.F) {
 			if !known {
 				t.Fatalf("%s: a changed bundle verified", c.name)
 			}
-		}
-	})
-}
-
-// FuzzParseTrustedRoot: a trusted root that parses re-encodes to JSON
-// that parses to the same root; anything else is rejected with
-// ErrTrustedRoot, never a panic.
-func FuzzParseTrustedRoot(f *testing.F) {
-	for _, p := range []string{
-		conformanceDir + "/production_trusted_root.json",
-		conformanceDir + "/bundle-verify/rekor2-happy-path/trusted_root.json",
-		conformanceDir + "/bundle-verify/trust-root-tlog-missing-validity-start_fail/trusted_root.json",
-		conformanceDir + "/bundle-verify/invalid-ct-key_fail/trusted_root.json",
-	} {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(data)
-	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		tr, err := sigstore.ParseTrustedRoot(data)
-		if err != nil {
-			if tr != nil || !errors.Is(err, verify.ErrTrustedRoot) {
-				t.Fatalf("root %v, error %v", tr, err)
-			}
-			return
-		}
-		out, err := tr.MarshalJSON()
-		if err != nil {
-			t.Fatal(err)
-		}
-		again, err := sigstore.ParseTrustedRoot(out)
-		if err != nil {
-			t.Fatalf("re-encoded root does not parse: %v", err)
-		}
-		out2, _ := again.MarshalJSON()
-		if !bytes.Equal(out, out2) {
-			t.Fatal("re-encoding is not stable")
 		}
 	})
 }

@@ -5,32 +5,33 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/chainmail-dev/chainmail/internal/sigstoretest"
 	"github.com/chainmail-dev/chainmail/sigstore"
 	"github.com/chainmail-dev/chainmail/verify"
 )
 
 func TestSigstoreHappyPaths(t *testing.T) {
-	s := theSigstore(t)
+	s := sigstoretest.Shared(t)
 	ctx := context.Background()
 	for _, tc := range []struct {
 		name string
-		o    signOpts
+		o    sigstoretest.SignOpts
 		opts []any
 	}{
-		{"message v0.3", signOpts{}, nil},
-		{"message v0.2", signOpts{version: "v0.2"}, nil},
-		{"message v0.1", signOpts{version: "v0.1", noProof: true}, []any{verify.WithMinBundleVersion("v0.1")}},
-		{"dsse v0.3", signOpts{dsse: true}, nil},
-		{"tsa only", signOpts{tsa: true, noPromise: true}, nil},
-		{"two logs", signOpts{logs: []int{0, 1}}, []any{sigstore.WithTransparencyLog(2)}},
+		{"message v0.3", sigstoretest.SignOpts{}, nil},
+		{"message v0.2", sigstoretest.SignOpts{Version: "v0.2"}, nil},
+		{"message v0.1", sigstoretest.SignOpts{Version: "v0.1", NoProof: true}, []any{verify.WithMinBundleVersion("v0.1")}},
+		{"dsse v0.3", sigstoretest.SignOpts{DSSE: true}, nil},
+		{"tsa only", sigstoretest.SignOpts{TSA: true, NoPromise: true}, nil},
+		{"two logs", sigstoretest.SignOpts{Logs: []int{0, 1}}, []any{sigstore.WithTransparencyLog(2)}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			b := s.sign(t, tc.o)
-			res, err := s.verifier(t, tc.opts...).Verify(ctx, b.bundle(t), artifactOf(b.artifact), testIdentity(t))
+			b := s.Sign(t, tc.o)
+			res, err := s.Verifier(t, tc.opts...).Verify(ctx, b.Bundle(t), artifactOf(b.Artifact), sigstoretest.Identity(t))
 			if err != nil {
 				t.Fatalf("Verify: %v", err)
 			}
-			if res.Identity() == nil || res.Identity().SAN != testSAN || res.Identity().Issuer != testIssuer {
+			if res.Identity() == nil || res.Identity().SAN != sigstoretest.SAN || res.Identity().Issuer != sigstoretest.Issuer {
 				t.Fatalf("identity %+v", res.Identity())
 			}
 			if len(res.Times) == 0 {

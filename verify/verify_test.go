@@ -18,6 +18,7 @@ import (
 	"github.com/chainmail-dev/chainmail/attest"
 	"github.com/chainmail-dev/chainmail/bundle"
 	"github.com/chainmail-dev/chainmail/digest"
+	"github.com/chainmail-dev/chainmail/internal/sigstoretest"
 	"github.com/chainmail-dev/chainmail/sign/signtest"
 	"github.com/chainmail-dev/chainmail/sigstore"
 	"github.com/chainmail-dev/chainmail/verify"
@@ -37,10 +38,10 @@ func newTrust(t testing.TB, opts ...verify.Option) *verify.Trust {
 // without a trusted root) and a keyless bundle, through one function and
 // one Result type.
 func TestVerifyOneResult(t *testing.T) {
-	s := theSigstore(t)
-	keyless := s.sign(t, signOpts{dsse: true})
-	artifact := keyless.artifact
-	payload := statementFor(artifact)
+	s := sigstoretest.Shared(t)
+	keyless := s.Sign(t, sigstoretest.SignOpts{DSSE: true})
+	artifact := keyless.Artifact
+	payload := sigstoretest.Statement(t, artifact)
 	signer := signtest.Key(t, "alice")
 	pub := signtest.PublicKey(t, signer)
 	env := signed(t, attest.PayloadType, payload, signer)
@@ -52,13 +53,13 @@ func TestVerifyOneResult(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logKey := mustKey()
-	logged := s.sign(t, signOpts{dsse: true, key: logKey, artifact: artifact})
+	logKey := sigstoretest.NewKey(t)
+	logged := s.Sign(t, sigstoretest.SignOpts{DSSE: true, Key: logKey, Artifact: artifact})
 	loggedPub, err := verify.NewPublicKey(logKey.Public())
 	if err != nil {
 		t.Fatal(err)
 	}
-	id := testIdentity(t)
+	id := sigstoretest.Identity(t)
 	keyTrust := newTrust(t, verify.WithKeys(pub))
 	for _, tc := range []struct {
 		name     string
@@ -75,9 +76,9 @@ func TestVerifyOneResult(t *testing.T) {
 		{"key-signed envelope JSON", verify.FromJSON(envJSON), keyTrust, verify.TrustedKeys(), verify.SignerKey, pub.ID(), verify.TimeSourceNone, false, envJSON},
 		{"key-signed bundle", verify.FromBundle(kb), keyTrust, verify.TrustedKeys(), verify.SignerKey, pub.ID(), verify.TimeSourceNone, true, marshalBundle(t, kb)},
 		{"key-signed bundle JSON", verify.FromJSON(marshalBundle(t, kb)), keyTrust, verify.TrustedKeys(), verify.SignerKey, pub.ID(), verify.TimeSourceNone, true, marshalBundle(t, kb)},
-		{"key-signed bundle with a log", verify.FromBundle(logged.bundle(t)), newTrust(t, verify.WithKeys(loggedPub), withRoot(s.trusted)), verify.TrustedKeys(), verify.SignerKey, loggedPub.ID(), verify.TimeSourceTransparencyLog, true, nil},
-		{"keyless bundle", verify.FromBundle(keyless.bundle(t)), newTrust(t, withRoot(s.trusted)), id, verify.SignerCertificate, "", verify.TimeSourceTransparencyLog, true, nil},
-		{"keyless bundle, keys and root", verify.FromBundle(keyless.bundle(t)), newTrust(t, verify.WithKeys(pub), withRoot(s.trusted)), id, verify.SignerCertificate, "", verify.TimeSourceTransparencyLog, true, nil},
+		{"key-signed bundle with a log", verify.FromBundle(logged.Bundle(t)), newTrust(t, verify.WithKeys(loggedPub), withRoot(s.Trusted)), verify.TrustedKeys(), verify.SignerKey, loggedPub.ID(), verify.TimeSourceTransparencyLog, true, nil},
+		{"keyless bundle", verify.FromBundle(keyless.Bundle(t)), newTrust(t, withRoot(s.Trusted)), id, verify.SignerCertificate, "", verify.TimeSourceTransparencyLog, true, nil},
+		{"keyless bundle, keys and root", verify.FromBundle(keyless.Bundle(t)), newTrust(t, verify.WithKeys(pub), withRoot(s.Trusted)), id, verify.SignerCertificate, "", verify.TimeSourceTransparencyLog, true, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res, err := verify.Verify(ctx, tc.in, tc.trust, artifactOf(artifact), tc.identity)
@@ -98,7 +99,7 @@ func TestVerifyOneResult(t *testing.T) {
 				t.Fatalf("signer key %s, want %s", res.Signers[0].KeyID, tc.keyID)
 			}
 			if tc.kind == verify.SignerCertificate {
-				if id := res.Identity(); id == nil || id.SAN != testSAN || id.Issuer != testIssuer || len(res.Signers[0].Certificate) == 0 {
+				if id := res.Identity(); id == nil || id.SAN != sigstoretest.SAN || id.Issuer != sigstoretest.Issuer || len(res.Signers[0].Certificate) == 0 {
 					t.Fatalf("identity %+v", id)
 				}
 			} else if res.Identity() != nil {
@@ -148,16 +149,16 @@ func TestVerifySigningTime(t *testing.T) {
 // TestVerifyRejects: every way to call Verify without saying what to
 // trust, what to check or who must have signed is rejected.
 func TestVerifyRejects(t *testing.T) {
-	s := theSigstore(t)
+	s := sigstoretest.Shared(t)
 	alice, bob := signtest.Key(t, "alice"), signtest.Key(t, "bob")
 	pa, pb := signtest.PublicKey(t, alice), signtest.PublicKey(t, bob)
 	env := statementEnv(t, blob, alice)
-	keyless := s.sign(t, signOpts{dsse: true})
+	keyless := s.Sign(t, sigstoretest.SignOpts{DSSE: true})
 	keys2 := newTrust(t, verify.WithKeys(pa, pb))
-	rootOnly := newTrust(t, withRoot(s.trusted))
+	rootOnly := newTrust(t, withRoot(s.Trusted))
 	bobOnly := keyPolicy(t, pb)
-	logKey := mustKey()
-	logged := s.sign(t, signOpts{dsse: true, key: logKey})
+	logKey := sigstoretest.NewKey(t)
+	logged := s.Sign(t, sigstoretest.SignOpts{DSSE: true, Key: logKey})
 	loggedPub, err := verify.NewPublicKey(logKey.Public())
 	if err != nil {
 		t.Fatal(err)
@@ -179,17 +180,17 @@ func TestVerifyRejects(t *testing.T) {
 		{"zero identity policy", verify.FromEnvelope(env), keys2, artifactOf(blob), verify.IdentityPolicy{}, verify.ErrIdentityPolicy},
 		{"zero artifact policy", verify.FromEnvelope(env), keys2, verify.ArtifactPolicy{}, verify.TrustedKeys(), verify.ErrArtifactPolicy},
 		{"envelope without keys", verify.FromEnvelope(env), rootOnly, artifactOf(blob), verify.TrustedKeys(), verify.ErrVerificationMaterial},
-		{"envelope with a certificate identity", verify.FromEnvelope(env), keys2, artifactOf(blob), testIdentity(t), verify.ErrVerificationMaterial},
+		{"envelope with a certificate identity", verify.FromEnvelope(env), keys2, artifactOf(blob), sigstoretest.Identity(t), verify.ErrVerificationMaterial},
 		{"key signature without identity", verify.FromEnvelope(env), keys2, artifactOf(blob), verify.WithoutIdentityUnsafe(), verify.ErrVerificationMaterial},
 		{"signed by a key the policy does not name", verify.FromEnvelope(env), keys2, artifactOf(blob), bobOnly, verify.ErrIdentity},
-		{"certificate bundle without a root", verify.FromBundle(keyless.bundle(t)), keys2, artifactOf(keyless.artifact), testIdentity(t), verify.ErrVerificationMaterial},
-		{"certificate bundle with a key policy", verify.FromBundle(keyless.bundle(t)), rootOnly, artifactOf(keyless.artifact), verify.TrustedKeys(), verify.ErrVerificationMaterial},
+		{"certificate bundle without a root", verify.FromBundle(keyless.Bundle(t)), keys2, artifactOf(keyless.Artifact), sigstoretest.Identity(t), verify.ErrVerificationMaterial},
+		{"certificate bundle with a key policy", verify.FromBundle(keyless.Bundle(t)), rootOnly, artifactOf(keyless.Artifact), verify.TrustedKeys(), verify.ErrVerificationMaterial},
 		{"wrong artifact", verify.FromEnvelope(env), keys2, artifactOf([]byte("other")), verify.TrustedKeys(), verify.ErrSubjectMismatch},
 		{"policy key outside the trust", verify.FromEnvelope(env), newTrust(t, verify.WithKeys(pb)), artifactOf(blob), keyPolicy(t, pa), verify.ErrIdentityPolicy},
 		{"one of two required keys", verify.FromEnvelope(env), newTrust(t, verify.WithKeys(pa, pb), verify.WithThreshold(2)), artifactOf(blob), verify.TrustedKeys(), verify.ErrThreshold},
-		{"logged bundle, one of two required keys", verify.FromBundle(logged.bundle(t)), newTrust(t, verify.WithKeys(loggedPub, pb), verify.WithThreshold(2), withRoot(s.trusted)), artifactOf(logged.artifact), verify.TrustedKeys(), verify.ErrThreshold},
-		{"logged bundle, policy key outside the trust", verify.FromBundle(logged.bundle(t)), newTrust(t, verify.WithKeys(pb), withRoot(s.trusted)), artifactOf(logged.artifact), keyPolicy(t, loggedPub), verify.ErrIdentityPolicy},
-		{"logged bundle, another trusted key", verify.FromBundle(logged.bundle(t)), newTrust(t, verify.WithKeys(pb), withRoot(s.trusted)), artifactOf(logged.artifact), verify.TrustedKeys(), verify.ErrSignature},
+		{"logged bundle, one of two required keys", verify.FromBundle(logged.Bundle(t)), newTrust(t, verify.WithKeys(loggedPub, pb), verify.WithThreshold(2), withRoot(s.Trusted)), artifactOf(logged.Artifact), verify.TrustedKeys(), verify.ErrThreshold},
+		{"logged bundle, policy key outside the trust", verify.FromBundle(logged.Bundle(t)), newTrust(t, verify.WithKeys(pb), withRoot(s.Trusted)), artifactOf(logged.Artifact), keyPolicy(t, loggedPub), verify.ErrIdentityPolicy},
+		{"logged bundle, another trusted key", verify.FromBundle(logged.Bundle(t)), newTrust(t, verify.WithKeys(pb), withRoot(s.Trusted)), artifactOf(logged.Artifact), verify.TrustedKeys(), verify.ErrSignature},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res, err := verify.Verify(ctx, tc.in, tc.trust, tc.art, tc.identity)
@@ -211,7 +212,7 @@ func keyPolicy(t testing.TB, k *verify.PublicKey) verify.IdentityPolicy {
 // TestNewTrustRejects: conflicting or inapplicable options fail when the
 // trust is built.
 func TestNewTrustRejects(t *testing.T) {
-	s := theSigstore(t)
+	s := sigstoretest.Shared(t)
 	pa := signtest.PublicKey(t, signtest.Key(t, "alice"))
 	for _, tc := range []struct {
 		name string
@@ -220,13 +221,13 @@ func TestNewTrustRejects(t *testing.T) {
 		{"nothing", nil},
 		{"nil option", []verify.Option{nil}},
 		{"no keys", []verify.Option{verify.WithKeys()}},
-		{"threshold without keys", []verify.Option{withRoot(s.trusted), verify.WithThreshold(1)}},
+		{"threshold without keys", []verify.Option{withRoot(s.Trusted), verify.WithThreshold(1)}},
 		{"threshold above the keys", []verify.Option{verify.WithKeys(pa), verify.WithThreshold(2)}},
 		{"key twice", []verify.Option{verify.WithKeys(pa, pa)}},
 		{"authority option without an authority", []verify.Option{verify.WithKeys(pa), verify.WithClock(time.Now)}},
 		{"nil authority", []verify.Option{verify.WithAuthority(nil)}},
 		{"nil authority pointer", []verify.Option{verify.WithAuthority((*sigstore.Authority)(nil))}},
-		{"authority twice", []verify.Option{withRoot(s.trusted), withRoot(s.trusted)}},
+		{"authority twice", []verify.Option{withRoot(s.Trusted), withRoot(s.Trusted)}},
 		{"zero signing time", []verify.Option{verify.WithKeys(pa), verify.WithSigningTime(time.Time{})}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -240,9 +241,9 @@ func TestNewTrustRejects(t *testing.T) {
 	for name, err := range map[string]error{
 		"NewVerifier with an authority option": second(verify.NewVerifier([]*verify.PublicKey{pa}, verify.WithMinBundleVersion("v0.3"))),
 		"NewVerifier with WithKeys":            second(verify.NewVerifier([]*verify.PublicKey{pa}, verify.WithKeys(pa))),
-		"NewVerifier with WithAuthority":       second(verify.NewVerifier([]*verify.PublicKey{pa}, withRoot(s.trusted))),
+		"NewVerifier with WithAuthority":       second(verify.NewVerifier([]*verify.PublicKey{pa}, withRoot(s.Trusted))),
 		"NewAuthority with no trusted root":    second(sigstore.NewAuthority(nil)),
-		"NewAuthority with a nil option":       second(sigstore.NewAuthority(s.trusted, nil)),
+		"NewAuthority with a nil option":       second(sigstore.NewAuthority(s.Trusted, nil)),
 	} {
 		if !errors.Is(err, verify.ErrInvalidOptions) {
 			t.Errorf("%s: %v, want ErrInvalidOptions", name, err)

@@ -1,4 +1,4 @@
-package verify_test
+package sigstore_test
 
 // SECURITY.md area E: RFC 3161 timestamps.
 
@@ -18,6 +18,7 @@ import (
 	protobundle "github.com/sigstore/protobuf-specs/gen/pb-go/bundle/v1"
 	protocommon "github.com/sigstore/protobuf-specs/gen/pb-go/common/v1"
 
+	"github.com/chainmail-dev/chainmail/internal/sigstoretest"
 	"github.com/chainmail-dev/chainmail/sigstore"
 	"github.com/chainmail-dev/chainmail/verify"
 )
@@ -34,90 +35,90 @@ func withTimestamps(pb *protobundle.Bundle, tsrs ...[]byte) *protobundle.Bundle 
 
 // tsaOnly is a bundle whose only time is a timestamp: proof without
 // promise.
-func tsaOnly(t *testing.T, s *testSigstore) signedBundle {
+func tsaOnly(t *testing.T, s *sigstoretest.Sigstore) sigstoretest.Signed {
 	t.Helper()
-	return s.sign(t, signOpts{noPromise: true})
+	return s.Sign(t, sigstoretest.SignOpts{NoPromise: true})
 }
 
 func TestAdversarial_C57_TimestampOverWrongData(t *testing.T) {
-	s := theSigstore(t)
+	s := sigstoretest.Shared(t)
 	b := tsaOnly(t, s)
-	other := s.sign(t, signOpts{})
+	other := s.Sign(t, sigstoretest.SignOpts{})
 	for name, over := range map[string][]byte{
-		"another signature":   other.sig,
-		"the artifact itself": b.artifact,
+		"another signature":   other.Sig,
+		"the artifact itself": b.Artifact,
 	} {
 		t.Run(name, func(t *testing.T) {
-			pb := withTimestamps(b.clone(), s.timestamp(t, over, t0.Add(time.Minute), s.tsaLeaf, s.tsaKey, true))
-			_, err := verifyPB(t, s.verifier(t), pb, artDigest(b.artifact), testIdentity(t))
-			wantReject(t, err, verify.ErrTimestamp)
+			pb := withTimestamps(b.Clone(), s.Timestamp(t, over, sigstoretest.T0.Add(time.Minute), s.TSALeaf, s.TSAKey, true))
+			_, err := sigstoretest.VerifyPB(t, s.Verifier(t), pb, sigstoretest.ArtifactDigest(t, b.Artifact), sigstoretest.Identity(t))
+			sigstoretest.WantReject(t, err, verify.ErrTimestamp)
 		})
 	}
 	t.Run("over the signature", func(t *testing.T) {
-		pb := withTimestamps(b.clone(), s.timestamp(t, b.sig, t0.Add(time.Minute), s.tsaLeaf, s.tsaKey, true))
-		res, err := verifyPB(t, s.verifier(t), pb, artDigest(b.artifact), testIdentity(t))
+		pb := withTimestamps(b.Clone(), s.Timestamp(t, b.Sig, sigstoretest.T0.Add(time.Minute), s.TSALeaf, s.TSAKey, true))
+		res, err := sigstoretest.VerifyPB(t, s.Verifier(t), pb, sigstoretest.ArtifactDigest(t, b.Artifact), sigstoretest.Identity(t))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(res.Times) != 1 || res.Times[0].Source != verify.TimeSourceTimestampAuthority || !res.Times[0].Time.Equal(t0.Add(time.Minute)) {
+		if len(res.Times) != 1 || res.Times[0].Source != verify.TimeSourceTimestampAuthority || !res.Times[0].Time.Equal(sigstoretest.T0.Add(time.Minute)) {
 			t.Fatalf("times %v", res.Times)
 		}
 	})
-	t.Run("rekor2-timestamp-payload-mismatch_fail", func(t *testing.T) { conformanceCase(t, "rekor2-timestamp-payload-mismatch_fail") })
+	t.Run("rekor2-timestamp-payload-mismatch_fail", func(t *testing.T) { sigstoretest.ConformanceCase(t, "rekor2-timestamp-payload-mismatch_fail") })
 }
 
 func TestAdversarial_C58_TSACertBag(t *testing.T) {
-	s := theSigstore(t)
+	s := sigstoretest.Shared(t)
 	b := tsaOnly(t, s)
 	t.Run("forged cert first in the bag", func(t *testing.T) {
 		// A self-made non-CA certificate with the timeStamping EKU and the
 		// real leaf's issuer and serial, signed with its own key; the
 		// response is signed by the real TSA key.
-		forgedKey := mustKey()
+		forgedKey := sigstoretest.NewKey(t)
 		eku, _ := asn1.Marshal([]asn1.ObjectIdentifier{{1, 3, 6, 1, 5, 5, 7, 3, 8}})
-		forged := issue(&x509.Certificate{
-			SerialNumber: s.tsaLeaf.SerialNumber, Subject: s.tsaLeaf.Subject, Issuer: s.tsaLeaf.Issuer,
-			NotBefore: t0.AddDate(-1, 0, 0), NotAfter: t0.AddDate(5, 0, 0),
+		forged := sigstoretest.Issue(t, &x509.Certificate{
+			SerialNumber: s.TSALeaf.SerialNumber, Subject: s.TSALeaf.Subject, Issuer: s.TSALeaf.Issuer,
+			NotBefore: sigstoretest.T0.AddDate(-1, 0, 0), NotAfter: sigstoretest.T0.AddDate(5, 0, 0),
 			ExtraExtensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 37}, Critical: true, Value: eku}},
-		}, &x509.Certificate{Subject: s.tsaRoot.Subject}, forgedKey.Public(), forgedKey)
+		}, &x509.Certificate{Subject: s.TSARoot.Subject}, forgedKey.Public(), forgedKey)
 		// The real leaf alone in the bag verifies: the surgery is sound.
-		good := rawTSR(t, crypto.SHA256, b.sig, s.tsaLeaf, s.tsaKey, s.tsaLeaf)
-		if _, err := verifyPB(t, s.verifier(t), withTimestamps(b.clone(), good), artDigest(b.artifact), testIdentity(t)); err != nil {
+		good := rawTSR(t, crypto.SHA256, b.Sig, s.TSALeaf, s.TSAKey, s.TSALeaf)
+		if _, err := sigstoretest.VerifyPB(t, s.Verifier(t), withTimestamps(b.Clone(), good), sigstoretest.ArtifactDigest(t, b.Artifact), sigstoretest.Identity(t)); err != nil {
 			t.Fatalf("baseline: %v", err)
 		}
-		tsr := rawTSR(t, crypto.SHA256, b.sig, s.tsaLeaf, s.tsaKey, forged, s.tsaLeaf)
-		_, err := verifyPB(t, s.verifier(t), withTimestamps(b.clone(), tsr), artDigest(b.artifact), testIdentity(t))
-		wantReject(t, err, verify.ErrTimestamp)
+		tsr := rawTSR(t, crypto.SHA256, b.Sig, s.TSALeaf, s.TSAKey, forged, s.TSALeaf)
+		_, err := sigstoretest.VerifyPB(t, s.Verifier(t), withTimestamps(b.Clone(), tsr), sigstoretest.ArtifactDigest(t, b.Artifact), sigstoretest.Identity(t))
+		sigstoretest.WantReject(t, err, verify.ErrTimestamp)
 	})
 	t.Run("embedded leaf differs from the trusted leaf", func(t *testing.T) {
 		// A second leaf, genuinely issued by the trusted TSA root, but not
 		// the leaf the trusted root names: refused (our check; it chains).
-		key := mustKey()
-		second := s.issueTSALeaf(key, func(c *x509.Certificate) { c.SerialNumber = big.NewInt(99) })
-		tsr := s.timestamp(t, b.sig, t0.Add(time.Minute), second, key, true)
-		_, err := verifyPB(t, s.verifier(t), withTimestamps(b.clone(), tsr), artDigest(b.artifact), testIdentity(t))
-		wantReject(t, err, verify.ErrTimestamp)
+		key := sigstoretest.NewKey(t)
+		second := s.IssueTSALeaf(t, key, func(c *x509.Certificate) { c.SerialNumber = big.NewInt(99) })
+		tsr := s.Timestamp(t, b.Sig, sigstoretest.T0.Add(time.Minute), second, key, true)
+		_, err := sigstoretest.VerifyPB(t, s.Verifier(t), withTimestamps(b.Clone(), tsr), sigstoretest.ArtifactDigest(t, b.Artifact), sigstoretest.Identity(t))
+		sigstoretest.WantReject(t, err, verify.ErrTimestamp)
 		// The same issuer and serial (a misissued twin): the timestamp
 		// library's ESSCertID check passes; the whole certificate must
 		// still be the trusted one.
-		twinKey := mustKey()
-		twin := s.issueTSALeaf(twinKey, nil)
-		if twin.SerialNumber.Cmp(s.tsaLeaf.SerialNumber) != 0 {
+		twinKey := sigstoretest.NewKey(t)
+		twin := s.IssueTSALeaf(t, twinKey, nil)
+		if twin.SerialNumber.Cmp(s.TSALeaf.SerialNumber) != 0 {
 			t.Fatal("not a twin")
 		}
-		tsr = s.timestamp(t, b.sig, t0.Add(time.Minute), twin, twinKey, true)
-		_, err = verifyPB(t, s.verifier(t), withTimestamps(b.clone(), tsr), artDigest(b.artifact), testIdentity(t))
-		wantReject(t, err, verify.ErrTimestamp)
+		tsr = s.Timestamp(t, b.Sig, sigstoretest.T0.Add(time.Minute), twin, twinKey, true)
+		_, err = sigstoretest.VerifyPB(t, s.Verifier(t), withTimestamps(b.Clone(), tsr), sigstoretest.ArtifactDigest(t, b.Artifact), sigstoretest.Identity(t))
+		sigstoretest.WantReject(t, err, verify.ErrTimestamp)
 		// With no leaf named in the trusted root, a leaf that chains to the
 		// root is accepted.
-		tr := s.trustedWith(t, func(spec *sigstore.TrustedRootSpec) { spec.TimestampAuthorities[0].Leaf = nil })
-		v, _ := newSigstoreVerifier(tr)
-		if _, err := verifyPB(t, v, withTimestamps(b.clone(), tsr), artDigest(b.artifact), testIdentity(t)); err != nil {
+		tr := s.TrustedWith(t, func(spec *sigstore.TrustedRootSpec) { spec.TimestampAuthorities[0].Leaf = nil })
+		v, _ := sigstoretest.NewVerifier(tr)
+		if _, err := sigstoretest.VerifyPB(t, v, withTimestamps(b.Clone(), tsr), sigstoretest.ArtifactDigest(t, b.Artifact), sigstoretest.Identity(t)); err != nil {
 			t.Fatal(err)
 		}
 	})
 	t.Run("rekor2-timestamp-untrusted-tsa-with-embedded-cert_fail", func(t *testing.T) {
-		conformanceCase(t, "rekor2-timestamp-untrusted-tsa-with-embedded-cert_fail")
+		sigstoretest.ConformanceCase(t, "rekor2-timestamp-untrusted-tsa-with-embedded-cert_fail")
 	})
 }
 
@@ -139,7 +140,7 @@ func rawTSR(t *testing.T, hash crypto.Hash, sig []byte, leaf *x509.Certificate, 
 		Imprint imprint
 		Serial  *big.Int
 		GenTime time.Time `asn1:"generalized"`
-	}{1, asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 57264, 2}, imprint{pkix.AlgorithmIdentifier{Algorithm: hashOID, Parameters: asn1.NullRawValue}, hh.Sum(nil)}, big.NewInt(42), t0.Add(time.Minute)})
+	}{1, asn1.ObjectIdentifier{1, 3, 6, 1, 4, 1, 57264, 2}, imprint{pkix.AlgorithmIdentifier{Algorithm: hashOID, Parameters: asn1.NullRawValue}, hh.Sum(nil)}, big.NewInt(42), sigstoretest.T0.Add(time.Minute)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +181,7 @@ func rawTSR(t *testing.T, hash crypto.Hash, sig []byte, leaf *x509.Certificate, 
 }
 
 func TestAdversarial_C59_WeakTSASignerEKU(t *testing.T) {
-	s := theSigstore(t)
+	s := sigstoretest.Shared(t)
 	b := tsaOnly(t, s)
 	tsEKU, _ := asn1.Marshal([]asn1.ObjectIdentifier{{1, 3, 6, 1, 5, 5, 7, 3, 8}})
 	twoEKU, _ := asn1.Marshal([]asn1.ObjectIdentifier{{1, 3, 6, 1, 5, 5, 7, 3, 8}, {1, 3, 6, 1, 4, 1, 99999, 7}})
@@ -191,35 +192,35 @@ func TestAdversarial_C59_WeakTSASignerEKU(t *testing.T) {
 		"timeStamping plus an unknown EKU": {Id: asn1.ObjectIdentifier{2, 5, 29, 37}, Critical: true, Value: twoEKU},
 	} {
 		t.Run(name, func(t *testing.T) {
-			key := mustKey()
-			leaf := s.issueTSALeaf(key, func(c *x509.Certificate) {
+			key := sigstoretest.NewKey(t)
+			leaf := s.IssueTSALeaf(t, key, func(c *x509.Certificate) {
 				c.SerialNumber = big.NewInt(1000)
 				c.ExtraExtensions = []pkix.Extension{ext}
 			})
 			// The weak leaf is the one the trusted root names, so only the
 			// EKU rules can refuse it.
-			tr := s.trustedWith(t, func(spec *sigstore.TrustedRootSpec) { spec.TimestampAuthorities[0].Leaf = leaf })
-			v, _ := newSigstoreVerifier(tr)
-			tsr := s.timestamp(t, b.sig, t0.Add(time.Minute), leaf, key, true)
-			_, err := verifyPB(t, v, withTimestamps(b.clone(), tsr), artDigest(b.artifact), testIdentity(t))
-			wantReject(t, err, verify.ErrTimestamp)
+			tr := s.TrustedWith(t, func(spec *sigstore.TrustedRootSpec) { spec.TimestampAuthorities[0].Leaf = leaf })
+			v, _ := sigstoretest.NewVerifier(tr)
+			tsr := s.Timestamp(t, b.Sig, sigstoretest.T0.Add(time.Minute), leaf, key, true)
+			_, err := sigstoretest.VerifyPB(t, v, withTimestamps(b.Clone(), tsr), sigstoretest.ArtifactDigest(t, b.Artifact), sigstoretest.Identity(t))
+			sigstoretest.WantReject(t, err, verify.ErrTimestamp)
 		})
 	}
 }
 
 func TestAdversarial_C60_UntrustedTSAOrBadTime(t *testing.T) {
-	s := theSigstore(t)
+	s := sigstoretest.Shared(t)
 	b := tsaOnly(t, s)
-	otherRootKey, otherKey := mustKey(), mustKey()
-	otherRoot := issue(&x509.Certificate{
+	otherRootKey, otherKey := sigstoretest.NewKey(t), sigstoretest.NewKey(t)
+	otherRoot := sigstoretest.Issue(t, &x509.Certificate{
 		SerialNumber: big.NewInt(77), Subject: pkix.Name{CommonName: "other-tsa-root"},
-		NotBefore: t0.AddDate(-1, 0, 0), NotAfter: t0.AddDate(5, 0, 0),
+		NotBefore: sigstoretest.T0.AddDate(-1, 0, 0), NotAfter: sigstoretest.T0.AddDate(5, 0, 0),
 		KeyUsage: x509.KeyUsageCertSign, BasicConstraintsValid: true, IsCA: true,
 	}, nil, otherRootKey.Public(), otherRootKey)
 	eku, _ := asn1.Marshal([]asn1.ObjectIdentifier{{1, 3, 6, 1, 5, 5, 7, 3, 8}})
-	otherLeaf := issue(&x509.Certificate{
+	otherLeaf := sigstoretest.Issue(t, &x509.Certificate{
 		SerialNumber: big.NewInt(78), Subject: pkix.Name{CommonName: "other-tsa"},
-		NotBefore: t0.AddDate(-1, 0, 0), NotAfter: t0.AddDate(5, 0, 0), KeyUsage: x509.KeyUsageDigitalSignature,
+		NotBefore: sigstoretest.T0.AddDate(-1, 0, 0), NotAfter: sigstoretest.T0.AddDate(5, 0, 0), KeyUsage: x509.KeyUsageDigitalSignature,
 		ExtraExtensions: []pkix.Extension{{Id: asn1.ObjectIdentifier{2, 5, 29, 37}, Critical: true, Value: eku}},
 	}, otherRoot, otherKey.Public(), otherRootKey)
 	for _, tc := range []struct {
@@ -227,20 +228,32 @@ func TestAdversarial_C60_UntrustedTSAOrBadTime(t *testing.T) {
 		tsr  func() []byte
 		root func(*sigstore.TrustedRootSpec)
 	}{
-		{"untrusted TSA, embedded cert", func() []byte { return s.timestamp(t, b.sig, t0.Add(time.Minute), otherLeaf, otherKey, true) }, nil},
-		{"untrusted TSA, no embedded cert", func() []byte { return s.timestamp(t, b.sig, t0.Add(time.Minute), otherLeaf, otherKey, false) }, nil},
-		{"genTime outside the TSA certificate", func() []byte { return s.timestamp(t, b.sig, t0.AddDate(6, 0, 0), s.tsaLeaf, s.tsaKey, true) }, nil},
-		{"genTime outside the trust-root window", func() []byte { return s.timestamp(t, b.sig, t0.Add(time.Minute), s.tsaLeaf, s.tsaKey, true) },
-			func(spec *sigstore.TrustedRootSpec) { spec.TimestampAuthorities[0].ValidFrom = t0.Add(2 * time.Minute) }},
-		{"genTime outside the signing certificate", func() []byte { return s.timestamp(t, b.sig, t0.Add(11*time.Minute), s.tsaLeaf, s.tsaKey, true) }, nil},
+		{"untrusted TSA, embedded cert", func() []byte {
+			return s.Timestamp(t, b.Sig, sigstoretest.T0.Add(time.Minute), otherLeaf, otherKey, true)
+		}, nil},
+		{"untrusted TSA, no embedded cert", func() []byte {
+			return s.Timestamp(t, b.Sig, sigstoretest.T0.Add(time.Minute), otherLeaf, otherKey, false)
+		}, nil},
+		{"genTime outside the TSA certificate", func() []byte {
+			return s.Timestamp(t, b.Sig, sigstoretest.T0.AddDate(6, 0, 0), s.TSALeaf, s.TSAKey, true)
+		}, nil},
+		{"genTime outside the trust-root window", func() []byte {
+			return s.Timestamp(t, b.Sig, sigstoretest.T0.Add(time.Minute), s.TSALeaf, s.TSAKey, true)
+		},
+			func(spec *sigstore.TrustedRootSpec) {
+				spec.TimestampAuthorities[0].ValidFrom = sigstoretest.T0.Add(2 * time.Minute)
+			}},
+		{"genTime outside the signing certificate", func() []byte {
+			return s.Timestamp(t, b.Sig, sigstoretest.T0.Add(11*time.Minute), s.TSALeaf, s.TSAKey, true)
+		}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			v := s.verifier(t)
+			v := s.Verifier(t)
 			if tc.root != nil {
-				v, _ = newSigstoreVerifier(s.trustedWith(t, tc.root))
+				v, _ = sigstoretest.NewVerifier(s.TrustedWith(t, tc.root))
 			}
-			_, err := verifyPB(t, v, withTimestamps(b.clone(), tc.tsr()), artDigest(b.artifact), testIdentity(t))
-			wantReject(t, err, nil)
+			_, err := sigstoretest.VerifyPB(t, v, withTimestamps(b.Clone(), tc.tsr()), sigstoretest.ArtifactDigest(t, b.Artifact), sigstoretest.Identity(t))
+			sigstoretest.WantReject(t, err, nil)
 		})
 	}
 	// "Expired today, valid at genTime" needs a response whose PKCS#7
@@ -252,24 +265,24 @@ func TestAdversarial_C60_UntrustedTSAOrBadTime(t *testing.T) {
 		"rekor2-timestamp-with-incorrect-time_fail", "intoto-tsa-timestamp-outside-cert-validity_fail",
 		"rekor2-timestamp-with-expired-cert-chain", "rekor2-timestamp-with-embedded-cert", "rekor2-timestamp-without-embedded-cert",
 	} {
-		t.Run(name, func(t *testing.T) { conformanceCase(t, name) })
+		t.Run(name, func(t *testing.T) { sigstoretest.ConformanceCase(t, name) })
 	}
 }
 
 func TestAdversarial_C61_TimestampThreshold(t *testing.T) {
-	s := theSigstore(t)
+	s := sigstoretest.Shared(t)
 	b := tsaOnly(t, s)
-	tsr1 := s.timestamp(t, b.sig, t0.Add(time.Minute), s.tsaLeaf, s.tsaKey, true)
-	tsr2 := s.timestamp(t, b.sig, t0.Add(2*time.Minute), s.tsaLeaf, s.tsaKey, true)
+	tsr1 := s.Timestamp(t, b.Sig, sigstoretest.T0.Add(time.Minute), s.TSALeaf, s.TSAKey, true)
+	tsr2 := s.Timestamp(t, b.Sig, sigstoretest.T0.Add(2*time.Minute), s.TSALeaf, s.TSAKey, true)
 	t.Run("threshold 2 met by one TSA twice", func(t *testing.T) {
-		_, err := verifyPB(t, s.verifier(t, sigstore.WithSignedTimestamps(2)), withTimestamps(b.clone(), tsr1, tsr2), artDigest(b.artifact), testIdentity(t))
-		wantReject(t, err, verify.ErrTimestamp)
+		_, err := sigstoretest.VerifyPB(t, s.Verifier(t, sigstore.WithSignedTimestamps(2)), withTimestamps(b.Clone(), tsr1, tsr2), sigstoretest.ArtifactDigest(t, b.Artifact), sigstoretest.Identity(t))
+		sigstoretest.WantReject(t, err, verify.ErrTimestamp)
 	})
 	t.Run("observer threshold 3 with one log and one TSA", func(t *testing.T) {
-		full := s.sign(t, signOpts{tsa: true})
-		_, err := verifyPB(t, s.verifier(t, sigstore.WithObserverTimestamps(3)), full.clone(), artDigest(full.artifact), testIdentity(t))
-		wantReject(t, err, verify.ErrTimestamp)
-		res, err := verifyPB(t, s.verifier(t, sigstore.WithObserverTimestamps(2)), full.clone(), artDigest(full.artifact), testIdentity(t))
+		full := s.Sign(t, sigstoretest.SignOpts{TSA: true})
+		_, err := sigstoretest.VerifyPB(t, s.Verifier(t, sigstore.WithObserverTimestamps(3)), full.Clone(), sigstoretest.ArtifactDigest(t, full.Artifact), sigstoretest.Identity(t))
+		sigstoretest.WantReject(t, err, verify.ErrTimestamp)
+		res, err := sigstoretest.VerifyPB(t, s.Verifier(t, sigstore.WithObserverTimestamps(2)), full.Clone(), sigstoretest.ArtifactDigest(t, full.Artifact), sigstoretest.Identity(t))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -282,21 +295,21 @@ func TestAdversarial_C61_TimestampThreshold(t *testing.T) {
 		for i := 0; i < 33; i++ {
 			many = append(many, tsr1)
 		}
-		_, err := verifyPB(t, s.verifier(t), withTimestamps(b.clone(), many...), artDigest(b.artifact), testIdentity(t))
-		wantReject(t, err, verify.ErrMalformed)
+		_, err := sigstoretest.VerifyPB(t, s.Verifier(t), withTimestamps(b.Clone(), many...), sigstoretest.ArtifactDigest(t, b.Artifact), sigstoretest.Identity(t))
+		sigstoretest.WantReject(t, err, verify.ErrMalformed)
 	})
 }
 
 func TestAdversarial_C62_WeakTSRFields(t *testing.T) {
-	s := theSigstore(t)
+	s := sigstoretest.Shared(t)
 	b := tsaOnly(t, s)
 	// The hand-made response verifies with SHA-256, and is refused with
 	// SHA-1 alone changed.
-	good := rawTSR(t, crypto.SHA256, b.sig, s.tsaLeaf, s.tsaKey)
-	if _, err := verifyPB(t, s.verifier(t), withTimestamps(b.clone(), good), artDigest(b.artifact), testIdentity(t)); err != nil {
+	good := rawTSR(t, crypto.SHA256, b.Sig, s.TSALeaf, s.TSAKey)
+	if _, err := sigstoretest.VerifyPB(t, s.Verifier(t), withTimestamps(b.Clone(), good), sigstoretest.ArtifactDigest(t, b.Artifact), sigstoretest.Identity(t)); err != nil {
 		t.Fatalf("baseline: %v", err)
 	}
-	weak := rawTSR(t, crypto.SHA1, b.sig, s.tsaLeaf, s.tsaKey)
-	_, err := verifyPB(t, s.verifier(t), withTimestamps(b.clone(), weak), artDigest(b.artifact), testIdentity(t))
-	wantReject(t, err, verify.ErrTimestamp)
+	weak := rawTSR(t, crypto.SHA1, b.Sig, s.TSALeaf, s.TSAKey)
+	_, err := sigstoretest.VerifyPB(t, s.Verifier(t), withTimestamps(b.Clone(), weak), sigstoretest.ArtifactDigest(t, b.Artifact), sigstoretest.Identity(t))
+	sigstoretest.WantReject(t, err, verify.ErrTimestamp)
 }

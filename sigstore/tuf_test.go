@@ -1,4 +1,4 @@
-package verify_test
+package sigstore_test
 
 // SECURITY.md area F: fetching the trusted root by TUF, against a local
 // TUF repository served on 127.0.0.1 (go-tuf's metadata package builds
@@ -29,6 +29,7 @@ import (
 	"github.com/sigstore/sigstore/pkg/signature"
 	"github.com/theupdateframework/go-tuf/v2/metadata"
 
+	"github.com/chainmail-dev/chainmail/internal/sigstoretest"
 	"github.com/chainmail-dev/chainmail/sigstore"
 	"github.com/chainmail-dev/chainmail/verify"
 )
@@ -159,35 +160,29 @@ func (r *tufRepo) addTarget(name string, payload []byte) {
 	r.signTargets()
 }
 
-func (r *tufRepo) signTargets() {
-	t := r.t
-	r.targets.ClearSignatures()
-	for _, k := range r.keys[metadata.TARGETS] {
-		r.targets.Sign(signer(t, k))
+// publish signs md with the keys of role and serves it as file.
+func publish[T metadata.Roles](r *tufRepo, md *metadata.Metadata[T], role, file string) {
+	md.ClearSignatures()
+	for _, k := range r.keys[role] {
+		md.Sign(signer(r.t, k))
 	}
-	r.put(fmt.Sprintf("%d.targets.json", r.targets.Signed.Version), toBytes(t, r.targets))
+	r.put(file, toBytes(r.t, md))
+}
+
+func (r *tufRepo) signTargets() {
+	publish(r, r.targets, metadata.TARGETS, fmt.Sprintf("%d.targets.json", r.targets.Signed.Version))
 	r.snapshot.Signed.Meta["targets.json"] = metadata.MetaFile(r.targets.Signed.Version)
 	r.signSnapshot()
 }
 
 func (r *tufRepo) signSnapshot() {
-	t := r.t
-	r.snapshot.ClearSignatures()
-	for _, k := range r.keys[metadata.SNAPSHOT] {
-		r.snapshot.Sign(signer(t, k))
-	}
-	r.put(fmt.Sprintf("%d.snapshot.json", r.snapshot.Signed.Version), toBytes(t, r.snapshot))
+	publish(r, r.snapshot, metadata.SNAPSHOT, fmt.Sprintf("%d.snapshot.json", r.snapshot.Signed.Version))
 	r.ts.Signed.Meta["snapshot.json"] = metadata.MetaFile(r.snapshot.Signed.Version)
 	r.signTimestamp()
 }
 
 func (r *tufRepo) signTimestamp() {
-	t := r.t
-	r.ts.ClearSignatures()
-	for _, k := range r.keys[metadata.TIMESTAMP] {
-		r.ts.Sign(signer(t, k))
-	}
-	r.put("timestamp.json", toBytes(t, r.ts))
+	publish(r, r.ts, metadata.TIMESTAMP, "timestamp.json")
 }
 
 // bump publishes new versions of targets, snapshot and timestamp.
@@ -222,7 +217,7 @@ func (r *tufRepo) requestCount() int {
 // tufPayload is a trusted root to distribute.
 func tufPayload(t *testing.T) []byte {
 	t.Helper()
-	data, err := theSigstore(t).trusted.MarshalJSON()
+	data, err := sigstoretest.Shared(t).Trusted.MarshalJSON()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,17 +245,17 @@ func TestFetchTrustedRootOnlineThenOffline(t *testing.T) {
 	}
 	sameRoot(t, tr, payload)
 	// The fetched root verifies bundles of the test Sigstore.
-	s := theSigstore(t)
-	b := s.sign(t, signOpts{})
-	v, _ := newSigstoreVerifier(tr)
-	if _, err := verifyPB(t, v, b.clone(), artDigest(b.artifact), testIdentity(t)); err != nil {
+	s := sigstoretest.Shared(t)
+	b := s.Sign(t, sigstoretest.SignOpts{})
+	v, _ := sigstoretest.NewVerifier(tr)
+	if _, err := sigstoretest.VerifyPB(t, v, b.Clone(), sigstoretest.ArtifactDigest(t, b.Artifact), sigstoretest.Identity(t)); err != nil {
 		t.Fatal(err)
 	}
 	// Offline: no request at all, through a transport that fails the test.
 	before := r.requestCount()
 	o := r.opts(cache)
 	o.Offline = true
-	o.Transport = roundTripFunc(func(req *http.Request) (*http.Response, error) {
+	o.Transport = sigstoretest.RoundTripFunc(func(req *http.Request) (*http.Response, error) {
 		t.Errorf("offline TUF made a request: %s", req.URL)
 		return nil, errors.New("denied")
 	})
@@ -332,7 +327,7 @@ func TestAdversarial_C63_TUFRollback(t *testing.T) {
 			}
 			tc.roll(r)
 			_, err := r.fetch(cache)
-			wantReject(t, err, verify.ErrTrustedRoot)
+			sigstoretest.WantReject(t, err, verify.ErrTrustedRoot)
 			for i, f := range tc.kept {
 				if string(cacheFile(t, cache, f)) != string(before[i]) {
 					t.Errorf("cached %s changed after a rollback", f)
@@ -350,7 +345,7 @@ func TestAdversarial_C64_TUFFreeze(t *testing.T) {
 		r.ts.Signed.Expires = past
 		r.signTimestamp()
 		_, err := r.fetch(t.TempDir())
-		wantReject(t, err, verify.ErrTrustedRoot)
+		sigstoretest.WantReject(t, err, verify.ErrTrustedRoot)
 	})
 	for _, role := range []string{"snapshot", "targets"} {
 		t.Run("expired "+role+" served", func(t *testing.T) {
@@ -363,7 +358,7 @@ func TestAdversarial_C64_TUFFreeze(t *testing.T) {
 				r.signTargets()
 			}
 			_, err := r.fetch(t.TempDir())
-			wantReject(t, err, verify.ErrTrustedRoot)
+			sigstoretest.WantReject(t, err, verify.ErrTrustedRoot)
 		})
 	}
 	t.Run("expired root", func(t *testing.T) {
@@ -371,7 +366,7 @@ func TestAdversarial_C64_TUFFreeze(t *testing.T) {
 		r.root.Signed.Expires = past
 		r.publishRoot(r.keys[metadata.ROOT]...)
 		_, err := r.fetch(t.TempDir())
-		wantReject(t, err, verify.ErrTrustedRoot)
+		sigstoretest.WantReject(t, err, verify.ErrTrustedRoot)
 	})
 	t.Run("cached metadata expired, offline", func(t *testing.T) {
 		r := newTUFRepo(t, payload)
@@ -383,7 +378,7 @@ func TestAdversarial_C64_TUFFreeze(t *testing.T) {
 		o.Offline = true
 		o.Time = time.Now().AddDate(2, 0, 0)
 		_, err := sigstore.FetchTrustedRoot(context.Background(), o)
-		wantReject(t, err, verify.ErrTrustedRoot)
+		sigstoretest.WantReject(t, err, verify.ErrTrustedRoot)
 	})
 	t.Run("expired local root can be updated", func(t *testing.T) {
 		r := newTUFRepo(t, payload)
@@ -450,14 +445,14 @@ func TestAdversarial_C65_TUFRootRotation(t *testing.T) {
 		_, new := rotate(r)
 		r.publishRoot(new)
 		_, err := r.fetch(t.TempDir())
-		wantReject(t, err, verify.ErrTrustedRoot)
+		sigstoretest.WantReject(t, err, verify.ErrTrustedRoot)
 	})
 	t.Run("signed by the old keys only", func(t *testing.T) {
 		r := newTUFRepo(t, payload)
 		old, _ := rotate(r)
 		r.publishRoot(old)
 		_, err := r.fetch(t.TempDir())
-		wantReject(t, err, verify.ErrTrustedRoot)
+		sigstoretest.WantReject(t, err, verify.ErrTrustedRoot)
 	})
 	t.Run("N+1 bad, N+2 good", func(t *testing.T) {
 		r := newTUFRepo(t, payload)
@@ -467,7 +462,7 @@ func TestAdversarial_C65_TUFRootRotation(t *testing.T) {
 		r.publishRoot(new) // 3.root.json, signed by the new keys
 		cache := t.TempDir()
 		_, err := r.fetch(cache)
-		wantReject(t, err, verify.ErrTrustedRoot)
+		sigstoretest.WantReject(t, err, verify.ErrTrustedRoot)
 		if strings.Contains(string(cacheFile(t, cache, "root.json")), `"version":3`) {
 			t.Fatal("a root after a failed one was trusted")
 		}
@@ -496,7 +491,7 @@ func TestAdversarial_C66_TUFDuplicateKeys(t *testing.T) {
 	r.ts.Signatures = append(r.ts.Signatures, metadata.Signature{KeyID: dup, Signature: sig.Signature})
 	r.put("timestamp.json", toBytes(t, r.ts))
 	_, err := r.fetch(t.TempDir())
-	wantReject(t, err, verify.ErrTrustedRoot)
+	sigstoretest.WantReject(t, err, verify.ErrTrustedRoot)
 }
 
 func TestAdversarial_C67_TUFThresholdZero(t *testing.T) {
@@ -508,7 +503,7 @@ func TestAdversarial_C67_TUFThresholdZero(t *testing.T) {
 			o := r.opts(t.TempDir())
 			o.Root = r.anchor()
 			_, err := sigstore.FetchTrustedRoot(context.Background(), o)
-			wantReject(t, err, verify.ErrTrustedRoot)
+			sigstoretest.WantReject(t, err, verify.ErrTrustedRoot)
 		})
 	}
 }
@@ -527,7 +522,7 @@ func TestAdversarial_C68_TUFMalformedMetadata(t *testing.T) {
 			r := newTUFRepo(t, payload)
 			r.put("timestamp.json", []byte(tc.edit))
 			_, err := r.fetch(t.TempDir())
-			wantReject(t, err, verify.ErrTrustedRoot)
+			sigstoretest.WantReject(t, err, verify.ErrTrustedRoot)
 		})
 	}
 	t.Run("root keys null", func(t *testing.T) {
@@ -539,7 +534,7 @@ func TestAdversarial_C68_TUFMalformedMetadata(t *testing.T) {
 		o := r.opts(t.TempDir())
 		o.Root = bad
 		_, err := sigstore.FetchTrustedRoot(context.Background(), o)
-		wantReject(t, err, verify.ErrTrustedRoot)
+		sigstoretest.WantReject(t, err, verify.ErrTrustedRoot)
 	})
 }
 
@@ -555,7 +550,7 @@ func TestAdversarial_C69_TUFPathTraversal(t *testing.T) {
 		o := r.opts(cache)
 		o.Target = target
 		_, err := sigstore.FetchTrustedRoot(context.Background(), o)
-		wantReject(t, err, verify.ErrTrustedRoot)
+		sigstoretest.WantReject(t, err, verify.ErrTrustedRoot)
 	}
 	err := filepath.WalkDir(parent, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -589,14 +584,14 @@ func TestAdversarial_C70_TUFEndlessData(t *testing.T) {
 			return true
 		}
 		_, err := r.fetch(t.TempDir())
-		wantReject(t, err, verify.ErrTrustedRoot)
+		sigstoretest.WantReject(t, err, verify.ErrTrustedRoot)
 	})
 	t.Run("target longer than declared", func(t *testing.T) {
 		r := newTUFRepo(t, payload)
 		sum := sha256.Sum256(payload)
 		r.put("targets/"+hex.EncodeToString(sum[:])+"."+sigstore.DefaultTUFTarget, append(append([]byte{}, payload...), make([]byte, 1<<20)...))
 		_, err := r.fetch(t.TempDir())
-		wantReject(t, err, verify.ErrTrustedRoot)
+		sigstoretest.WantReject(t, err, verify.ErrTrustedRoot)
 	})
 }
 
@@ -615,7 +610,7 @@ func TestAdversarial_C71_TUFMixAndMatch(t *testing.T) {
 		r.snapshot.Sign(signer(t, r.keys[metadata.SNAPSHOT][0]))
 		r.put(fmt.Sprintf("%d.snapshot.json", r.snapshot.Signed.Version), toBytes(t, r.snapshot))
 		_, err := r.fetch(t.TempDir())
-		wantReject(t, err, verify.ErrTrustedRoot)
+		sigstoretest.WantReject(t, err, verify.ErrTrustedRoot)
 	})
 	t.Run("trusted_root.json differs from targets", func(t *testing.T) {
 		r := newTUFRepo(t, payload)
@@ -623,7 +618,7 @@ func TestAdversarial_C71_TUFMixAndMatch(t *testing.T) {
 		other := []byte(strings.Replace(string(payload), "https://rekor.test", "https://rekor.evil", 1))
 		r.put("targets/"+hex.EncodeToString(sum[:])+"."+sigstore.DefaultTUFTarget, other)
 		_, err := r.fetch(t.TempDir())
-		wantReject(t, err, verify.ErrTrustedRoot)
+		sigstoretest.WantReject(t, err, verify.ErrTrustedRoot)
 	})
 	t.Run("2.root.json claims version 3", func(t *testing.T) {
 		r := newTUFRepo(t, payload)
@@ -631,7 +626,7 @@ func TestAdversarial_C71_TUFMixAndMatch(t *testing.T) {
 		r.publishRoot(r.keys[metadata.ROOT]...)
 		r.put("2.root.json", r.files["3.root.json"])
 		_, err := r.fetch(t.TempDir())
-		wantReject(t, err, verify.ErrTrustedRoot)
+		sigstoretest.WantReject(t, err, verify.ErrTrustedRoot)
 	})
 }
 
@@ -696,7 +691,7 @@ func TestAdversarial_C73_TUFKeyTypeSchemeMismatch(t *testing.T) {
 		mismatch(r)
 		r.publishRoot(r.keys[metadata.ROOT]...)
 		_, err := r.fetch(t.TempDir())
-		wantReject(t, err, verify.ErrTrustedRoot)
+		sigstoretest.WantReject(t, err, verify.ErrTrustedRoot)
 	})
 	t.Run("in a rotated root", func(t *testing.T) {
 		r := newTUFRepo(t, payload)
@@ -704,7 +699,7 @@ func TestAdversarial_C73_TUFKeyTypeSchemeMismatch(t *testing.T) {
 		r.root.Signed.Version = 2
 		r.publishRoot(r.keys[metadata.ROOT]...)
 		_, err := r.fetch(t.TempDir())
-		wantReject(t, err, verify.ErrTrustedRoot)
+		sigstoretest.WantReject(t, err, verify.ErrTrustedRoot)
 	})
 	t.Run("31-byte ed25519 key", func(t *testing.T) {
 		r := newTUFRepo(t, payload)
@@ -713,7 +708,7 @@ func TestAdversarial_C73_TUFKeyTypeSchemeMismatch(t *testing.T) {
 		}
 		r.publishRoot(r.keys[metadata.ROOT]...)
 		_, err := r.fetch(t.TempDir())
-		wantReject(t, err, verify.ErrTrustedRoot)
+		sigstoretest.WantReject(t, err, verify.ErrTrustedRoot)
 	})
 }
 
@@ -730,7 +725,7 @@ func TestAdversarial_C74_TUFFetcherHygiene(t *testing.T) {
 			return true
 		}
 		_, err := r.fetch(t.TempDir())
-		wantReject(t, err, verify.ErrTrustedRoot)
+		sigstoretest.WantReject(t, err, verify.ErrTrustedRoot)
 		if n := other.requestCount(); n != 0 {
 			t.Fatalf("%d requests reached the other host", n)
 		}
@@ -749,7 +744,7 @@ func TestAdversarial_C74_TUFFetcherHygiene(t *testing.T) {
 			return false
 		}
 		_, err := r.fetch(t.TempDir())
-		wantReject(t, err, verify.ErrTrustedRoot)
+		sigstoretest.WantReject(t, err, verify.ErrTrustedRoot)
 	})
 	t.Run("no credentials sent; cache 0700; no temp files after an error", func(t *testing.T) {
 		r := newTUFRepo(t, payload)
@@ -765,7 +760,7 @@ func TestAdversarial_C74_TUFFetcherHygiene(t *testing.T) {
 		}
 		cache := filepath.Join(t.TempDir(), "c")
 		_, err := r.fetch(cache)
-		wantReject(t, err, verify.ErrTrustedRoot)
+		sigstoretest.WantReject(t, err, verify.ErrTrustedRoot)
 		fail = false
 		if _, err := r.fetch(cache); err != nil {
 			t.Fatal(err)
@@ -814,7 +809,10 @@ func cacheFile(t *testing.T, dir, name string) []byte {
 // it to package sign. A changed file is refused: TUF checks its hash.
 func TestFetchTUFTargetSigningConfig(t *testing.T) {
 	r := newTUFRepo(t, tufPayload(t))
-	sc := readFile(t, filepath.Join("..", "testdata", "sigstore", "signing_config.v0.2.json"))
+	sc, err := os.ReadFile(filepath.Join("..", "testdata", "sigstore", "signing_config.v0.2.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	r.addTarget("signing_config.v0.2.json", sc) // before any client has read version 1
 	opts := r.opts(t.TempDir())
 	opts.Target = "signing_config.v0.2.json"

@@ -1,4 +1,4 @@
-package verify_test
+package sigstore_test
 
 import (
 	"bytes"
@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	sgbundle "github.com/sigstore/sigstore-go/pkg/bundle"
 	"github.com/sigstore/sigstore-go/pkg/root"
@@ -16,13 +17,14 @@ import (
 	"github.com/sigstore/sigstore/pkg/signature"
 
 	"github.com/chainmail-dev/chainmail/bundle"
+	"github.com/chainmail-dev/chainmail/internal/sigstoretest"
 	"github.com/chainmail-dev/chainmail/sigstore"
 	"github.com/chainmail-dev/chainmail/verify"
 )
 
 func conformanceNames(t *testing.T) []string {
 	t.Helper()
-	entries, err := os.ReadDir(filepath.Join(conformanceDir, "bundle-verify"))
+	entries, err := os.ReadDir(filepath.Join(sigstoretest.ConformanceDir, "bundle-verify"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,22 +44,22 @@ func conformanceNames(t *testing.T) []string {
 // vector through the API, with the artifact as bytes and as a digest:
 // the 140 cases of testdata/conformance/run.sh, in process.
 func TestConformanceVectors(t *testing.T) {
-	denyNetwork(t)
+	sigstoretest.DenyNetwork(t)
 	for _, name := range conformanceNames(t) {
-		t.Run(name, func(t *testing.T) { conformanceCase(t, name) })
+		t.Run(name, func(t *testing.T) { sigstoretest.ConformanceCase(t, name) })
 	}
 }
 
 // sigstoreGoDecision verifies a vector with sigstore-go directly,
 // configured as the conformance client configures ours.
-func sigstoreGoDecision(t *testing.T, c *conformance, dir string) error {
+func sigstoreGoDecision(t *testing.T, c *sigstoretest.Conformance, dir string) error {
 	t.Helper()
-	tr, err := root.NewTrustedRootFromJSON(c.rootJSON)
+	tr, err := root.NewTrustedRootFromJSON(c.RootJSON)
 	if err != nil {
 		return err
 	}
 	var b sgbundle.Bundle
-	if err := b.UnmarshalJSON(bytes.Clone(c.bundle)); err != nil {
+	if err := b.UnmarshalJSON(bytes.Clone(c.Bundle)); err != nil {
 		return err
 	}
 	var tm root.TrustedMaterial = tr
@@ -76,11 +78,11 @@ func sigstoreGoDecision(t *testing.T, c *conformance, dir string) error {
 			return err
 		}
 		tm = root.TrustedMaterialCollection{tr, root.NewTrustedPublicKeyMaterial(func(string) (root.TimeConstrainedVerifier, error) {
-			return root.NewExpiringKey(v, zeroTime, zeroTime), nil
+			return root.NewExpiringKey(v, time.Time{}, time.Time{}), nil
 		})}
 		pol = append(pol, sgverify.WithKey())
 	} else {
-		ci, err := sgverify.NewShortCertificateIdentity(c.issuer, "", c.san, "")
+		ci, err := sgverify.NewShortCertificateIdentity(c.Issuer, "", c.SAN, "")
 		if err != nil {
 			return err
 		}
@@ -91,7 +93,7 @@ func sigstoreGoDecision(t *testing.T, c *conformance, dir string) error {
 	if err != nil {
 		return err
 	}
-	sum := sha256.Sum256(c.artifact)
+	sum := sha256.Sum256(c.Artifact)
 	_, err = v.Verify(&b, sgverify.NewPolicy(sgverify.WithArtifactDigest("sha256", sum[:]), pol...))
 	return err
 }
@@ -105,9 +107,9 @@ func TestAdversarial_C112_DifferentialSigstoreGo(t *testing.T) {
 	triage := map[string]string{}
 	for _, name := range conformanceNames(t) {
 		t.Run(name, func(t *testing.T) {
-			c := loadConformance(t, name)
-			ours := c.run(t, artDigest(c.artifact))
-			theirs := sigstoreGoDecision(t, c, filepath.Join(conformanceDir, "bundle-verify", name))
+			c := sigstoretest.LoadConformance(t, name)
+			ours := c.Run(t, sigstoretest.ArtifactDigest(t, c.Artifact))
+			theirs := sigstoreGoDecision(t, c, filepath.Join(sigstoretest.ConformanceDir, "bundle-verify", name))
 			if (ours == nil) != (theirs == nil) {
 				if why, ok := triage[name]; ok {
 					t.Logf("differs from sigstore-go (triaged: %s): ours %v, sigstore-go %v", why, ours, theirs)
@@ -120,7 +122,7 @@ func TestAdversarial_C112_DifferentialSigstoreGo(t *testing.T) {
 
 	// Real bundles from other projects, against the production root:
 	// the expected outcome is the one their own tests assert.
-	prod, err := os.ReadFile(filepath.Join(conformanceDir, "production_trusted_root.json"))
+	prod, err := os.ReadFile(filepath.Join(sigstoretest.ConformanceDir, "production_trusted_root.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,12 +168,12 @@ func TestAdversarial_C112_DifferentialSigstoreGo(t *testing.T) {
 			if !bundle.IsBundle(data) {
 				t.Fatal("not a bundle")
 			}
-			v, err := newSigstoreVerifier(tr, verify.WithMinBundleVersion("v0.1"))
+			v, err := sigstoretest.NewVerifier(tr, verify.WithMinBundleVersion("v0.1"))
 			if err != nil {
 				t.Fatal(err)
 			}
 			res, ours := v.VerifyJSON(t.Context(), data, verify.WithoutArtifactUnsafe(), verify.WithoutIdentityUnsafe())
-			checkOutcome(t, res, ours)
+			sigstoretest.CheckOutcome(t, res, ours)
 			sv, err := sgverify.NewVerifier(sgRoot, sgverify.WithTransparencyLog(1), sgverify.WithObserverTimestamps(1), sgverify.WithSignedCertificateTimestamps(1))
 			if err != nil {
 				t.Fatal(err)
