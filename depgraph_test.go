@@ -59,8 +59,9 @@ var allowedImports = map[string][]string{
 	"policy/policyfile": {"attest", "digest", "policy", "verify", "cel.dev/cel-go/", "go.yaml.in/yaml/v3"},
 	"policy/policytest": {"attest", "digest", "policy", "sign", "verify"},
 	// in-toto layouts through in-toto-golang.
-	"policy/intoto": {"policy", "github.com/in-toto/in-toto-golang/in_toto"},
-	"sign/signtest": {"sign", "verify", "attest", "digest", "internal/keys"},
+	"policy/intoto":     {"policy", "github.com/in-toto/in-toto-golang/in_toto"},
+	"policy/sbompolicy": {"attest", "policy", "sbom", "golang.org/x/mod/semver"},
+	"sign/signtest":     {"sign", "verify", "attest", "digest", "internal/keys"},
 	// sigstoretest is the in-process test Sigstore (CA, CT log, Rekor v1
 	// and v2, TSA, and their HTTP front) that the tests of sigstore and
 	// verify share: a test helper package like signtest, on both sides

@@ -3,6 +3,7 @@ package policy
 import (
 	"errors"
 	"fmt"
+	"sync"
 
 	"github.com/chainmail-dev/chainmail/attest"
 	"github.com/chainmail-dev/chainmail/digest"
@@ -56,6 +57,40 @@ type Item struct {
 	predicate    any
 	predicateErr error
 	ambiguous    bool
+	memo         *memo
+}
+
+// memo holds the views of an item that rule packs decoded, once each.
+type memo struct {
+	mu     sync.Mutex
+	values map[any]memoEntry
+}
+
+type memoEntry struct {
+	v   any
+	err error
+}
+
+// Cached returns what decode returns for key, calling it once per item
+// and key: rule packs use it to decode a view of the statement (an SBOM
+// document, say) once per evidence, not once per decision. decode reads
+// only the item's verified statement; key should be a value of an
+// unexported type of the caller's package, as with context keys.
+func (it *Item) Cached(key any, decode func() (any, error)) (any, error) {
+	if it.memo == nil {
+		return decode()
+	}
+	it.memo.mu.Lock()
+	defer it.memo.mu.Unlock()
+	if e, ok := it.memo.values[key]; ok {
+		return e.v, e.err
+	}
+	v, err := decode()
+	if it.memo.values == nil {
+		it.memo.values = map[any]memoEntry{}
+	}
+	it.memo.values[key] = memoEntry{v, err}
+	return v, err
 }
 
 // Predicate returns the item's predicate decoded by the strict decoder
@@ -172,6 +207,7 @@ func newItem(index int, res *verify.Result, preds *attest.Predicates) Item {
 		Digests:   cloneSet(res.ArtifactDigests),
 		Signers:   res.Signers,
 		Times:     res.Times,
+		memo:      &memo{},
 	}
 	if st := res.Statement; st != nil {
 		it.PredicateType = st.PredicateType
