@@ -56,7 +56,7 @@ var allowedImports = map[string][]string{
 	// the file form, with CEL as its escape hatch and YAML for line
 	// numbers; policytest builds evidence for tests by signing and
 	// verifying.
-	"policy/policyfile": {"attest", "digest", "policy", "verify", "cel.dev/cel-go/", "go.yaml.in/yaml/v3"},
+	"policy/policyfile": {"attest", "digest", "policy", "sbom", "verify", "cel.dev/cel-go/", "go.yaml.in/yaml/v3"},
 	"policy/policytest": {"attest", "digest", "policy", "sign", "verify"},
 	// in-toto layouts through in-toto-golang.
 	"policy/intoto":     {"policy", "github.com/in-toto/in-toto-golang/in_toto"},

@@ -115,6 +115,15 @@ type EvidenceOption func(*evidenceConfig)
 
 type evidenceConfig struct {
 	predicates *attest.Predicates
+	extra      []string
+}
+
+// WithDigestAlgorithms accepts subjects matched by digests of algorithms
+// this module does not compute, which the caller vouches for, such as
+// "gce_image_id" in Google's VSAs (see verify.WithSubjectDigest and
+// digest.Set.MatchWith).
+func WithDigestAlgorithms(algorithms ...string) EvidenceOption {
+	return func(c *evidenceConfig) { c.extra = append(c.extra, algorithms...) }
 }
 
 // WithPredicates decodes predicates with the types registered in p
@@ -149,7 +158,7 @@ func NewEvidence(artifact digest.Set, results []*verify.Result, opts ...Evidence
 	ev := &Evidence{artifact: cloneSet(artifact), items: make([]Item, 0, len(results))}
 	seen := make(map[digest.Digest]bool, len(results))
 	for i, res := range results {
-		if err := admit(res, artifact); err != nil {
+		if err := admit(res, artifact, cfg.extra); err != nil {
 			return nil, errorf(ErrEvidence, "result %d: %v", i, err)
 		}
 		if !res.Input.IsZero() {
@@ -164,7 +173,7 @@ func NewEvidence(artifact digest.Set, results []*verify.Result, opts ...Evidence
 }
 
 // admit checks that res may enter evidence about artifact.
-func admit(res *verify.Result, artifact digest.Set) error {
+func admit(res *verify.Result, artifact digest.Set, extra []string) error {
 	switch {
 	case res == nil:
 		return errors.New("nil result")
@@ -185,7 +194,7 @@ func admit(res *verify.Result, artifact digest.Set) error {
 		}
 		claimed = res.Subject.Digest
 	}
-	if _, err := claimed.Match(artifact); err != nil {
+	if _, err := claimed.MatchWith(artifact, extra...); err != nil {
 		return fmt.Errorf("subject %q is another artifact: %v", truncate(subjectName(res)), err)
 	}
 	return nil

@@ -509,3 +509,65 @@ func TestsPassed() Rule[attest.TestResult] {
 		},
 	}
 }
+
+// VSAPassed passes when a Verification Summary Attestation says the
+// verifier verifierID (exactly) checked the artifact and it PASSED, at
+// each of levels or above: "SLSA_BUILD_LEVEL_2" is met by
+// "SLSA_BUILD_LEVEL_3", a level being a name ending in "_<n>" or
+// "_L<n>" compared within the same track; other names must be listed
+// exactly.
+func VSAPassed(verifierID string, levels ...string) Rule[attest.VSA] {
+	r := &Leaf[attest.VSA]{ID: "vsa-passed", Path: "verifiedLevels", Kind: ErrRule,
+		Want: fmt.Sprintf("PASSED by %q at %s", truncate(verifierID), strings.Join(levels, ", "))}
+	if verifierID == "" {
+		r.Invalid = fmt.Errorf("%w: vsa-passed: empty verifier id", ErrInvalidPolicy)
+	}
+	for _, l := range levels {
+		if l == "" {
+			r.Invalid = fmt.Errorf("%w: vsa-passed: empty level", ErrInvalidPolicy)
+		}
+	}
+	r.Test = func(_ *Context, v *attest.VSA) (bool, error) {
+		if v.Verifier.ID != verifierID || v.VerificationResult != "PASSED" {
+			return false, nil
+		}
+		for _, want := range levels {
+			if !meetsLevel(v.VerifiedLevels, want) {
+				return false, nil
+			}
+		}
+		return true, nil
+	}
+	r.Got = func(v *attest.VSA) string {
+		return fmt.Sprintf("%s by %q at %s", truncate(v.VerificationResult), truncate(v.Verifier.ID), strings.Join(v.VerifiedLevels, ", "))
+	}
+	return r
+}
+
+// meetsLevel reports whether levels meet want.
+func meetsLevel(levels []string, want string) bool {
+	wTrack, wN, wOK := splitLevel(want)
+	for _, l := range levels {
+		if l == want {
+			return true
+		}
+		if track, n, ok := splitLevel(l); ok && wOK && track == wTrack && n >= wN {
+			return true
+		}
+	}
+	return false
+}
+
+// splitLevel splits "SLSA_BUILD_LEVEL_3" into "SLSA_BUILD_LEVEL_" and 3,
+// and "BCID_L1" into "BCID_L" and 1.
+func splitLevel(l string) (string, int, bool) {
+	i := len(l)
+	for i > 0 && l[i-1] >= '0' && l[i-1] <= '9' {
+		i--
+	}
+	if i == len(l) || i == 0 || len(l)-i > 3 || (l[i-1] != '_' && l[i-1] != 'L') {
+		return "", 0, false
+	}
+	n, err := strconv.Atoi(l[i:])
+	return l[:i], n, err == nil
+}

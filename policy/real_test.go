@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chainmail-dev/chainmail/attest"
 	"github.com/chainmail-dev/chainmail/digest"
 	"github.com/chainmail-dev/chainmail/policy"
 	"github.com/chainmail-dev/chainmail/policy/slsa"
@@ -147,5 +148,63 @@ func golden(t *testing.T, path string, got []byte) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("%s differs from the decision:\n%s", path, got)
+	}
+}
+
+// TestRealVSAGolden consumes slsa-verifier's real, keyed VSA (offline;
+// ../shared/vectors/attest/INDEX.md): verifier id, PASSED, levels BCID_L1
+// and SLSA_BUILD_LEVEL_2, subject digest gce_image_id:8970095005306000053.
+func TestRealVSAGolden(t *testing.T) {
+	dir := "../testdata/vectors/attest/slsa-verifier/vsa/gce/v1"
+	key, err := verify.LoadPublicKey(filepath.Join(dir, "vsa_signing_public_key.pem"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "gke-gce-pre.bcid-vsa.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	trust, err := verify.NewTrust(verify.WithKeys(key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := verify.Verify(t.Context(), verify.FromJSON(bytes.TrimSpace(data)), trust,
+		verify.WithSubjectDigest("gce_image_id", "8970095005306000053"), verify.TrustedKeys())
+	if err != nil {
+		t.Fatal(err)
+	}
+	artifact := digest.Set{"gce_image_id": "8970095005306000053"}
+	if _, err := policy.NewEvidence(artifact, []*verify.Result{res}); !errors.Is(err, policy.ErrEvidence) {
+		t.Errorf("an unvouched digest algorithm was accepted: %v", err)
+	}
+	ev, err := policy.NewEvidence(artifact, []*verify.Result{res}, policy.WithDigestAlgorithms("gce_image_id"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const bcid = "https://bcid.corp.google.com/verifier/bcid_package_enforcer/v0.1"
+	for _, tc := range []struct {
+		name   string
+		rule   policy.Rule[attest.VSA]
+		allow  bool
+		golden string
+	}{
+		{"level 2", policy.VSAPassed(bcid, "SLSA_BUILD_LEVEL_2", "BCID_L1"), true, "vsa-allow"},
+		{"level 1 is met by 2", policy.VSAPassed(bcid, "SLSA_BUILD_LEVEL_1"), true, ""},
+		{"level 3", policy.VSAPassed(bcid, "SLSA_BUILD_LEVEL_3"), false, "vsa-deny"},
+		{"another verifier", policy.VSAPassed("https://bcid.corp.google.com/verifier/bcid_package_enforcer/v0.2", "BCID_L1"), false, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := policy.New("gce-image", policy.Named("vsa", "verified by BCID", policy.Require(attest.PredicateVSAV1, policy.Predicate(tc.rule))))
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, err := p.Explain(ev, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+			if d.Allowed != tc.allow || (err == nil) != tc.allow {
+				t.Fatalf("allowed = %v, err = %v", d.Allowed, err)
+			}
+			if tc.golden != "" {
+				golden(t, filepath.Join("testdata", tc.golden+".txt"), []byte(d.Text()))
+			}
+		})
 	}
 }

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -24,6 +25,13 @@ func (d *Decision) Text() string {
 		fmt.Fprintf(&b, " for sha256:%s", sha)
 	} else if alg := d.Artifact.Strongest(); alg != "" {
 		fmt.Fprintf(&b, " for %s:%s", alg, d.Artifact[string(alg)])
+	} else if len(d.Artifact) > 0 {
+		algs := make([]string, 0, len(d.Artifact))
+		for a := range d.Artifact {
+			algs = append(algs, a)
+		}
+		sort.Strings(algs)
+		fmt.Fprintf(&b, " for %s:%s", algs[0], d.Artifact[algs[0]])
 	}
 	if d.Warnings {
 		b.WriteString(" (with warnings)")

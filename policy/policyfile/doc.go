@@ -31,10 +31,12 @@
 // remediation, severity, expires, rule}, require and requireAny
 // {predicateType, rule}, slsa [attestation rules], distinctSigners {n,
 // predicateType, signers}, artifactIn [digests], vulns {atOrAbove,
-// afterVex, vexSigners, products}. Attestation rules (inside require and
+// afterVex, vexSigners, products}, sbom [SBOM rules: licensesAllowed
+// {licenses, unknownLicensesPass}, licensesDenied {licenses}, banned
+// {purl, versions}, and the combinators]. Attestation rules (inside require and
 // slsa): the same combinators, signedBy [{key: ID} | {identity: {san,
 // sanRegexp, issuer, issuerRegexp, claims}}], freshWithin (720h, 30d),
-// subjectName, testsPassed, builderId, buildType, sourceRepo, ref,
+// subjectName, testsPassed, vsaPassed {verifierId, levels}, builderId, buildType, sourceRepo, ref,
 // refRegexp, semverTag, sourceMatchesCertificate, buildLevel {level,
 // builders, defaultBuilders}, and cel.
 //

@@ -15,7 +15,9 @@ import (
 	"github.com/chainmail-dev/chainmail/attest"
 	"github.com/chainmail-dev/chainmail/digest"
 	"github.com/chainmail-dev/chainmail/policy"
+	"github.com/chainmail-dev/chainmail/policy/sbompolicy"
 	"github.com/chainmail-dev/chainmail/policy/slsa"
+	"github.com/chainmail-dev/chainmail/sbom"
 	"github.com/chainmail-dev/chainmail/verify"
 )
 
@@ -426,7 +428,7 @@ func (l *loader) file(root *yaml.Node) (*File, error) {
 // combinator reads the combinators shared by every level of rule; leaf
 // reads the level's own rules. It returns handled=false for a name that
 // is not a combinator.
-func combinator[T any](l *loader, name string, arg node, leaf func(node) (policy.Rule[T], error)) (policy.Rule[T], bool, error) {
+func combinator[T any](name string, arg node, leaf func(node) (policy.Rule[T], error)) (policy.Rule[T], bool, error) {
 	rules := func(n node) ([]policy.Rule[T], error) {
 		items, err := n.list()
 		if err != nil {
@@ -545,7 +547,7 @@ func (l *loader) evidenceRule(n node) (policy.Rule[policy.Evidence], error) {
 	if err != nil {
 		return nil, err
 	}
-	if r, ok, err := combinator(l, name, arg, l.evidenceRule); ok {
+	if r, ok, err := combinator(name, arg, l.evidenceRule); ok {
 		return r, err
 	}
 	switch name {
@@ -604,8 +606,71 @@ func (l *loader) evidenceRule(n node) (policy.Rule[policy.Evidence], error) {
 		return checked(n, policy.ArtifactIn(ds...))
 	case "vulns":
 		return l.vulns(n, arg)
+	case "sbom":
+		items, err := arg.list()
+		if err != nil {
+			return nil, err
+		}
+		rules := make([]policy.Rule[sbom.Document], len(items))
+		for i, it := range items {
+			if rules[i], err = sbomRule(it); err != nil {
+				return nil, err
+			}
+		}
+		return checked(n, sbompolicy.Require(rules...))
 	}
-	return nil, n.errorf("unknown rule %q (evidence rules: all, any, not, atLeast, when, named, require, requireAny, slsa, distinctSigners, artifactIn, vulns)", truncate(name))
+	return nil, n.errorf("unknown rule %q (evidence rules: all, any, not, atLeast, when, named, require, requireAny, slsa, sbom, distinctSigners, artifactIn, vulns)", truncate(name))
+}
+
+// sbomRule reads a rule on an SBOM document.
+func sbomRule(n node) (policy.Rule[sbom.Document], error) {
+	name, arg, err := n.op()
+	if err != nil {
+		return nil, err
+	}
+	if r, ok, err := combinator(name, arg, sbomRule); ok {
+		return r, err
+	}
+	switch name {
+	case "licensesAllowed", "licensesDenied":
+		fs, err := arg.fields([]string{"licenses", "unknownLicensesPass"}, "licenses")
+		if err != nil {
+			return nil, err
+		}
+		ids, err := fs["licenses"].strs()
+		if err != nil {
+			return nil, err
+		}
+		if name == "licensesDenied" {
+			if _, ok := fs["unknownLicensesPass"]; ok {
+				return nil, fs["unknownLicensesPass"].errorf("unknownLicensesPass is for licensesAllowed")
+			}
+			return checked(n, sbompolicy.LicensesDenied(ids...))
+		}
+		var opts []sbompolicy.LicenseOption
+		if u, ok := fs["unknownLicensesPass"]; ok {
+			if err := isTrue(u); err != nil {
+				return nil, err
+			}
+			opts = append(opts, sbompolicy.UnknownLicensesPass())
+		}
+		return checked(n, sbompolicy.LicensesAllowedWith(ids, opts...))
+	case "banned":
+		fs, err := arg.fields([]string{"purl", "versions"}, "purl", "versions")
+		if err != nil {
+			return nil, err
+		}
+		purl, err := fs["purl"].str()
+		if err != nil {
+			return nil, err
+		}
+		versions, err := fs["versions"].str()
+		if err != nil {
+			return nil, err
+		}
+		return checked(n, sbompolicy.Banned(purl, versions))
+	}
+	return nil, n.errorf("unknown rule %q (SBOM rules: all, any, not, atLeast, when, named, licensesAllowed, licensesDenied, banned)", truncate(name))
 }
 
 func (l *loader) vulns(n, arg node) (policy.Rule[policy.Evidence], error) {
@@ -671,7 +736,7 @@ func (l *loader) itemRule(n node, predicateType string) (policy.Rule[policy.Item
 		return nil, err
 	}
 	sub := func(m node) (policy.Rule[policy.Item], error) { return l.itemRule(m, predicateType) }
-	if r, ok, err := combinator(l, name, arg, sub); ok {
+	if r, ok, err := combinator(name, arg, sub); ok {
 		return r, err
 	}
 	str := func() (string, error) { return arg.str() }
@@ -735,8 +800,24 @@ func (l *loader) itemRule(n node, predicateType string) (policy.Rule[policy.Item
 		return slsa.SourceMatchesCertificate(), nil
 	case "buildLevel":
 		return l.buildLevel(n, arg)
+	case "vsaPassed":
+		fs, err := arg.fields([]string{"verifierId", "levels"}, "verifierId")
+		if err != nil {
+			return nil, err
+		}
+		id, err := fs["verifierId"].str()
+		if err != nil {
+			return nil, err
+		}
+		var levels []string
+		if lv, ok := fs["levels"]; ok {
+			if levels, err = lv.strs(); err != nil {
+				return nil, err
+			}
+		}
+		return checked(n, policy.Predicate(policy.VSAPassed(id, levels...)))
 	}
-	return nil, n.errorf("unknown rule %q (attestation rules: all, any, not, atLeast, when, named, signedBy, freshWithin, subjectName, testsPassed, cel, builderId, buildType, sourceRepo, ref, refRegexp, semverTag, sourceMatchesCertificate, buildLevel)", truncate(name))
+	return nil, n.errorf("unknown rule %q (attestation rules: all, any, not, atLeast, when, named, signedBy, freshWithin, subjectName, testsPassed, vsaPassed, cel, builderId, buildType, sourceRepo, ref, refRegexp, semverTag, sourceMatchesCertificate, buildLevel)", truncate(name))
 }
 
 // isTrue checks a rule argument that may only be true (a rule without

@@ -198,3 +198,35 @@ func TestCELVariables(t *testing.T) {
 		}
 	}
 }
+
+// TestSBOMAndVSARules: the SBOM and VSA rules in the file form.
+func TestSBOMAndVSARules(t *testing.T) {
+	file := `apiVersion: chainmail.dev/policy/v1
+name: p
+rule:
+  sbom:
+    - licensesAllowed: {licenses: [MIT, Apache-2.0]}
+    - banned: {purl: pkg:golang/github.com/evil/leftpad, versions: "<1.2.0"}
+`
+	f, err := policyfile.Parse([]byte(file), policyfile.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := evidence(t, goBuilder, "refs/tags/v1.2.3", "PASSED", time.Hour)
+	if _, err := f.Policy.Decide(ev, policytest.T0); !errors.Is(err, policy.ErrNoEvidence) {
+		t.Errorf("no SBOM: %v", err)
+	}
+	vsa := "apiVersion: chainmail.dev/policy/v1\nname: p\nrule:\n  require:\n    predicateType: https://slsa.dev/verification_summary/v1\n    rule:\n      vsaPassed: {verifierId: https://verifier.example, levels: [SLSA_BUILD_LEVEL_3]}\n"
+	if _, err := policyfile.Parse([]byte(vsa), policyfile.Options{}); err != nil {
+		t.Errorf("vsaPassed: %v", err)
+	}
+	for _, bad := range []string{
+		"apiVersion: chainmail.dev/policy/v1\nname: p\nrule:\n  sbom:\n    - licensesDenied: {licenses: [], unknownLicensesPass: true}\n",
+		"apiVersion: chainmail.dev/policy/v1\nname: p\nrule:\n  sbom:\n    - banned: {purl: pkg:golang/x, versions: \"1.0\"}\n",
+		"apiVersion: chainmail.dev/policy/v1\nname: p\nrule:\n  sbom:\n    - license: {licenses: [MIT]}\n",
+	} {
+		if _, err := policyfile.Parse([]byte(bad), policyfile.Options{}); !errors.Is(err, policy.ErrInvalidPolicy) {
+			t.Errorf("accepted:\n%s\nerr %v", bad, err)
+		}
+	}
+}
