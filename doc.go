@@ -42,12 +42,41 @@
 //     verify.Verify; the Authority package verify calls (transparency
 //     logs, timestamps, Fulcio chains and SCTs); trusted roots (a file, a
 //     value built in code, or TUF).
+//   - [github.com/chainmail-dev/chainmail/policy]: decisions. Evidence is
+//     made only of verify.Result values that verified, about one artifact;
+//     rules are typed Go values (All, Any, Not, AtLeast, When, Some, Every,
+//     named, enforced or advisory, with expiry) over it, in three-valued
+//     logic where an error never passes; a Decision explains itself as a
+//     tree of findings, rendered as text, JSON, SARIF 2.1.0 or a signed-
+//     ready SLSA Verification Summary Attestation. A library of rules:
+//     signers and identities, m-of-n distinct signers, predicate types,
+//     freshness on verified times, tests, VSAs, vulnerabilities after
+//     verified OpenVEX. Two third-party modules.
+//   - [github.com/chainmail-dev/chainmail/policy/slsa]: SLSA provenance
+//     rules (v1, and v0.2 read): builder ids with explicit version rules,
+//     source repository, ref and semver tag, build type, and build levels
+//     from an open registry of trusted builders.
+//   - [github.com/chainmail-dev/chainmail/policy/sbompolicy]: SBOM rules:
+//     licenses allowed or denied by evaluated SPDX expressions, banned
+//     components by package URL and version range.
+//   - [github.com/chainmail-dev/chainmail/policy/policyfile]: the same
+//     rules as a YAML or JSON file, checked at load with line numbers, with
+//     CEL expressions (cel-go) type-checked at load and cost-limited at run
+//     time, and refusal of a replayed older version.
+//   - [github.com/chainmail-dev/chainmail/policy/intoto]: in-toto layout
+//     verification (in-toto-golang) as one more rule; inspections run only
+//     when the caller opts in.
+//   - [github.com/chainmail-dev/chainmail/policy/policytest]: evidence for
+//     tests, made by signing and verifying, never by hand.
 //
 // Import graph, checked by a test: digest imports only the standard
 // library; attest imports digest; sbom and bundle import attest; sign and
 // verify import attest, bundle and digest, never each other; sigstore
-// imports sign, verify and sigstore-go. Each package has a budget of third-party modules, checked by
-// another test (budget_test.go).
+// imports sign, verify and sigstore-go; policy imports attest, digest and
+// verify (never sign or sigstore); its subpackages build on policy, and
+// only policytest, for tests, signs.
+// Each package has a budget of third-party modules, checked by another
+// test (budget_test.go).
 //
 // # Quick start
 //
@@ -88,8 +117,25 @@
 //	}
 //	fmt.Println(res.Signers[0].KeyID, res.Subject.Name)
 //
+// Then decide on it: evidence from verified results only, a policy of
+// typed rules, a decision that explains itself.
+//
+//	ev, err := policy.NewEvidence(digest.NewSet(d), []*verify.Result{res})
+//	if err != nil {
+//		return err
+//	}
+//	p, err := policy.New("release", policy.Require(attest.PredicateTestResult,
+//		policy.Predicate(policy.TestsPassed())))
+//	if err != nil {
+//		return err
+//	}
+//	dec, err := p.Decide(ev, time.Now())
+//	if errors.Is(err, policy.ErrDenied) {
+//		fmt.Print(dec.Text()) // every failing rule, with what was found and wanted
+//	}
+//
 // The examples directory holds complete programs: quickstart, keygen,
-// attest, verify, sbom and conformance.
+// attest, verify, sbom, policy-gate and conformance.
 //
 // # Security model
 //
@@ -125,6 +171,18 @@
 //     signatures, 1024 subjects, 32 digests per subject, nesting depth 256)
 //     are checked before any signature work.
 //
+// What an allowing policy decision means: every rule of the policy passed
+// on evidence that holds only verified results about the artifact (a
+// result that did not verify, was verified without the artifact, or is
+// about another artifact cannot enter), with predicates decoded by their
+// strict decoders. Decisions fail closed: empty evidence, a required
+// predicate type that is absent, an empty constraint (no signers, an
+// empty All), a rule that errs or exceeds its CEL budget, an expired rule
+// or policy: each denies, with its reason, and an error never counts as a
+// pass, not even under Not. Every attestation of a required type is
+// judged, so a failing one cannot hide behind a passing one. Freshness
+// reads verified signing times only, against the caller's clock.
+//
 // Each attack these rules answer is a test named for its case in the
 // project's adversarial catalogue (TestAdversarial_Cxx).
 //
@@ -140,9 +198,11 @@
 //     lived keys are trusted within the validity the trusted root gives.
 //   - Key revocation and expiry for keys the caller passes: a trusted key
 //     is trusted until the caller stops passing it.
-//   - Freshness: an old valid signature verifies; policies on time belong
-//     to the caller.
+//   - Freshness: an old valid signature verifies; freshness is a policy
+//     rule (policy.FreshWithin), on the caller's clock.
 //   - Predicate semantics: verification proves who signed a statement, not
-//     that its claims (a builder id, a test result) are true or acceptable.
-//     Decode predicates with attest.PredicateAs and judge them.
+//     that its claims (a builder id, a test result) are true; a policy
+//     decides which signed claims, from which signers, are acceptable. A
+//     builder named in provenance is trusted as far as the policy's
+//     registry of builders and signers says, no further.
 package chainmail

@@ -3,7 +3,6 @@ package slsa
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -38,8 +37,23 @@ type build struct {
 
 var errNotProvenance = fmt.Errorf("%w: not SLSA provenance v1 or v0.2", policy.ErrPredicate)
 
-// read returns the build facts of an item's predicate.
+// buildKey is the Item.Cached key of an item's build facts.
+type buildKey struct{}
+
+// read returns the build facts of an item's predicate, read once per
+// item (every rule of a policy reads the same facts).
 func read(it *policy.Item) (build, error) {
+	v, err := it.Cached(buildKey{}, func() (any, error) {
+		b, err := readItem(it)
+		return &b, err
+	})
+	if err != nil {
+		return build{}, err
+	}
+	return *v.(*build), nil
+}
+
+func readItem(it *policy.Item) (build, error) {
 	v, err := it.Predicate()
 	if err != nil {
 		return build{}, err
@@ -173,8 +187,48 @@ func quoted(s string) string {
 	return strconv.Quote(truncate(s))
 }
 
-// semverTag matches the ref of a released builder version.
-var semverTag = regexp.MustCompile(`^refs/tags/v(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?$`)
+// isSemverTag reports whether ref is "refs/tags/vX.Y.Z" with an optional
+// "-prerelease" suffix of [0-9A-Za-z.-], X, Y and Z decimal without
+// leading zeros: the refs of released builder versions. It is the regular
+// expression
+//
+//	^refs/tags/v(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?$
+//
+// written out, since it runs on every decision (TestSemverTagMatchesRegexp).
+func isSemverTag(ref string) bool {
+	s, ok := strings.CutPrefix(ref, "refs/tags/v")
+	if !ok {
+		return false
+	}
+	for i := range 3 {
+		n := 0
+		for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+			n++
+		}
+		if n == 0 || (n > 1 && s[0] == '0') {
+			return false
+		}
+		s = s[n:]
+		if i < 2 {
+			if s == "" || s[0] != '.' {
+				return false
+			}
+			s = s[1:]
+		}
+	}
+	if s == "" {
+		return true
+	}
+	if s[0] != '-' || len(s) == 1 {
+		return false
+	}
+	for _, c := range []byte(s[1:]) {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '.' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
 
 // BuilderID passes when the provenance's builder id is want, by these
 // rules (SECURITY.md C75): with a version ("…/builder_go_slsa3.yml@refs/tags/v1.2.3"),
@@ -205,7 +259,7 @@ func builderMatches(want, got string) bool {
 	if strings.Contains(want, "@") || !strings.HasPrefix(got, want) || len(got) <= len(want) || got[len(want)] != '@' {
 		return false
 	}
-	return semverTag.MatchString(got[len(want)+1:])
+	return isSemverTag(got[len(want)+1:])
 }
 
 // BuildType passes when the provenance's build type is want, exactly.
@@ -301,7 +355,7 @@ func Ref(m verify.StringMatcher) policy.Rule[policy.Item] {
 func SemverTag() policy.Rule[policy.Item] {
 	return leaf("slsa.semver-tag", "refs/tags/vX.Y.Z", policy.ErrSource,
 		path("predicate.buildDefinition.externalParameters.workflow.ref", "predicate.invocation.configSource.uri"),
-		func(b *build) (bool, error) { return b.sourceErr == "" && semverTag.MatchString(b.ref), nil },
+		func(b *build) (bool, error) { return b.sourceErr == "" && isSemverTag(b.ref), nil },
 		func(b *build) string { return quoted(b.ref) })
 }
 
