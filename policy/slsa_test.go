@@ -102,6 +102,38 @@ func TestAdversarial_C76_SourceConfusion(t *testing.T) {
 	if err == nil || d.Outcome != policy.Error || !errors.Is(err, policy.ErrSource) {
 		t.Errorf("two sources: outcome %v, err %v", d.Outcome, err)
 	}
+	// A build that declares its source as externalParameters.source (the
+	// container-based build type) and resolves several git dependencies:
+	// the declared source is the source; one that disagrees with the
+	// workflow errs.
+	for _, tc := range []struct {
+		name     string
+		workflow bool
+		source   string
+		ok       bool
+	}{
+		{"declared source", false, "git+https://github.com/org/repo@refs/tags/v14", true},
+		{"declared other source", false, "git+https://github.com/evil/repo@refs/tags/v14", false},
+		{"workflow and source agree", true, "git+https://github.com/org/repo@refs/tags/v14", true},
+		{"workflow and source disagree", true, "git+https://github.com/evil/repo@refs/tags/v14", false},
+		{"source ref disagrees with workflow", true, "git+https://github.com/org/repo@refs/heads/main", false},
+	} {
+		p := provenance(goBuilder, repo, "refs/tags/v14")
+		bd := p["buildDefinition"].(map[string]any)
+		if !tc.workflow {
+			delete(bd["externalParameters"].(map[string]any), "workflow")
+		}
+		bd["externalParameters"].(map[string]any)["source"] = map[string]any{"uri": tc.source}
+		bd["resolvedDependencies"] = []any{
+			map[string]any{"uri": tc.source, "digest": map[string]any{"sha1": "d37a7f740ee7404914456f24dcd90e865a0509e8"}},
+			map[string]any{"uri": "git+https://github.com/slsa-framework/slsa-github-generator@refs/tags/v1.10.0"},
+		}
+		ev := f.Evidence(t, f.Result(t, f.Statement(t, attest.PredicateSLSAProvenanceV1, p), time.Time{}, 0))
+		_, err := decide(t, slsa.Require(slsa.SourceRepo("github.com/org/repo"), slsa.Ref(verify.Exactly("refs/tags/v14"))), ev)
+		if (err == nil) != tc.ok || (err != nil && !errors.Is(err, policy.ErrSource)) {
+			t.Errorf("%s: %v, want ok=%v", tc.name, err, tc.ok)
+		}
+	}
 	// Refs.
 	ev = provenanceEvidence(t, goBuilder, repo, "refs/tags/v1.2.3")
 	for _, tc := range []struct {

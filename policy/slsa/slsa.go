@@ -33,6 +33,8 @@ type build struct {
 	v02                          bool
 	builderID, buildType         string
 	repo, ref, commit, sourceErr string
+	// repoPath and refPath are the fields repo and ref were read from.
+	repoPath, refPath string
 }
 
 var errNotProvenance = fmt.Errorf("%w: not SLSA provenance v1 or v0.2", policy.ErrPredicate)
@@ -76,6 +78,24 @@ func readV1(p *attest.ProvenanceV1) build {
 		wfRepo, _ = wf["repository"].(string)
 		wfRef, _ = wf["ref"].(string)
 	}
+	// The container-based build type (and others on its model) declares
+	// its source as an external parameter, a git URI.
+	var srcRepo, srcRef string
+	if src, ok := p.BuildDefinition.ExternalParameters["source"].(map[string]any); ok {
+		if uri, _ := src["uri"].(string); strings.HasPrefix(uri, "git+") {
+			srcRepo, srcRef = splitGitURI(uri)
+		}
+	}
+	const ext = "predicate.buildDefinition.externalParameters."
+	b.repoPath, b.refPath = ext+"workflow.repository", ext+"workflow.ref"
+	if wfRepo != "" && srcRepo != "" && (wfRepo != srcRepo || wfRef != srcRef) {
+		b.sourceErr = fmt.Sprintf("the provenance names two sources: workflow %q and source %q", truncate(wfRepo+"@"+wfRef), truncate(srcRepo+"@"+srcRef))
+		return b
+	}
+	if wfRepo == "" && srcRepo != "" {
+		wfRepo, wfRef = srcRepo, srcRef
+		b.repoPath, b.refPath = ext+"source.uri", ext+"source.uri"
+	}
 	// The source is also the git dependency the build resolved.
 	var depRepo, depRef, depCommit string
 	n := 0
@@ -92,13 +112,19 @@ func readV1(p *attest.ProvenanceV1) build {
 	}
 	switch {
 	case n > 1 && wfRepo == "":
-		b.sourceErr = "the provenance resolves several git sources and names none as the workflow's"
+		b.sourceErr = "the provenance resolves several git sources and names none as the workflow's or the build's source"
 	case wfRepo != "" && depRepo != "" && wfRepo != depRepo:
-		b.sourceErr = fmt.Sprintf("the provenance names two sources: workflow.repository %q and resolvedDependencies %q", truncate(wfRepo), truncate(depRepo))
+		b.sourceErr = fmt.Sprintf("the provenance names two sources: %q and resolvedDependencies %q", truncate(wfRepo), truncate(depRepo))
 	case wfRef != "" && depRef != "" && wfRef != depRef:
-		b.sourceErr = fmt.Sprintf("the provenance names two refs: workflow.ref %q and resolvedDependencies %q", truncate(wfRef), truncate(depRef))
+		b.sourceErr = fmt.Sprintf("the provenance names two refs: %q and resolvedDependencies %q", truncate(wfRef), truncate(depRef))
 	}
 	b.repo, b.ref, b.commit = first(wfRepo, depRepo), first(wfRef, depRef), depCommit
+	if wfRepo == "" && depRepo != "" {
+		b.repoPath = "predicate.buildDefinition.resolvedDependencies"
+	}
+	if wfRef == "" && depRef != "" {
+		b.refPath = "predicate.buildDefinition.resolvedDependencies"
+	}
 	return b
 }
 
@@ -150,6 +176,21 @@ func path(v1, v02 string) func(*policy.Item) string {
 			return v02
 		}
 		return v1
+	}
+}
+
+// sourcePath returns the path of the field the source repository (or,
+// with ref, its ref) was read from.
+func sourcePath(ref bool) func(*policy.Item) string {
+	return func(it *policy.Item) string {
+		b, err := read(it)
+		switch {
+		case err != nil || b.v02:
+			return "predicate.invocation.configSource.uri"
+		case ref:
+			return b.refPath
+		}
+		return b.repoPath
 	}
 }
 
@@ -309,14 +350,16 @@ func NormalizeRepo(s string) (string, error) {
 // SourceRepo passes when the provenance's source repository is repo
 // (SECURITY.md C76). repo is normalized by NormalizeRepo; the source the
 // provenance names (buildDefinition.externalParameters.workflow.repository,
-// or the git entry of resolvedDependencies, for v1; invocation.configSource.uri
-// for v0.2) must then equal it byte for byte, so "…/org/repo-fork",
+// else the git URI of externalParameters.source, as the container-based
+// build type declares it, else the only git entry of resolvedDependencies,
+// for v1; invocation.configSource.uri for v0.2) must then equal it byte
+// for byte, so "…/org/repo-fork",
 // "…/org/repo/../evil" and "…/ORG/repo" are all other repositories.
 // Provenance that names two different sources errs.
 func SourceRepo(repo string) policy.Rule[policy.Item] {
 	want, err := NormalizeRepo(repo)
 	r := leaf("slsa.source-repo", quoted(want), policy.ErrSource,
-		path("predicate.buildDefinition.externalParameters.workflow.repository", "predicate.invocation.configSource.uri"),
+		sourcePath(false),
 		func(b *build) (bool, error) {
 			if b.sourceErr != "" {
 				return false, fmt.Errorf("%w: %s", policy.ErrSource, b.sourceErr)
@@ -336,7 +379,7 @@ func SourceRepo(repo string) policy.Rule[policy.Item] {
 // expression from verify.MatchingRegexp.
 func Ref(m verify.StringMatcher) policy.Rule[policy.Item] {
 	r := leaf("slsa.ref", m.String(), policy.ErrSource,
-		path("predicate.buildDefinition.externalParameters.workflow.ref", "predicate.invocation.configSource.uri"),
+		sourcePath(true),
 		func(b *build) (bool, error) {
 			if b.sourceErr != "" {
 				return false, fmt.Errorf("%w: %s", policy.ErrSource, b.sourceErr)
@@ -354,7 +397,7 @@ func Ref(m verify.StringMatcher) policy.Rule[policy.Item] {
 // "refs/tags/vX.Y.Z" (with an optional pre-release suffix).
 func SemverTag() policy.Rule[policy.Item] {
 	return leaf("slsa.semver-tag", "refs/tags/vX.Y.Z", policy.ErrSource,
-		path("predicate.buildDefinition.externalParameters.workflow.ref", "predicate.invocation.configSource.uri"),
+		sourcePath(true),
 		func(b *build) (bool, error) { return b.sourceErr == "" && isSemverTag(b.ref), nil },
 		func(b *build) string { return quoted(b.ref) })
 }
