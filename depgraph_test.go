@@ -62,6 +62,10 @@ var allowedImports = map[string][]string{
 	"policy/intoto":     {"policy", "github.com/in-toto/in-toto-golang/in_toto"},
 	"policy/sbompolicy": {"attest", "policy", "sbom", "golang.org/x/mod/semver"},
 	"sign/signtest":     {"sign", "verify", "attest", "digest", "internal/keys"},
+	// provenance generates SLSA provenance (sbom for Go binaries'
+	// modules) and verifies it with policy rules; it signs nothing
+	// itself and never talks to Sigstore.
+	"provenance": {"attest", "digest", "policy", "policy/slsa", "sbom", "verify"},
 	// sigstoretest is the in-process test Sigstore (CA, CT log, Rekor v1
 	// and v2, TSA, and their HTTP front) that the tests of sigstore and
 	// verify share: a test helper package like signtest, on both sides

@@ -35,6 +35,8 @@ type build struct {
 	repo, ref, commit, sourceErr string
 	// repoPath and refPath are the fields repo and ref were read from.
 	repoPath, refPath string
+	// workflowPath is the workflow file that ran the build, if named.
+	workflowPath string
 }
 
 var errNotProvenance = fmt.Errorf("%w: not SLSA provenance v1 or v0.2", policy.ErrPredicate)
@@ -77,6 +79,7 @@ func readV1(p *attest.ProvenanceV1) build {
 	if wf, ok := p.BuildDefinition.ExternalParameters["workflow"].(map[string]any); ok {
 		wfRepo, _ = wf["repository"].(string)
 		wfRef, _ = wf["ref"].(string)
+		b.workflowPath, _ = wf["path"].(string)
 	}
 	// The container-based build type (and others on its model) declares
 	// its source as an external parameter, a git URI.
@@ -134,6 +137,7 @@ func readV02(p *attest.ProvenanceV02) build {
 		cs := p.Invocation.ConfigSource
 		b.repo, b.ref = splitGitURI(cs.URI)
 		b.commit = gitCommit(cs.Digest)
+		b.workflowPath = cs.EntryPoint
 	}
 	return b
 }
@@ -430,6 +434,65 @@ func SourceMatchesCertificate() policy.Rule[policy.Item] {
 
 // certMismatch says how the certificate signers disagree with b, or ""
 // when there is a certificate signer and all agree.
+// WorkflowPath passes when the workflow file that ran the build is
+// exactly want, e.g. ".github/workflows/release.yml": the path of
+// externalParameters.workflow (v1) or invocation.configSource.entryPoint
+// (v0.2).
+func WorkflowPath(want string) policy.Rule[policy.Item] {
+	r := leaf("slsa.workflow-path", quoted(want), policy.ErrSource,
+		path("predicate.buildDefinition.externalParameters.workflow.path", "predicate.invocation.configSource.entryPoint"),
+		func(b *build) (bool, error) { return b.workflowPath == want, nil },
+		func(b *build) string { return quoted(b.workflowPath) })
+	if want == "" {
+		r.Invalid = fmt.Errorf("%w: slsa.WorkflowPath with an empty path", policy.ErrInvalidPolicy)
+	}
+	return r
+}
+
+// BuilderMatchesCertificate passes when the attestation was signed by a
+// Fulcio certificate whose Build Signer URI, where the certificate has
+// one, is exactly the provenance's builder id: the workflow that signed
+// is the builder the provenance names (for GitHub's attest actions and
+// slsa-github-generator's reusable workflows, both are the workflow at
+// its ref). It fails when no certificate signed.
+func BuilderMatchesCertificate() policy.Rule[policy.Item] {
+	mismatch := func(it *policy.Item, b *build) string {
+		certs := 0
+		for i := range it.Signers {
+			s := &it.Signers[i]
+			if s.Kind != verify.SignerCertificate {
+				continue
+			}
+			certs++
+			if u := s.Claims.BuildSignerURI; u != "" && u != b.builderID {
+				return fmt.Sprintf("certificate build signer %q, provenance builder %q", truncate(u), truncate(b.builderID))
+			}
+		}
+		if certs == 0 {
+			return "no certificate signer"
+		}
+		return ""
+	}
+	return &policy.Leaf[policy.Item]{
+		ID: "slsa.builder-matches-certificate", Path: "signers.claims.buildSignerURI", Kind: policy.ErrBuilder,
+		Want: "the certificate's build signer",
+		Test: func(_ *policy.Context, it *policy.Item) (bool, error) {
+			b, err := read(it)
+			if err != nil {
+				return false, err
+			}
+			return mismatch(it, &b) == "", nil
+		},
+		Got: func(it *policy.Item) string {
+			b, err := read(it)
+			if err != nil {
+				return ""
+			}
+			return mismatch(it, &b)
+		},
+	}
+}
+
 func certMismatch(it *policy.Item, b *build) string {
 	certs := 0
 	for i := range it.Signers {

@@ -1,0 +1,131 @@
+package provenance
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/chainmail-dev/chainmail/digest"
+	"github.com/chainmail-dev/chainmail/policy"
+	"github.com/chainmail-dev/chainmail/policy/slsa"
+	"github.com/chainmail-dev/chainmail/verify"
+)
+
+// Requirements are what provenance must say for an artifact to pass, as
+// slsa-verifier's flags say it, for any builder. SourceURI is required;
+// everything else left zero is not asked for, except the builder: without
+// BuilderID, the builder must be in Builders (at BuildLevel, at least 1).
+type Requirements struct {
+	// SourceURI is the source repository, e.g. "github.com/org/repo"
+	// (slsa.NormalizeRepo; compared exactly after that). Required.
+	SourceURI string
+	// BuilderID is the trusted builder: with a version, exactly that;
+	// without, that builder at any released version (slsa.BuilderID).
+	BuilderID string
+	// SourceTag is the git tag built, e.g. "v1.2.3" (refs/tags/v1.2.3).
+	SourceTag string
+	// SourceBranch is the git branch built, e.g. "main"
+	// (refs/heads/main). At most one of SourceTag and SourceBranch.
+	SourceBranch string
+	// SemverTag asks for a release tag, refs/tags/vX.Y.Z.
+	SemverTag bool
+	// WorkflowPath is the workflow file that ran the build, e.g.
+	// ".github/workflows/release.yml".
+	WorkflowPath string
+	// BuildType is the build type, exactly.
+	BuildType string
+	// BuildLevel is the SLSA build level the builder must be trusted for
+	// in Builders; 0 means 1 when BuilderID is empty, and no level check
+	// when it is given.
+	BuildLevel int
+	// Builders is the trusted-builder registry; nil means
+	// slsa.DefaultBuilders.
+	Builders slsa.Builders
+}
+
+// Rule returns the requirements as a policy rule: every SLSA provenance
+// attestation of the evidence must meet each one; for provenance signed
+// by a Fulcio certificate, the certificate's source repository, ref,
+// commit and build signer must also agree with the provenance's source and
+// builder (SECURITY.md C76).
+func (r Requirements) Rule() (policy.Rule[policy.Evidence], error) {
+	if r.SourceURI == "" {
+		return nil, fmt.Errorf("%w: requirements without a source repository", policy.ErrInvalidPolicy)
+	}
+	if r.SourceTag != "" && r.SourceBranch != "" {
+		return nil, fmt.Errorf("%w: a source tag and a source branch are exclusive", policy.ErrInvalidPolicy)
+	}
+	rules := []policy.Rule[policy.Item]{slsa.SourceRepo(r.SourceURI)}
+	builders := r.Builders
+	if builders == nil {
+		builders = slsa.DefaultBuilders()
+	}
+	level := r.BuildLevel
+	if r.BuilderID != "" {
+		rules = append(rules, slsa.BuilderID(r.BuilderID))
+	} else if level == 0 {
+		level = 1
+	}
+	if level > 0 {
+		rules = append(rules, slsa.BuildLevel(level, builders))
+	}
+	switch {
+	case r.SourceTag != "":
+		rules = append(rules, slsa.Ref(verify.Exactly("refs/tags/"+r.SourceTag)))
+	case r.SourceBranch != "":
+		rules = append(rules, slsa.Ref(verify.Exactly("refs/heads/"+r.SourceBranch)))
+	}
+	if r.SemverTag {
+		rules = append(rules, slsa.SemverTag())
+	}
+	if r.WorkflowPath != "" {
+		rules = append(rules, slsa.WorkflowPath(r.WorkflowPath))
+	}
+	if r.BuildType != "" {
+		rules = append(rules, slsa.BuildType(r.BuildType))
+	}
+	rules = append(rules, policy.When(signedByCertificate(),
+		policy.All(slsa.SourceMatchesCertificate(), slsa.BuilderMatchesCertificate())))
+	return policy.Named("provenance", "SLSA provenance from "+r.SourceURI+" by a trusted builder",
+		slsa.Require(rules...)), nil
+}
+
+// signedByCertificate passes for an attestation signed by a certificate.
+func signedByCertificate() policy.Rule[policy.Item] {
+	return policy.Func("signed-by-certificate", "a certificate signer",
+		func(_ *policy.Context, it *policy.Item) (bool, error) {
+			for i := range it.Signers {
+				if it.Signers[i].Kind == verify.SignerCertificate {
+					return true, nil
+				}
+			}
+			return false, nil
+		})
+}
+
+// Policy returns the requirements as a policy named "provenance".
+func (r Requirements) Policy() (*policy.Policy, error) {
+	rule, err := r.Rule()
+	if err != nil {
+		return nil, err
+	}
+	return policy.New("provenance", rule)
+}
+
+// Verify decides whether the verified results' provenance meets r for
+// the artifact: results must have verified (verify.Verify) against the
+// artifact's digests. It returns the decision with every finding, and an
+// error matching policy.ErrDenied (and the kind of each failing check:
+// policy.ErrSource, policy.ErrBuilder, policy.ErrBuildLevel, ...) unless
+// the provenance passes. now is the decision time.
+func Verify(artifact digest.Set, results []*verify.Result, r Requirements, now time.Time) (*policy.Decision, error) {
+	p, err := r.Policy()
+	if err != nil {
+		return nil, err
+	}
+	ev, err := policy.NewEvidence(artifact, results)
+	if err != nil {
+		return nil, err
+	}
+	d, err := p.Explain(ev, now)
+	return &d, err
+}
