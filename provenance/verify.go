@@ -40,13 +40,17 @@ type Requirements struct {
 	// Builders is the trusted-builder registry; nil means
 	// slsa.DefaultBuilders.
 	Builders slsa.Builders
+	// Delegators are the workflows that may sign provenance for another
+	// builder (slsa.BuilderMatchesCertificate); nil means
+	// slsa.DefaultDelegators, and an empty non-nil list trusts none.
+	Delegators []string
 }
 
 // Rule returns the requirements as a policy rule: every SLSA provenance
 // attestation of the evidence must meet each one; for provenance signed
 // by a Fulcio certificate, the certificate's source repository, ref,
 // commit and build signer must also agree with the provenance's source and
-// builder (SECURITY.md C76).
+// builder, or the signer be a trusted delegator (SECURITY.md C76).
 func (r Requirements) Rule() (policy.Rule[policy.Evidence], error) {
 	if r.SourceURI == "" {
 		return nil, fmt.Errorf("%w: requirements without a source repository", policy.ErrInvalidPolicy)
@@ -83,8 +87,12 @@ func (r Requirements) Rule() (policy.Rule[policy.Evidence], error) {
 	if r.BuildType != "" {
 		rules = append(rules, slsa.BuildType(r.BuildType))
 	}
+	delegators := r.Delegators
+	if delegators == nil {
+		delegators = slsa.DefaultDelegators()
+	}
 	rules = append(rules, policy.When(signedByCertificate(),
-		policy.All(slsa.SourceMatchesCertificate(), slsa.BuilderMatchesCertificate())))
+		policy.All(slsa.SourceMatchesCertificate(), slsa.BuilderMatchesCertificate(delegators...))))
 	return policy.Named("provenance", "SLSA provenance from "+r.SourceURI+" by a trusted builder",
 		slsa.Require(rules...)), nil
 }

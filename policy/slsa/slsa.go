@@ -451,31 +451,43 @@ func WorkflowPath(want string) policy.Rule[policy.Item] {
 
 // BuilderMatchesCertificate passes when the attestation was signed by a
 // Fulcio certificate whose Build Signer URI, where the certificate has
-// one, is exactly the provenance's builder id: the workflow that signed
-// is the builder the provenance names (for GitHub's attest actions and
+// one, is exactly the provenance's builder id (the workflow that signed
+// is the builder the provenance names: for GitHub's attest actions and
 // slsa-github-generator's reusable workflows, both are the workflow at
-// its ref). It fails when no certificate signed.
-func BuilderMatchesCertificate() policy.Rule[policy.Item] {
+// its ref), or is one of delegators at a released version: the
+// workflows of slsa-github-generator's BYOB framework
+// (DefaultDelegators), which sign for the builder that called them, as
+// slsa-verifier accepts them. It fails when no certificate signed.
+func BuilderMatchesCertificate(delegators ...string) policy.Rule[policy.Item] {
+	dels := append([]string(nil), delegators...)
 	mismatch := func(it *policy.Item, b *build) string {
 		certs := 0
+	signers:
 		for i := range it.Signers {
 			s := &it.Signers[i]
 			if s.Kind != verify.SignerCertificate {
 				continue
 			}
 			certs++
-			if u := s.Claims.BuildSignerURI; u != "" && u != b.builderID {
-				return fmt.Sprintf("certificate build signer %q, provenance builder %q", truncate(u), truncate(b.builderID))
+			u := s.Claims.BuildSignerURI
+			if u == "" || u == b.builderID {
+				continue
 			}
+			for _, d := range dels {
+				if builderMatches(d, u) && u != d {
+					continue signers
+				}
+			}
+			return fmt.Sprintf("certificate build signer %q, provenance builder %q", truncate(u), truncate(b.builderID))
 		}
 		if certs == 0 {
 			return "no certificate signer"
 		}
 		return ""
 	}
-	return &policy.Leaf[policy.Item]{
+	r := &policy.Leaf[policy.Item]{
 		ID: "slsa.builder-matches-certificate", Path: "signers.claims.buildSignerURI", Kind: policy.ErrBuilder,
-		Want: "the certificate's build signer",
+		Want: "the certificate's build signer, or a trusted delegator",
 		Test: func(_ *policy.Context, it *policy.Item) (bool, error) {
 			b, err := read(it)
 			if err != nil {
@@ -491,7 +503,22 @@ func BuilderMatchesCertificate() policy.Rule[policy.Item] {
 			return mismatch(it, &b)
 		},
 	}
+	for _, d := range dels {
+		if d == "" || strings.Contains(d, "@") {
+			r.Invalid = fmt.Errorf("%w: slsa.BuilderMatchesCertificate: delegator %q must be non-empty and without a version", policy.ErrInvalidPolicy, truncate(d))
+		}
+	}
+	return r
 }
+
+// DefaultDelegators returns the workflows of slsa-github-generator's
+// BYOB framework, which sign provenance for the builder that called them
+// (the maven, gradle and container-based builders among others).
+func DefaultDelegators() []string {
+	const gen = "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/"
+	return []string{gen + "delegator_generic_slsa3.yml", gen + "delegator_lowperms-generic_slsa3.yml"}
+}
+
 
 func certMismatch(it *policy.Item, b *build) string {
 	certs := 0

@@ -1,0 +1,152 @@
+package provenance_test
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chainmail-dev/chainmail/digest"
+	"github.com/chainmail-dev/chainmail/policy"
+	"github.com/chainmail-dev/chainmail/provenance"
+	"github.com/chainmail-dev/chainmail/sigstore"
+	"github.com/chainmail-dev/chainmail/verify"
+)
+
+const vectors = "../testdata/vectors/attest/slsa-verifier"
+
+// TestRealProvenance verifies slsa-verifier's real signed provenance
+// (../shared/vectors/attest/INDEX.md) offline against the public-good
+// trusted root, at the signing times its transparency log entries prove,
+// with slsa-verifier's expected outcomes: each verifies for its source
+// and builder; MODULE.bazel is not built by release_ruleset.yaml; the
+// wrong-signer copy is signed by an untrusted workflow.
+func TestRealProvenance(t *testing.T) {
+	root, err := os.ReadFile("../testdata/conformance/assets/production_trusted_root.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := sigstore.ParseTrustedRoot(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	auth, err := sigstore.NewAuthority(tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	trust, err := verify.NewTrust(verify.WithAuthority(auth), verify.WithMinBundleVersion("v0.1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Any GitHub Actions workflow may sign: the requirements decide
+	// which builder is trusted, as slsa-verifier does.
+	anyWorkflow, err := verify.NewIdentityPolicy(verify.CertificateIdentity{
+		SANRegexp: `https://github\.com/.+`, Issuer: "https://token.actions.githubusercontent.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const (
+		gen     = "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/"
+		ruleset = "https://github.com/bazel-contrib/.github/.github/workflows/release_ruleset.yaml"
+		publish = "https://github.com/bazel-contrib/publish-to-bcr/.github/workflows/publish.yaml"
+		example = "github.com/slsa-framework/example-package"
+	)
+	for _, tc := range []struct {
+		name, bundle, artifact string
+		req                    provenance.Requirements
+		kinds                  []error // nil: allowed
+	}{
+		{"bcr rules_lint", "bcr/rules_lint-v1.3.1.tar.gz.intoto.jsonl", "bcr/rules_lint-v1.3.1.tar.gz",
+			provenance.Requirements{SourceURI: "github.com/aspect-build/rules_lint", BuilderID: ruleset}, nil},
+		{"bcr MODULE.bazel", "bcr/MODULE.bazel.intoto.jsonl", "bcr/MODULE.bazel",
+			provenance.Requirements{SourceURI: "github.com/aspect-build/rules_lint", BuilderID: publish}, nil},
+		{"bcr MODULE.bazel is not release_ruleset's", "bcr/MODULE.bazel.intoto.jsonl", "bcr/MODULE.bazel",
+			provenance.Requirements{SourceURI: "github.com/aspect-build/rules_lint", BuilderID: ruleset}, []error{policy.ErrBuilder}},
+		{"bcr wrong signer", "bcr/MODULE-wrong-signer.bazel.intoto.jsonl", "bcr/MODULE-wrong-signer.bazel",
+			provenance.Requirements{SourceURI: "github.com/aspect-build/rules_lint", BuilderID: publish}, []error{policy.ErrBuilder}},
+		{"bcr without a builder id: not a registered builder", "bcr/rules_lint-v1.3.1.tar.gz.intoto.jsonl", "bcr/rules_lint-v1.3.1.tar.gz",
+			provenance.Requirements{SourceURI: "github.com/aspect-build/rules_lint"}, []error{policy.ErrBuildLevel}},
+		{"maven builder", "gha_maven/v2.1.0/binary-linux-amd64-workflow_dispatch.build.slsa", "gha_maven/v2.1.0/binary-linux-amd64-workflow_dispatch",
+			provenance.Requirements{SourceURI: example, BuilderID: gen + "builder_maven_slsa3.yml", SourceBranch: "main", BuildLevel: 3}, nil},
+		{"maven builder signed by an untrusted delegator", "gha_maven/v2.1.0/binary-linux-amd64-workflow_dispatch.build.slsa", "gha_maven/v2.1.0/binary-linux-amd64-workflow_dispatch",
+			provenance.Requirements{SourceURI: example, BuilderID: gen + "builder_maven_slsa3.yml", Delegators: []string{gen + "delegator_generic_slsa3.yml"}}, []error{policy.ErrBuilder}},
+		{"container-based builder at tag v14", "gha_container-based/v1.10.0/binary-linux-amd64-push-v14.intoto.build.slsa",
+			"gha_container-based/v1.10.0/binary-linux-amd64-push-v14",
+			provenance.Requirements{SourceURI: example, BuilderID: gen + "builder_container-based_slsa3.yml", SourceTag: "v14"}, nil},
+		{"container-based builder is not at tag v13", "gha_container-based/v1.10.0/binary-linux-amd64-push-v14.intoto.build.slsa",
+			"gha_container-based/v1.10.0/binary-linux-amd64-push-v14",
+			provenance.Requirements{SourceURI: example, BuilderID: gen + "builder_container-based_slsa3.yml", SourceTag: "v13"}, []error{policy.ErrSource}},
+		{"generic generator v0.2 at tag v14", "gha_generic/v2.1.0/binary-linux-amd64-push-v14.intoto.jsonl", "",
+			provenance.Requirements{SourceURI: example, SourceTag: "v14", BuildLevel: 3}, nil},
+		{"generic generator v0.2, another repository", "gha_generic/v2.1.0/binary-linux-amd64-push-v14.intoto.jsonl", "",
+			provenance.Requirements{SourceURI: "github.com/slsa-framework/example-package-fork", SourceTag: "v14"}, []error{policy.ErrSource}},
+		{"generic generator v0.2 on a workflow dispatch", "gha_generic/v2.1.0/binary-linux-amd64-workflow_dispatch.intoto.jsonl", "",
+			provenance.Requirements{SourceURI: example, BuilderID: gen + "generator_generic_slsa3.yml"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join(vectors, tc.bundle))
+			if err != nil {
+				t.Fatal(err)
+			}
+			data = bytes.TrimSpace(data)
+			var art verify.ArtifactPolicy
+			var set digest.Set
+			if tc.artifact != "" {
+				p := filepath.Join(vectors, tc.artifact)
+				art = verify.WithArtifactFile(p)
+				if set, err = digest.SetFromFile(p, digest.SHA256); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				d := statementSHA256(t, data)
+				art, set = verify.WithArtifactDigest(d), digest.NewSet(d)
+			}
+			res, err := verify.Verify(t.Context(), verify.FromJSON(data), trust, art, anyWorkflow)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, err := provenance.Verify(set, []*verify.Result{res}, tc.req, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+			if tc.kinds == nil {
+				if err != nil {
+					t.Fatalf("denied: %v\n%s", err, d.Text())
+				}
+				return
+			}
+			for _, k := range append([]error{policy.ErrDenied}, tc.kinds...) {
+				if !errors.Is(err, k) {
+					t.Errorf("err = %v, want %v", err, k)
+				}
+			}
+		})
+	}
+}
+
+// statementSHA256 reads the first subject's sha256 from a bundle's
+// statement, unverified: it stands in for the digest of an artifact file
+// the vectors do not include, and verification then checks it.
+func statementSHA256(t *testing.T, bundleJSON []byte) digest.Digest {
+	t.Helper()
+	var b struct {
+		DSSEEnvelope struct {
+			Payload string `json:"payload"`
+		} `json:"dsseEnvelope"`
+	}
+	must(t, json.Unmarshal(bundleJSON, &b))
+	payload, err := base64.StdEncoding.DecodeString(b.DSSEEnvelope.Payload)
+	must(t, err)
+	var st struct {
+		Subject []struct {
+			Digest map[string]string `json:"digest"`
+		} `json:"subject"`
+	}
+	if err := json.Unmarshal(payload, &st); err != nil || len(st.Subject) == 0 {
+		t.Fatalf("statement: %v", err)
+	}
+	d, err := digest.Parse("sha256:" + st.Subject[0].Digest["sha256"])
+	must(t, err)
+	return d
+}
