@@ -37,13 +37,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/chainmail-dev/chainmail/attest"
 	"github.com/chainmail-dev/chainmail/digest"
 	"github.com/chainmail-dev/chainmail/examples/internal/cli"
 	"github.com/chainmail-dev/chainmail/sign"
-	"github.com/chainmail-dev/chainmail/sigstore"
 )
 
 const prog = "attest"
@@ -112,7 +110,7 @@ func main() {
 	ctx := context.Background()
 	var output []byte
 	if *keyless {
-		k, err := keylessSigner(ctx, *idToken, *scPath, *rootPath, *tufCache)
+		k, err := cli.KeylessSigner(ctx, *idToken, *scPath, *rootPath, *tufCache)
 		if err != nil {
 			cli.Exit(prog, cli.ExitUsage, err)
 		}
@@ -145,42 +143,6 @@ func main() {
 	if err := cli.WriteFile(*out, append(output, '\n'), 0o644); err != nil {
 		cli.Exit(prog, cli.ExitRejected, err)
 	}
-}
-
-// keylessSigner sets up keyless signing: the services and trusted root
-// from files, or from Sigstore's public-good TUF repository.
-func keylessSigner(ctx context.Context, token, scPath, rootPath, cache string) (*sigstore.Keyless, error) {
-	var src sigstore.TokenSource = sigstore.AmbientToken{}
-	if token != "" {
-		src = sigstore.StaticToken(token)
-	}
-	if scPath != "" {
-		sc, err := sigstore.LoadSigningConfig(scPath)
-		if err != nil {
-			return nil, err
-		}
-		svc, err := sigstore.ServicesFromSigningConfig(sc, time.Now())
-		if err != nil {
-			return nil, err
-		}
-		tr, err := sigstore.LoadTrustedRoot(rootPath)
-		if err != nil {
-			return nil, err
-		}
-		return sigstore.NewKeyless(sigstore.KeylessConfig{Token: src, Services: svc, TrustedRoot: tr})
-	}
-	if cache == "" {
-		dir, err := os.UserCacheDir()
-		if err != nil {
-			return nil, fmt.Errorf("no -signing-config and no user cache dir for TUF: %w", err)
-		}
-		cache = filepath.Join(dir, "chainmail", "tuf")
-	}
-	inst, err := sigstore.FetchInstance(ctx, sigstore.TUFOptions{CacheDir: cache})
-	if err != nil {
-		return nil, err
-	}
-	return inst.Keyless(src)
 }
 
 // statement builds the statement: the predicate checked against its

@@ -40,7 +40,6 @@ import (
 	"github.com/chainmail-dev/chainmail/examples/internal/cli"
 	"github.com/chainmail-dev/chainmail/policy"
 	"github.com/chainmail-dev/chainmail/policy/policyfile"
-	"github.com/chainmail-dev/chainmail/sigstore"
 	"github.com/chainmail-dev/chainmail/verify"
 )
 
@@ -96,11 +95,11 @@ func run(args []string, now time.Time) int {
 	if err != nil {
 		return fail(cli.ExitUsage, err)
 	}
-	trust, err := newTrust(keyPaths, *rootPath)
+	trust, err := cli.NewTrust(keyPaths, *rootPath)
 	if err != nil {
 		return fail(cli.ExitUsage, err)
 	}
-	artifact, set, err := artifactOf(fs.Arg(0))
+	artifact, set, err := cli.Artifact(fs.Arg(0))
 	if err != nil {
 		return fail(cli.ExitUsage, err)
 	}
@@ -173,57 +172,6 @@ func render(d *policy.Decision, format string, vsa policy.VSAOptions) ([]byte, e
 		return append(out, '\n'), err
 	}
 	return []byte(d.Text()), nil
-}
-
-// newTrust returns the trust of the keys and the trusted root given.
-func newTrust(keyPaths []string, rootPath string) (*verify.Trust, error) {
-	var opts []verify.Option
-	if len(keyPaths) > 0 {
-		keys := make([]*verify.PublicKey, 0, len(keyPaths))
-		for _, p := range keyPaths {
-			k, err := verify.LoadPublicKey(p)
-			if err != nil {
-				return nil, err
-			}
-			keys = append(keys, k)
-		}
-		opts = append(opts, verify.WithKeys(keys...))
-	}
-	if rootPath != "" {
-		tr, err := sigstore.LoadTrustedRoot(rootPath)
-		if err != nil {
-			return nil, err
-		}
-		var aopts []sigstore.Option
-		if !tr.HasCTLogs() {
-			// A trusted root without CT logs (a private or local Sigstore)
-			// issues certificates without SCTs: the root decides.
-			aopts = append(aopts, sigstore.WithoutSignedCertificateTimestampsUnsafe())
-		}
-		a, err := sigstore.NewAuthority(tr, aopts...)
-		if err != nil {
-			return nil, err
-		}
-		opts = append(opts, verify.WithAuthority(a), verify.WithMinBundleVersion("v0.1"))
-	}
-	return verify.NewTrust(opts...)
-}
-
-// artifactOf reads ARTIFACT, a file or a digest, as the artifact policy
-// of verification and the digests of the evidence.
-func artifactOf(arg string) (verify.ArtifactPolicy, digest.Set, error) {
-	if _, err := os.Stat(arg); err == nil {
-		set, err := digest.SetFromFile(arg, digest.SHA256, digest.SHA512)
-		if err != nil {
-			return verify.ArtifactPolicy{}, nil, err
-		}
-		return verify.WithArtifactFile(arg), set, nil
-	}
-	d, err := digest.Parse(arg)
-	if err != nil {
-		return verify.ArtifactPolicy{}, nil, fmt.Errorf("artifact %q is neither a file nor a digest like sha256:<hex>", arg)
-	}
-	return verify.WithArtifactDigest(d), digest.NewSet(d), nil
 }
 
 // listDir returns the attestation files of dir, sorted.

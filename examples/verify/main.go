@@ -91,14 +91,7 @@ func main() {
 		if err != nil {
 			cli.Exit(prog, cli.ExitUsage, err)
 		}
-		var aopts []sigstore.Option
-		if !tr.HasCTLogs() {
-			// A deployment whose trusted root lists no CT log (a private
-			// Sigstore, a local test stack) issues certificates without
-			// SCTs: the trusted root decides, never the bundle.
-			aopts = append(aopts, sigstore.WithoutSignedCertificateTimestampsUnsafe())
-		}
-		auth, err := sigstore.NewAuthority(tr, aopts...)
+		auth, err := cli.Authority(tr)
 		if err != nil {
 			cli.Exit(prog, cli.ExitUsage, err)
 		}
