@@ -76,10 +76,10 @@ func buildkiteEnv() provenance.Environment {
 
 func TestDetect(t *testing.T) {
 	for _, tc := range []struct {
-		name                                  string
-		env                                   provenance.Environment
+		name                                 string
+		env                                  provenance.Environment
 		builder, buildType, invocation, repo string
-		ref                                   string
+		ref                                  string
 	}{
 		{"github", gitHubEnv(), "https://github.com/org/repo/.github/workflows/release.yml@refs/tags/v1.2.3",
 			provenance.BuildTypeGitHubWorkflow, "https://github.com/org/repo/actions/runs/14095611671/attempts/1",

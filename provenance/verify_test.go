@@ -76,7 +76,10 @@ func TestVerifyRequirements(t *testing.T) {
 			r.BuilderID = strings.TrimSuffix(goBuilder, "_slsa3.yml")
 		}, good, policy.ErrBuilder},
 		{"other build type", func(r *provenance.Requirements) { r.BuildType = provenance.BuildTypeGitHubWorkflowLegacy }, good, policy.ErrBuildType},
-		{"unregistered builder", func(r *provenance.Requirements) { r.BuilderID = ""; r.Builders = slsa.Builders{"https://example.com/b": 3} }, good, policy.ErrBuildLevel},
+		{"unregistered builder", func(r *provenance.Requirements) {
+			r.BuilderID = ""
+			r.Builders = slsa.Builders{"https://example.com/b": 3}
+		}, good, policy.ErrBuildLevel},
 		{"C75 builder at a branch", nil, signed(t, f, func() *provenance.Build {
 			b := gitHubBuild(t, nil)
 			b.BuilderID = goBuilder + "@refs/heads/main"

@@ -519,7 +519,6 @@ func DefaultDelegators() []string {
 	return []string{gen + "delegator_generic_slsa3.yml", gen + "delegator_lowperms-generic_slsa3.yml"}
 }
 
-
 func certMismatch(it *policy.Item, b *build) string {
 	certs := 0
 	for i := range it.Signers {
