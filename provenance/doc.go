@@ -63,6 +63,21 @@
 // dependency; provenance that names two sources is an error, never one of
 // them.
 //
+// # Reproducible builds
+//
+// Consensus compares verified provenance from several independent
+// builders of one source commit, subject by subject: whether they all
+// produced the same SHA-256, and which builders differ from the most (or
+// did not produce a subject at all). The Agreement is a statement to sign
+// like any other (PredicateReproducible), whose subjects are every digest
+// produced, so a policy finds it from any of the artifacts:
+//
+//	a, err := provenance.Consensus(results, 2)
+//	if a.Result != provenance.Agreed {
+//		fmt.Println("not reproducible; differs:", a.Disagreeing)
+//	}
+//	st, err := a.Statement()
+//
 // # Build types
 //
 // GitHub Actions builds use GitHub's build type (BuildTypeGitHubWorkflow),

@@ -41,6 +41,45 @@ type build struct {
 
 var errNotProvenance = fmt.Errorf("%w: not SLSA provenance v1 or v0.2", policy.ErrPredicate)
 
+// Facts are what the rules of this package read of a provenance
+// predicate, for code of your own that needs the same reading (the
+// reproducible-build consensus of package provenance, say).
+type Facts struct {
+	// V02 is set for SLSA provenance v0.2.
+	V02 bool
+	// BuilderID is runDetails.builder.id (v1) or builder.id (v0.2).
+	BuilderID string
+	// BuildType is the build type.
+	BuildType string
+	// Repository, Ref and Commit are the source, read as SourceRepo
+	// reads it: Repository as the provenance names it (not normalized),
+	// Ref and Commit when named.
+	Repository, Ref, Commit string
+	// WorkflowPath is the workflow file that ran the build, if named.
+	WorkflowPath string
+}
+
+// ReadFacts returns the facts of a decoded provenance predicate, an
+// *attest.ProvenanceV1 or *attest.ProvenanceV02. Provenance that names
+// two different sources is an error matching policy.ErrSource; another
+// type, policy.ErrPredicate.
+func ReadFacts(predicate any) (Facts, error) {
+	var b build
+	switch p := predicate.(type) {
+	case *attest.ProvenanceV1:
+		b = readV1(p)
+	case *attest.ProvenanceV02:
+		b = readV02(p)
+	default:
+		return Facts{}, errNotProvenance
+	}
+	if b.sourceErr != "" {
+		return Facts{}, fmt.Errorf("%w: %s", policy.ErrSource, b.sourceErr)
+	}
+	return Facts{V02: b.v02, BuilderID: b.builderID, BuildType: b.buildType,
+		Repository: b.repo, Ref: b.ref, Commit: b.commit, WorkflowPath: b.workflowPath}, nil
+}
+
 // buildKey is the Item.Cached key of an item's build facts.
 type buildKey struct{}
 
