@@ -68,13 +68,20 @@
 //     when the caller opts in.
 //   - [github.com/chainmail-dev/chainmail/policy/policytest]: evidence for
 //     tests, made by signing and verifying, never by hand.
+//   - [github.com/chainmail-dev/chainmail/provenance]: SLSA provenance v1
+//     of real builds (GitHub Actions in GitHub's own build type, GitLab CI,
+//     Buildkite, local builders), a build wrapper that records outputs,
+//     the source commit and each Go binary's modules, verification like
+//     slsa-verifier's for any builder as policy rules, and reproducible-
+//     build consensus across independent builders.
 //
 // Import graph, checked by a test: digest imports only the standard
 // library; attest imports digest; sbom and bundle import attest; sign and
 // verify import attest, bundle and digest, never each other; sigstore
 // imports sign, verify and sigstore-go; policy imports attest, digest and
 // verify (never sign or sigstore); its subpackages build on policy, and
-// only policytest, for tests, signs.
+// only policytest, for tests, signs; provenance imports attest, digest,
+// sbom, verify, policy and policy/slsa, and signs nothing itself.
 // Each package has a budget of third-party modules, checked by another
 // test (budget_test.go).
 //
@@ -135,7 +142,8 @@
 //	}
 //
 // The examples directory holds complete programs: quickstart, keygen,
-// attest, verify, sbom, policy-gate and conformance.
+// attest, verify, sbom, policy-gate, provenance, verify-provenance and
+// conformance.
 //
 // # Security model
 //
