@@ -4,7 +4,10 @@
 #   1. download the modules the tests need (the namespace has no network);
 #   2. start.sh: install (first run only) and start OIDC, Fulcio, the TSA
 #      and Rekor v2 (+ v1 unless LS_REKOR=v2);
-#   3. run `go test -tags e2e ./integration/e2e/` inside the namespace;
+#   3. run `go test -tags e2e ./integration/e2e/` inside the namespace,
+#      then the keyless quickstart, policy-gate on its bundle, and the
+#      dogfood of the project's own binaries (provenance, SBOMs, keyless
+#      signatures, verify-provenance, policy-gate);
 #   4. stop.sh, by PID, whatever happens (trap).
 #
 # Extra arguments go to `go test` (e.g. -run TestKeyless -v). Settings as in
@@ -112,3 +115,57 @@ rc=0
 [[ $rc == 1 ]] || { log "policy-gate with another identity: exit $rc, want 1"; exit 1; }
 rm -rf "$gate"
 log "policy-gate passed"
+
+# Dogfood: the project's own example binaries, built through
+# examples/provenance (SLSA provenance of a local build of this checkout,
+# with the Go modules of each binary, and its SBOM), provenance and SBOM
+# signed keyless against the stack, verified with verify-provenance and
+# gated with policy-gate and the policy kept in .ci/policy/dogfood.yaml.
+# A tampered binary and a look-alike builder are rejected.
+log "dogfood: example binaries built, attested, signed, verified and gated"
+df=$(mktemp -d "${TMPDIR:-/tmp}/chainmail-dogfood.XXXXXX")
+env GOPROXY=off GOFLAGS="$GOFLAGS -mod=readonly" go build -o "$df/bin/" \
+  ./examples/provenance ./examples/verify-provenance ./examples/policy-gate ./examples/attest
+src=$REPO
+if ! git -C "$REPO" rev-parse --verify -q HEAD >/dev/null 2>&1; then
+  # No git checkout (an exported tree): build from a snapshot commit of it,
+  # so the provenance names a real commit of exactly the tree built.
+  src=$df/src
+  mkdir -p "$src" && cp -a "$REPO/." "$src/"
+  git -C "$src" init -q && git -C "$src" add -A &&
+    git -C "$src" -c user.name=ci -c user.email=ci@localhost commit -qm snapshot
+fi
+BUILDER=https://github.com/chainmail-dev/chainmail/.ci/run
+token() { "${NSX[@]}" curl -fsS "$SIGSTORE_LOCAL_OIDC_TOKEN_URL"; }
+keyless=(-keyless -signing-config "$SIGSTORE_LOCAL_SIGNING_CONFIG" -trusted-root "$SIGSTORE_LOCAL_TRUSTED_ROOT")
+identity=(-trusted-root "$SIGSTORE_LOCAL_TRUSTED_ROOT" -certificate-identity alice@example.test
+  -certificate-oidc-issuer "$SIGSTORE_LOCAL_OIDC_ISSUER")
+mkdir -p "$df/out"
+for ex in keygen verify attest sbom policy-gate; do
+  (cd "$src" && "${NSX[@]}" env -u GITHUB_ACTIONS -u GITLAB_CI -u BUILDKITE GOPROXY=off GOFLAGS="$GOFLAGS -mod=readonly" CGO_ENABLED=0 \
+    "$df/bin/provenance" "${keyless[@]}" -identity-token "$(token)" \
+    -builder-id "$BUILDER" -source-uri https://github.com/chainmail-dev/chainmail \
+    -artifact "$df/out/$ex" -sbom-dir "$df/out" -o "$df/out/$ex.provenance.json" \
+    -- go build -trimpath -o "$df/out/$ex" "./examples/$ex")
+  "${NSX[@]}" "$df/bin/attest" "${keyless[@]}" -identity-token "$(token)" \
+    -predicate-type https://cyclonedx.org/bom -predicate "$df/out/$ex.cdx.json" \
+    -o "$df/out/$ex.sbom.json" "$df/out/$ex"
+  "${NSX[@]}" "$df/bin/verify-provenance" -bundle "$df/out/$ex.provenance.json" \
+    -source-uri github.com/chainmail-dev/chainmail -builder-id "$BUILDER" "${identity[@]}" "$df/out/$ex" >/dev/null
+  decision=$("${NSX[@]}" "$df/bin/policy-gate" -policy "$REPO/.ci/policy/dogfood.yaml" \
+    -bundle "$df/out/$ex.provenance.json" -bundle "$df/out/$ex.sbom.json" \
+    -trusted-root "$SIGSTORE_LOCAL_TRUSTED_ROOT" "$df/out/$ex")
+  printf 'dogfood %-12s %s\n' "$ex" "${decision%%$'\n'*}"
+done
+rc=0
+"${NSX[@]}" "$df/bin/verify-provenance" -bundle "$df/out/keygen.provenance.json" \
+  -source-uri github.com/chainmail-dev/chainmail -builder-id "$BUILDER.evil" "${identity[@]}" "$df/out/keygen" >/dev/null || rc=$?
+[[ $rc == 1 ]] || { log "verify-provenance with a look-alike builder: exit $rc, want 1"; exit 1; }
+cp "$df/out/keygen" "$df/out/keygen.tampered" && printf 'x' >>"$df/out/keygen.tampered"
+rc=0
+"${NSX[@]}" "$df/bin/policy-gate" -policy "$REPO/.ci/policy/dogfood.yaml" \
+  -bundle "$df/out/keygen.provenance.json" -bundle "$df/out/keygen.sbom.json" \
+  -trusted-root "$SIGSTORE_LOCAL_TRUSTED_ROOT" "$df/out/keygen.tampered" >/dev/null || rc=$?
+[[ $rc == 1 ]] || { log "policy-gate on a tampered binary: exit $rc, want 1"; exit 1; }
+rm -rf "$df"
+log "dogfood passed"
