@@ -137,3 +137,22 @@ func Verify(artifact digest.Set, results []*verify.Result, r Requirements, now t
 	d, err := p.Explain(ev, now)
 	return &d, err
 }
+
+// Builders returns a registry of trusted builders for Requirements.Builders
+// that also trusts the hosted platforms, at SLSA Build L2: slsa-github-
+// generator's builders at L3 (slsa.DefaultBuilders), and at L2 every
+// GitHub Actions workflow ("https://github.com/*": actions/attest-build-
+// provenance, and this package's wrapper on GitHub) and every GitLab.com
+// runner ("https://gitlab.com/*": GitLab's runner provenance, and this
+// package's wrapper on GitLab CI). It is not the default: with it, any
+// workflow of the platform is a trusted builder, which is only sound for
+// provenance signed by the platform's own identity (a Fulcio certificate
+// from its OIDC issuer, as Rule checks for certificates); pin BuilderID
+// where you know the builder. Extend it with your own builders, e.g. the
+// builder id you pass to Local.
+func Builders() slsa.Builders {
+	b := slsa.DefaultBuilders()
+	b["https://github.com/*"] = 2
+	b["https://gitlab.com/*"] = 2
+	return b
+}

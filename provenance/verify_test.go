@@ -253,3 +253,42 @@ func TestGeneratedReadsAsGitHubAttestation(t *testing.T) {
 		t.Errorf("generated provenance differs from GitHub's:\n ours   %s\n theirs %s", a, b2)
 	}
 }
+
+// TestBuilders: the hosted-platform registry trusts GitHub workflows at
+// L2 (not L3), keeps the generators at L3, and trusts no look-alike host.
+func TestBuilders(t *testing.T) {
+	f := policytest.New(t, 1)
+	artifact := digest.NewSet(f.Artifact)
+	wf := gitHubBuild(t, nil)
+	wf.BuilderID = "https://github.com/org/repo/.github/workflows/release.yml@refs/tags/v1.2.3"
+	gen := gitHubBuild(t, nil)
+	evil := gitHubBuild(t, nil)
+	evil.BuilderID = "https://github.com.evil.example/org/repo/.github/workflows/release.yml@refs/tags/v1.2.3"
+	for _, tc := range []struct {
+		name  string
+		b     *provenance.Build
+		level int
+		ok    bool
+	}{
+		{"workflow at L2", wf, 2, true},
+		{"workflow not L3", wf, 3, false},
+		{"generator at L3", gen, 3, true},
+		{"look-alike host", evil, 1, false},
+	} {
+		_, err := provenance.Verify(artifact, []*verify.Result{signed(t, f, tc.b)},
+			provenance.Requirements{SourceURI: "github.com/org/repo", BuildLevel: tc.level, Builders: provenance.Builders()}, policytest.T0)
+		if (err == nil) != tc.ok || (err != nil && !errors.Is(err, policy.ErrBuildLevel)) {
+			t.Errorf("%s: %v, want ok=%v", tc.name, err, tc.ok)
+		}
+	}
+	// Without the hosted registry, a workflow is no trusted builder.
+	if _, err := provenance.Verify(artifact, []*verify.Result{signed(t, f, wf)},
+		provenance.Requirements{SourceURI: "github.com/org/repo"}, policytest.T0); !errors.Is(err, policy.ErrBuildLevel) {
+		t.Errorf("default registry: %v", err)
+	}
+	for _, bad := range []slsa.Builders{{"*": 2}, {"https://a*b*": 2}} {
+		if _, err := (provenance.Requirements{SourceURI: "github.com/org/repo", Builders: bad}).Policy(); !errors.Is(err, policy.ErrInvalidPolicy) {
+			t.Errorf("%v: %v", bad, err)
+		}
+	}
+}

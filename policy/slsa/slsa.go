@@ -586,6 +586,13 @@ func certMismatch(it *policy.Item, b *build) string {
 // matched as BuilderID matches them) to the SLSA build level each is
 // trusted for. It is an open world: start from DefaultBuilders, add your
 // own (a GitLab runner, a private builder) and pass it to BuildLevel.
+//
+// An entry ending in "*" is a platform: every builder id that starts with
+// what precedes the "*" (and matches no exact entry) gets its level, the
+// longest such prefix winning. Use it for platforms whose builder ids
+// name the workflow or runner ("https://github.com/*" for GitHub-hosted
+// workflows), and only with a signer bound to the platform: a certificate
+// whose issuer is the platform's, with BuilderMatchesCertificate.
 type Builders map[string]int
 
 // DefaultBuilders returns a new registry of the SLSA Build Level 3
@@ -624,8 +631,8 @@ func BuildLevel(n int, builders Builders) policy.Rule[policy.Item] {
 		r.Invalid = fmt.Errorf("%w: slsa.BuildLevel with no trusted builders", policy.ErrInvalidPolicy)
 	}
 	for id := range reg {
-		if id == "" || strings.Contains(id, "@") {
-			r.Invalid = fmt.Errorf("%w: slsa.BuildLevel: builder id %q must be non-empty and without a version", policy.ErrInvalidPolicy, truncate(id))
+		if id == "" || id == "*" || strings.Contains(id, "@") || strings.Contains(strings.TrimSuffix(id, "*"), "*") {
+			r.Invalid = fmt.Errorf("%w: slsa.BuildLevel: builder id %q must be non-empty and without a version, with \"*\" only at the end of a prefix", policy.ErrInvalidPolicy, truncate(id))
 		}
 	}
 	return r
@@ -634,8 +641,15 @@ func BuildLevel(n int, builders Builders) policy.Rule[policy.Item] {
 func levelOf(reg Builders, id string) int {
 	base, _, _ := strings.Cut(id, "@")
 	l, ok := reg[base]
-	if !ok || !builderMatches(base, id) {
-		return 0
+	if ok && builderMatches(base, id) {
+		return l
 	}
-	return l
+	// Platform entries: the longest "PREFIX*" that id starts with.
+	best, level := -1, 0
+	for k, l := range reg {
+		if p, ok := strings.CutSuffix(k, "*"); ok && strings.HasPrefix(id, p) && len(p) > best {
+			best, level = len(p), l
+		}
+	}
+	return level
 }
