@@ -117,7 +117,8 @@ func TestVerifyRequirements(t *testing.T) {
 }
 
 // TestAdversarial_C78_V02BodyUnderV1Type: a v0.2 predicate signed under
-// the v1 predicate type is an error, never read as either.
+// the v1 predicate type, and the reverse, are errors, never read as
+// either; so is a v1 predicate without its externalParameters.
 func TestAdversarial_C78_V02BodyUnderV1Type(t *testing.T) {
 	f := policytest.New(t, 1)
 	v02 := map[string]any{
@@ -126,11 +127,23 @@ func TestAdversarial_C78_V02BodyUnderV1Type(t *testing.T) {
 		"invocation": map[string]any{"configSource": map[string]any{
 			"uri": "git+https://github.com/org/repo@refs/tags/v1.2.3", "digest": map[string]any{"sha1": commit}}},
 	}
-	res := f.Result(t, f.Statement(t, attest.PredicateSLSAProvenanceV1, v02), policytest.T0.Add(-1), 0)
-	_, err := provenance.Verify(digest.NewSet(f.Artifact), []*verify.Result{res},
-		provenance.Requirements{SourceURI: "github.com/org/repo", BuilderID: goBuilder}, policytest.T0)
-	if !errors.Is(err, policy.ErrDenied) || !errors.Is(err, policy.ErrPredicate) {
-		t.Errorf("err = %v, want a predicate error", err)
+	v1 := policytest.Provenance(goBuilder+"@refs/tags/v2.1.0", "https://github.com/org/repo", "refs/tags/v1.2.3")
+	noExt := policytest.Provenance(goBuilder+"@refs/tags/v2.1.0", "https://github.com/org/repo", "refs/tags/v1.2.3")
+	delete(noExt["buildDefinition"].(map[string]any), "externalParameters")
+	for _, tc := range []struct {
+		name, predicateType string
+		body                map[string]any
+	}{
+		{"v0.2 body under the v1 type", attest.PredicateSLSAProvenanceV1, v02},
+		{"v1 body under the v0.2 type", attest.PredicateSLSAProvenanceV02, v1},
+		{"v1 without externalParameters", attest.PredicateSLSAProvenanceV1, noExt},
+	} {
+		res := f.Result(t, f.Statement(t, tc.predicateType, tc.body), policytest.T0.Add(-1), 0)
+		_, err := provenance.Verify(digest.NewSet(f.Artifact), []*verify.Result{res},
+			provenance.Requirements{SourceURI: "github.com/org/repo", BuilderID: goBuilder}, policytest.T0)
+		if !errors.Is(err, policy.ErrDenied) || !errors.Is(err, policy.ErrPredicate) {
+			t.Errorf("%s: err = %v, want a predicate error", tc.name, err)
+		}
 	}
 }
 
