@@ -33,21 +33,8 @@ if [ ! -x "$WORK/bin/syft" ]; then
 	(cd "$WORK/syftbuild" && go build -o "$WORK/bin/syft" github.com/anchore/syft/cmd/syft)
 fi
 
-# 2. cosign source and a warm module cache.
-if [ ! -f "$WORK/cosign/go.mod" ]; then
-	log "downloading $COSIGN@$COSIGN_VERSION"
-	dir=$(cd "$WORK" && GOFLAGS=-mod=mod go mod download -json "$COSIGN@$COSIGN_VERSION" | sed -n 's/.*"Dir": "\(.*\)",/\1/p')
-	rm -rf "$WORK/cosign" && cp -r "$dir" "$WORK/cosign" && chmod -R u+w "$WORK/cosign"
-	# "go mod download all" stops at the first version the proxy refuses
-	# (drjosh.dev/zzglob@v0.4.0 here); download module by module instead.
-	log "downloading cosign's build list (the proxy refuses some versions; that is expected)"
-	(cd "$WORK/cosign" && go list -e -m -f '{{if not .Main}}{{.Path}}@{{.Version}}{{end}}' all 2>/dev/null |
-		grep . | xargs -n 100 go mod download 2>&1 | tail -3 || true)
-fi
-if [ ! -x "$WORK/cosign-bin" ]; then
-	log "building the cosign binary"
-	(cd "$WORK/cosign" && go build -o "$WORK/cosign-bin" ./cmd/cosign)
-fi
+# 2. cosign source, a warm module cache and the cosign binary.
+WORK=$WORK bash bench/cosign.sh >/dev/null
 
 # 3. our CLI and stat tool.
 go build -o "$WORK/bin/sbom" ./examples/sbom
