@@ -71,6 +71,9 @@ var allowedImports = map[string][]string{
 	// verify share: a test helper package like signtest, on both sides
 	// and on the services' own libraries. No library package lists it, so
 	// only _test.go files may import it.
+	// testvectors reads the real test vectors (the public-good trusted
+	// root, statement digests) for tests; no library package lists it.
+	"internal/testvectors": {"digest", "sigstore", "verify"},
 	"internal/sigstoretest": {
 		"attest", "bundle", "digest", "internal/sgproto", "sigstore", "verify",
 		"github.com/cyberphone/json-canonicalization/go/src/webpki.org/jsoncanonicalizer",

@@ -3,6 +3,7 @@ package policy
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"sync"
 
 	"github.com/chainmail-dev/chainmail/attest"
@@ -238,24 +239,12 @@ func newItem(index int, res *verify.Result, preds *attest.Predicates) Item {
 func ambiguous(subjects []attest.ResourceDescriptor) bool {
 	byName := make(map[string]digest.Set, len(subjects))
 	for _, s := range subjects {
-		if prev, ok := byName[s.Name]; ok && !sameSet(prev, s.Digest) {
+		if prev, ok := byName[s.Name]; ok && !maps.Equal(prev, s.Digest) {
 			return true
 		}
 		byName[s.Name] = s.Digest
 	}
 	return false
-}
-
-func sameSet(a, b digest.Set) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
 
 func cloneSet(s digest.Set) digest.Set {

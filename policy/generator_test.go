@@ -1,8 +1,6 @@
 package policy_test
 
 import (
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -12,7 +10,7 @@ import (
 	"github.com/chainmail-dev/chainmail/digest"
 	"github.com/chainmail-dev/chainmail/policy"
 	"github.com/chainmail-dev/chainmail/policy/slsa"
-	"github.com/chainmail-dev/chainmail/sigstore"
+	"github.com/chainmail-dev/chainmail/internal/testvectors"
 	"github.com/chainmail-dev/chainmail/verify"
 )
 
@@ -25,22 +23,7 @@ const generatorVectors = "../testdata/vectors/attest/slsa-verifier"
 // names.
 func generatorEvidence(t *testing.T, bundleFile, artifactFile string) *policy.Evidence {
 	t.Helper()
-	root, err := os.ReadFile("../testdata/conformance/assets/production_trusted_root.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr, err := sigstore.ParseTrustedRoot(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := sigstore.NewAuthority(tr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	trust, err := verify.NewTrust(verify.WithAuthority(a), verify.WithMinBundleVersion("v0.1"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	trust := testvectors.ProductionTrust(t)
 	data, err := os.ReadFile(filepath.Join(generatorVectors, bundleFile))
 	if err != nil {
 		t.Fatal(err)
@@ -60,7 +43,7 @@ func generatorEvidence(t *testing.T, bundleFile, artifactFile string) *policy.Ev
 			t.Fatal(err)
 		}
 	} else {
-		d := statementSHA256(t, data)
+		d := testvectors.StatementSHA256(t, data)
 		art = verify.WithArtifactDigest(d)
 		set = digest.NewSet(d)
 	}
@@ -75,37 +58,6 @@ func generatorEvidence(t *testing.T, bundleFile, artifactFile string) *policy.Ev
 	return ev
 }
 
-// statementSHA256 reads the first subject's sha256 from a bundle's
-// statement, unverified: it stands in for the digest of an artifact file
-// the vectors do not include, and verification then checks it.
-func statementSHA256(t *testing.T, bundleJSON []byte) digest.Digest {
-	t.Helper()
-	var b struct {
-		DSSEEnvelope struct {
-			Payload string `json:"payload"`
-		} `json:"dsseEnvelope"`
-	}
-	if err := json.Unmarshal(bundleJSON, &b); err != nil {
-		t.Fatal(err)
-	}
-	payload, err := base64.StdEncoding.DecodeString(b.DSSEEnvelope.Payload)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var st struct {
-		Subject []struct {
-			Digest map[string]string `json:"digest"`
-		} `json:"subject"`
-	}
-	if err := json.Unmarshal(payload, &st); err != nil || len(st.Subject) == 0 {
-		t.Fatalf("statement: %v", err)
-	}
-	d, err := digest.Parse("sha256:" + st.Subject[0].Digest["sha256"])
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
-}
 
 // TestRealGeneratorProvenanceGolden decides real provenance of three
 // slsa-github-generator builders (SLSA v1 from the maven and

@@ -14,7 +14,7 @@ import (
 	"github.com/chainmail-dev/chainmail/digest"
 	"github.com/chainmail-dev/chainmail/policy"
 	"github.com/chainmail-dev/chainmail/policy/slsa"
-	"github.com/chainmail-dev/chainmail/sigstore"
+	"github.com/chainmail-dev/chainmail/internal/testvectors"
 	"github.com/chainmail-dev/chainmail/verify"
 )
 
@@ -27,22 +27,7 @@ const bcr = "../testdata/vectors/attest/slsa-verifier/bcr"
 // trusted root, and returns the evidence about its artifact.
 func realEvidence(t *testing.T, artifact, bundleFile string) *policy.Evidence {
 	t.Helper()
-	root, err := os.ReadFile("../testdata/conformance/assets/production_trusted_root.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr, err := sigstore.ParseTrustedRoot(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := sigstore.NewAuthority(tr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	trust, err := verify.NewTrust(verify.WithAuthority(a), verify.WithMinBundleVersion("v0.1"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	trust := testvectors.ProductionTrust(t)
 	data, err := os.ReadFile(filepath.Join(bcr, bundleFile))
 	if err != nil {
 		t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"sort"
@@ -140,7 +141,7 @@ func dedupe(in []attest.ResourceDescriptor) ([]attest.ResourceDescriptor, error)
 	for i := 1; i < len(out); i++ {
 		prev, cur := &out[n-1], &out[i]
 		if cur.URI != "" && cur.URI == prev.URI && cur.Name == prev.Name {
-			if !sameDigests(cur.Digest, prev.Digest) {
+			if !maps.Equal(cur.Digest, prev.Digest) {
 				return nil, fmt.Errorf("%w: dependency %s listed with two different digests", ErrInvalid, truncate(cur.URI))
 			}
 			continue
@@ -149,18 +150,6 @@ func dedupe(in []attest.ResourceDescriptor) ([]attest.ResourceDescriptor, error)
 		n++
 	}
 	return out[:n], nil
-}
-
-func sameDigests(a, b digest.Set) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
 
 // Subjects returns a subject for each named file: its path as given

@@ -2,8 +2,6 @@ package provenance_test
 
 import (
 	"bytes"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -13,7 +11,7 @@ import (
 	"github.com/chainmail-dev/chainmail/digest"
 	"github.com/chainmail-dev/chainmail/policy"
 	"github.com/chainmail-dev/chainmail/provenance"
-	"github.com/chainmail-dev/chainmail/sigstore"
+	"github.com/chainmail-dev/chainmail/internal/testvectors"
 	"github.com/chainmail-dev/chainmail/verify"
 )
 
@@ -26,22 +24,7 @@ const vectors = "../testdata/vectors/attest/slsa-verifier"
 // and builder; MODULE.bazel is not built by release_ruleset.yaml; the
 // wrong-signer copy is signed by an untrusted workflow.
 func TestRealProvenance(t *testing.T) {
-	root, err := os.ReadFile("../testdata/conformance/assets/production_trusted_root.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr, err := sigstore.ParseTrustedRoot(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	auth, err := sigstore.NewAuthority(tr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	trust, err := verify.NewTrust(verify.WithAuthority(auth), verify.WithMinBundleVersion("v0.1"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	trust := testvectors.ProductionTrust(t)
 	// Any GitHub Actions workflow may sign: the requirements decide
 	// which builder is trusted, as slsa-verifier does.
 	anyWorkflow, err := verify.NewIdentityPolicy(verify.CertificateIdentity{
@@ -102,7 +85,7 @@ func TestRealProvenance(t *testing.T) {
 					t.Fatal(err)
 				}
 			} else {
-				d := statementSHA256(t, data)
+				d := testvectors.StatementSHA256(t, data)
 				art, set = verify.WithArtifactDigest(d), digest.NewSet(d)
 			}
 			res, err := verify.Verify(t.Context(), verify.FromJSON(data), trust, art, anyWorkflow)
@@ -125,28 +108,3 @@ func TestRealProvenance(t *testing.T) {
 	}
 }
 
-// statementSHA256 reads the first subject's sha256 from a bundle's
-// statement, unverified: it stands in for the digest of an artifact file
-// the vectors do not include, and verification then checks it.
-func statementSHA256(t *testing.T, bundleJSON []byte) digest.Digest {
-	t.Helper()
-	var b struct {
-		DSSEEnvelope struct {
-			Payload string `json:"payload"`
-		} `json:"dsseEnvelope"`
-	}
-	must(t, json.Unmarshal(bundleJSON, &b))
-	payload, err := base64.StdEncoding.DecodeString(b.DSSEEnvelope.Payload)
-	must(t, err)
-	var st struct {
-		Subject []struct {
-			Digest map[string]string `json:"digest"`
-		} `json:"subject"`
-	}
-	if err := json.Unmarshal(payload, &st); err != nil || len(st.Subject) == 0 {
-		t.Fatalf("statement: %v", err)
-	}
-	d, err := digest.Parse("sha256:" + st.Subject[0].Digest["sha256"])
-	must(t, err)
-	return d
-}

@@ -25,8 +25,8 @@ import (
 
 	"github.com/chainmail-dev/chainmail/attest"
 	"github.com/chainmail-dev/chainmail/digest"
+	"github.com/chainmail-dev/chainmail/internal/testvectors"
 	"github.com/chainmail-dev/chainmail/provenance"
-	"github.com/chainmail-dev/chainmail/sigstore"
 	"github.com/chainmail-dev/chainmail/verify"
 )
 
@@ -80,18 +80,7 @@ type chainmailVerify struct {
 }
 
 func newChainmail(b testing.TB, l loaded) *chainmailVerify {
-	tr, err := sigstore.LoadTrustedRoot(trusted)
-	if err != nil {
-		b.Fatal(err)
-	}
-	auth, err := sigstore.NewAuthority(tr)
-	if err != nil {
-		b.Fatal(err)
-	}
-	trust, err := verify.NewTrust(verify.WithAuthority(auth), verify.WithMinBundleVersion("v0.1"))
-	if err != nil {
-		b.Fatal(err)
-	}
+	trust := testvectors.ProductionTrust(b)
 	id, err := verify.NewIdentityPolicy(verify.CertificateIdentity{SANRegexp: `https://github\.com/.+`, Issuer: gha})
 	if err != nil {
 		b.Fatal(err)
