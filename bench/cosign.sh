@@ -2,8 +2,7 @@
 # bench/cosign.sh: the source of github.com/sigstore/cosign/v2@v2.6.5 in
 # $WORK/cosign (with its build list in the module cache) and its binary,
 # $WORK/cosign-bin, built once: the large real Go module and binary that
-# bench/sbom.sh and bench/provenance.sh measure on. Prints the binary's
-# path.
+# bench/sbom.sh measures on. Prints the binary's path.
 #
 # Usage: bench/cosign.sh            (WORK=/tmp/chainmail-bench)
 set -euo pipefail

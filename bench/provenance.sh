@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # bench/provenance.sh: package provenance's generation for a large Go
-# binary (cosign v2.6.5, built by bench/cosign.sh) and its verification of
+# binary (syft v1.57.0, built by bench/syft.sh) and its verification of
 # real signed provenance against sigstore-go's verifier plus
 # slsa-verifier's checks written directly (bench/provenance/bench_test.go
 # says why not slsa-verifier itself). Results: bench/README-provenance.md.
 #
 #   bash bench/provenance.sh            # COUNT=6 rounds of BENCHTIME=1s
+#   BINARY=/path/to/go-binary bash bench/provenance.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 WORK=${WORK:-/tmp/chainmail-bench}
@@ -17,7 +18,7 @@ trap 'rm -rf -- "$tmp"' EXIT
 mkdir -p bench/out
 raw=bench/out/provenance-$(date -u +%Y%m%dT%H%M%SZ).txt
 
-bin=$(WORK=$WORK bash bench/cosign.sh)
+bin=${BINARY:-$(WORK=$WORK bash bench/syft.sh)}
 echo "== machine: $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo), $(nproc) cores, $(go version | cut -d' ' -f3-), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== large binary: $bin, $(go version -m "$bin" | grep -c '^\s*dep') modules, $(stat -c %s "$bin") bytes"
 go test -c -o "$tmp/provenance.test" ./bench/provenance

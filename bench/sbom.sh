@@ -24,14 +24,7 @@ export GOFLAGS=-mod=readonly GOTOOLCHAIN=${GOTOOLCHAIN:-local}
 log() { echo "bench: $*" >&2; }
 
 # 1. syft, pinned.
-if [ ! -x "$WORK/bin/syft" ]; then
-	log "building syft v1.57.0 (about 11-20 minutes on 2 cores)"
-	rm -rf "$WORK/syftbuild" && mkdir -p "$WORK/syftbuild"
-	cp bench/syft/go.mod.txt "$WORK/syftbuild/go.mod"
-	cp bench/syft/go.sum.txt "$WORK/syftbuild/go.sum"
-	cp bench/syft/tools.go.txt "$WORK/syftbuild/tools.go"
-	(cd "$WORK/syftbuild" && go build -o "$WORK/bin/syft" github.com/anchore/syft/cmd/syft)
-fi
+WORK=$WORK bash bench/syft.sh >/dev/null
 
 # 2. cosign source, a warm module cache and the cosign binary.
 WORK=$WORK bash bench/cosign.sh >/dev/null

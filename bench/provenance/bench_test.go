@@ -265,7 +265,7 @@ func BenchmarkVerifyRatio(b *testing.B) {
 // BenchmarkGenerate makes the provenance of a large Go binary: its
 // digest, its toolchain and every module it links (GoDependencies), and
 // the statement. The binary is $CHAINMAIL_BENCH_GO_BINARY (bench/provenance.sh
-// sets it to cosign, 300+ modules), else this test binary.
+// sets it to syft, 300+ modules), else this test binary.
 func BenchmarkGenerate(b *testing.B) {
 	bin := os.Getenv("CHAINMAIL_BENCH_GO_BINARY")
 	if bin == "" {
