@@ -9,9 +9,9 @@ import (
 	"time"
 
 	"github.com/chainmail-dev/chainmail/digest"
+	"github.com/chainmail-dev/chainmail/internal/testvectors"
 	"github.com/chainmail-dev/chainmail/policy"
 	"github.com/chainmail-dev/chainmail/provenance"
-	"github.com/chainmail-dev/chainmail/internal/testvectors"
 	"github.com/chainmail-dev/chainmail/verify"
 )
 
@@ -107,4 +107,3 @@ func TestRealProvenance(t *testing.T) {
 		})
 	}
 }
-
