@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"github.com/chainmail-dev/chainmail/digest"
+	"github.com/chainmail-dev/chainmail/internal/testvectors"
 	"github.com/chainmail-dev/chainmail/policy"
 	"github.com/chainmail-dev/chainmail/policy/slsa"
-	"github.com/chainmail-dev/chainmail/internal/testvectors"
 	"github.com/chainmail-dev/chainmail/verify"
 )
 
@@ -57,7 +57,6 @@ func generatorEvidence(t *testing.T, bundleFile, artifactFile string) *policy.Ev
 	}
 	return ev
 }
-
 
 // TestRealGeneratorProvenanceGolden decides real provenance of three
 // slsa-github-generator builders (SLSA v1 from the maven and

@@ -12,9 +12,9 @@ import (
 
 	"github.com/chainmail-dev/chainmail/attest"
 	"github.com/chainmail-dev/chainmail/digest"
+	"github.com/chainmail-dev/chainmail/internal/testvectors"
 	"github.com/chainmail-dev/chainmail/policy"
 	"github.com/chainmail-dev/chainmail/policy/slsa"
-	"github.com/chainmail-dev/chainmail/internal/testvectors"
 	"github.com/chainmail-dev/chainmail/verify"
 )
 
