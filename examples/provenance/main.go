@@ -18,9 +18,11 @@
 // The subjects are the -artifact files (or every regular file under
 // -artifact-dir), with their SHA-256 digests; the modules and toolchain
 // of each Go binary among them are listed as resolved dependencies, and
-// -sbom-dir writes a CycloneDX SBOM of each (NAME.cdx.json). Without
-// -key or -keyless the statement is written unsigned. A command that
-// fails writes nothing. SOURCE_DATE_EPOCH, when set, is the SBOMs' time.
+// -sbom-dir writes a CycloneDX SBOM of each (NAME.cdx.json) and, when
+// signing, the SBOM as a signed attestation about the binary
+// (NAME.sbom.sigstore.json). Without -key or -keyless the statement is
+// written unsigned. A command that fails writes nothing.
+// SOURCE_DATE_EPOCH, when set, is the SBOMs' time.
 //
 // Exit status: 0 written, 1 the build or signing failed, 2 usage.
 package main
@@ -28,6 +30,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -88,6 +91,7 @@ func main() {
 	}
 	// Set up signing before building: a bad key fails before the build runs.
 	signStatement, err := signer(ctx, *keyPath, *keyless, *idToken, *scPath, *rootPath, *tufCache)
+	signed := *keyPath != "" || *keyless
 	if err != nil {
 		cli.Exit(prog, cli.ExitUsage, err)
 	}
@@ -106,14 +110,32 @@ func main() {
 	if err != nil {
 		cli.Exit(prog, cli.ExitRejected, err)
 	}
-	// Everything is encoded before anything is written.
+	// Everything is encoded (and signed) before anything is written.
 	files := map[string][]byte{}
-	for name, doc := range rec.SBOMs {
+	for _, subj := range rec.Subjects {
+		doc, ok := rec.SBOMs[subj.Name]
+		if !ok {
+			continue
+		}
 		var buf bytes.Buffer
 		if _, err := sbom.Encode(&buf, doc, sbom.CycloneDX16JSON); err != nil {
 			cli.Exit(prog, cli.ExitRejected, err)
 		}
-		files[filepath.Join(*sbomDir, filepath.Base(name)+".cdx.json")] = buf.Bytes()
+		base := filepath.Join(*sbomDir, filepath.Base(subj.Name))
+		files[base+".cdx.json"] = buf.Bytes()
+		if signed {
+			// The SBOM as an attestation about its binary, signed like
+			// the provenance.
+			st, err := attest.NewStatement(attest.PredicateCycloneDX, json.RawMessage(buf.Bytes()), subj)
+			if err != nil {
+				cli.Exit(prog, cli.ExitRejected, err)
+			}
+			b, err := signStatement(ctx, st)
+			if err != nil {
+				cli.Exit(prog, cli.ExitRejected, err)
+			}
+			files[base+".sbom.sigstore.json"] = append(b, '\n')
+		}
 	}
 	for path, data := range files {
 		if err := cli.WriteFile(path, data, 0o644); err != nil {

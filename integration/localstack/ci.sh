@@ -125,7 +125,7 @@ log "policy-gate passed"
 log "dogfood: example binaries built, attested, signed, verified and gated"
 df=$(mktemp -d "${TMPDIR:-/tmp}/chainmail-dogfood.XXXXXX")
 env GOPROXY=off GOFLAGS="$GOFLAGS -mod=readonly" go build -o "$df/bin/" \
-  ./examples/provenance ./examples/verify-provenance ./examples/policy-gate ./examples/attest
+  ./examples/provenance ./examples/verify-provenance ./examples/policy-gate
 src=$REPO
 if ! git -C "$REPO" rev-parse --verify -q HEAD >/dev/null 2>&1; then
   # No git checkout (an exported tree): build from a snapshot commit of it,
@@ -147,13 +147,10 @@ for ex in keygen verify attest sbom policy-gate; do
     -builder-id "$BUILDER" -source-uri https://github.com/chainmail-dev/chainmail \
     -artifact "$df/out/$ex" -sbom-dir "$df/out" -o "$df/out/$ex.provenance.json" \
     -- go build -trimpath -o "$df/out/$ex" "./examples/$ex")
-  "${NSX[@]}" "$df/bin/attest" "${keyless[@]}" -identity-token "$(token)" \
-    -predicate-type https://cyclonedx.org/bom -predicate "$df/out/$ex.cdx.json" \
-    -o "$df/out/$ex.sbom.json" "$df/out/$ex"
   "${NSX[@]}" "$df/bin/verify-provenance" -bundle "$df/out/$ex.provenance.json" \
     -source-uri github.com/chainmail-dev/chainmail -builder-id "$BUILDER" "${identity[@]}" "$df/out/$ex" >/dev/null
   decision=$("${NSX[@]}" "$df/bin/policy-gate" -policy "$REPO/.ci/policy/dogfood.yaml" \
-    -bundle "$df/out/$ex.provenance.json" -bundle "$df/out/$ex.sbom.json" \
+    -bundle "$df/out/$ex.provenance.json" -bundle "$df/out/$ex.sbom.sigstore.json" \
     -trusted-root "$SIGSTORE_LOCAL_TRUSTED_ROOT" "$df/out/$ex")
   printf 'dogfood %-12s %s\n' "$ex" "${decision%%$'\n'*}"
 done
@@ -164,7 +161,7 @@ rc=0
 cp "$df/out/keygen" "$df/out/keygen.tampered" && printf 'x' >>"$df/out/keygen.tampered"
 rc=0
 "${NSX[@]}" "$df/bin/policy-gate" -policy "$REPO/.ci/policy/dogfood.yaml" \
-  -bundle "$df/out/keygen.provenance.json" -bundle "$df/out/keygen.sbom.json" \
+  -bundle "$df/out/keygen.provenance.json" -bundle "$df/out/keygen.sbom.sigstore.json" \
   -trusted-root "$SIGSTORE_LOCAL_TRUSTED_ROOT" "$df/out/keygen.tampered" >/dev/null || rc=$?
 [[ $rc == 1 ]] || { log "policy-gate on a tampered binary: exit $rc, want 1"; exit 1; }
 rm -rf "$df"
