@@ -107,3 +107,45 @@ func TestRealProvenance(t *testing.T) {
 		})
 	}
 }
+
+// TestAdversarial_C75_BuildSignerIsAnotherWorkflow: real provenance whose
+// builder id is the expected builder (slsa-github-generator's maven
+// builder) but whose certificate's Build Signer URI is another workflow
+// (the BYOB delegator) verifies only when that workflow is a trusted
+// delegator; otherwise it is rejected with ErrBuilder.
+func TestAdversarial_C75_BuildSignerIsAnotherWorkflow(t *testing.T) {
+	trust := testvectors.ProductionTrust(t)
+	id, err := verify.NewIdentityPolicy(verify.CertificateIdentity{SANRegexp: `https://github\.com/.+`, Issuer: "https://token.actions.githubusercontent.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	art := filepath.Join(vectors, "gha_maven/v2.1.0/binary-linux-amd64-workflow_dispatch")
+	data, err := os.ReadFile(art + ".build.slsa")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := verify.Verify(t.Context(), verify.FromJSON(data), trust, verify.WithArtifactFile(art), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := digest.SetFromFile(art, digest.SHA256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const maven = "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/builder_maven_slsa3.yml"
+	for _, tc := range []struct {
+		name       string
+		delegators []string
+		ok         bool
+	}{
+		{"default delegators", nil, true},
+		{"no delegator trusted", []string{}, false},
+		{"another delegator trusted", []string{"https://github.com/slsa-framework/slsa-github-generator/.github/workflows/delegator_generic_slsa3.yml"}, false},
+	} {
+		_, err := provenance.Verify(set, []*verify.Result{res}, provenance.Requirements{
+			SourceURI: "github.com/slsa-framework/example-package", BuilderID: maven, Delegators: tc.delegators}, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+		if (err == nil) != tc.ok || (err != nil && !errors.Is(err, policy.ErrBuilder)) {
+			t.Errorf("%s: %v, want ok=%v", tc.name, err, tc.ok)
+		}
+	}
+}
