@@ -293,6 +293,24 @@ func BenchmarkGenerate(b *testing.B) {
 			}
 		}
 	})
+	// What provenance adds: the modules and the statement.
+	b.Run("deps-and-statement", func(b *testing.B) {
+		subj, err := provenance.Subjects(bin)
+		if err != nil {
+			b.Fatal(err)
+		}
+		subj[0].Name = name
+		b.ReportAllocs()
+		for b.Loop() {
+			deps, err := provenance.GoDependencies(bin)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := bld.Statement(subj, provenance.Options{Dependencies: deps}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("full", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
