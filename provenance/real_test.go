@@ -149,3 +149,31 @@ func TestAdversarial_C75_BuildSignerIsAnotherWorkflow(t *testing.T) {
 		}
 	}
 }
+
+// TestRealWrongSignerFailsOnIdentity: slsa-verifier's wrong-signer copy of
+// a GitHub artifact attestation fails on identity when the verifier pins
+// the workflow that may sign (publish-to-bcr's), while the right one
+// verifies.
+func TestRealWrongSignerFailsOnIdentity(t *testing.T) {
+	trust := testvectors.ProductionTrust(t)
+	id, err := verify.NewIdentityPolicy(verify.CertificateIdentity{
+		SANRegexp: `https://github\.com/bazel-contrib/publish-to-bcr/\.github/workflows/publish\.yaml@.+`,
+		Issuer:    "https://token.actions.githubusercontent.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		ok   bool
+	}{{"MODULE.bazel", true}, {"MODULE-wrong-signer.bazel", false}} {
+		data, err := os.ReadFile(filepath.Join(vectors, "bcr", tc.name+".intoto.jsonl"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = verify.Verify(t.Context(), verify.FromJSON(bytes.TrimSpace(data)), trust,
+			verify.WithArtifactFile(filepath.Join(vectors, "bcr", tc.name)), id)
+		if (err == nil) != tc.ok || (err != nil && !errors.Is(err, verify.ErrIdentity)) {
+			t.Errorf("%s: %v, want ok=%v", tc.name, err, tc.ok)
+		}
+	}
+}
