@@ -361,6 +361,7 @@ func componentFromCDX(c *cdx.Component) *Component {
 	}
 	if c.Evidence != nil && c.Evidence.Licenses != nil {
 		mc.Licenses = append(mc.Licenses, licensesFromCDX(*c.Evidence.Licenses, LicenseDetected)...)
+		mc.dropDetectedEcho()
 		ev := *c.Evidence
 		ev.Licenses = nil
 		r.Evidence = nil
@@ -789,7 +790,15 @@ func componentToCDX(c *Component, sv cdx.SpecVersion, loss *LossReport) cdx.Comp
 		*cc.Authors = append(*cc.Authors, cdx.OrganizationalContact{Name: a.Name, Email: a.Email})
 	}
 	var lic, ev cdx.Licenses
+	var detected []string
+	declared := false
 	for _, l := range c.Licenses {
+		switch {
+		case l.Source == LicenseDetected && l.Expression != "":
+			detected = append(detected, l.Expression)
+		case l.Source == LicenseDeclared || l.Source == LicenseUnspecified:
+			declared = true
+		}
 		lc := cdx.LicenseChoice{}
 		switch {
 		case l.Expression != "" && isLicenseID(l.Expression):
@@ -820,6 +829,29 @@ func componentToCDX(c *Component, sv cdx.SpecVersion, loss *LossReport) cdx.Comp
 		}
 		if l.Source != LicenseUnspecified {
 			ack := cdx.LicenseAcknowledgement(l.Source)
+			if lc.License != nil {
+				lc.License.Acknowledgement = ack
+			} else {
+				lc.Acknowledgement = &ack
+			}
+		}
+		lic = append(lic, lc)
+	}
+	if !declared && len(detected) > 0 {
+		// Consumers (Dependency-Track, grype, ORT, jq) read licenses, not
+		// evidence: with nothing declared, the detected licenses are the
+		// component's declared license too (its license file is its
+		// authors' declaration), as ToSPDX writes licenseDeclared. The
+		// decoder drops this echo again (dropDetectedEcho).
+		e := joinAND(detected)
+		lc := cdx.LicenseChoice{}
+		if isLicenseID(e) {
+			lc.License = &cdx.License{ID: e}
+		} else {
+			lc.Expression = e
+		}
+		if sv >= cdx.SpecVersion1_6 {
+			ack := cdx.LicenseAcknowledgementDeclared
 			if lc.License != nil {
 				lc.License.Acknowledgement = ack
 			} else {

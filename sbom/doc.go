@@ -9,7 +9,13 @@
 // package URL, CPEs, hashes (for a Go module the SHA-256 behind go.sum's
 // "h1:", and the h1 itself in [Component.GoH1]), and [License]s kept
 // apart by source: declared by the authors, concluded by a reviewer, or
-// detected in the module's files with a confidence.
+// detected in the module's files with a confidence. Detected licenses are
+// written where consumers read them: with nothing declared, as the
+// component's declared license (CycloneDX components[].licenses, with
+// acknowledgement "declared" from 1.6 on; SPDX licenseDeclared), the
+// module's license file being its authors' declaration, and with their
+// file and confidence in CycloneDX evidence.licenses (SPDX annotations).
+// Decoding gives back the detected licenses, not a declared copy.
 //
 // # Generating
 //

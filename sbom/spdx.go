@@ -430,6 +430,20 @@ func (c *Component) applySPDXProperty(name, value string) {
 // finishSPDXLicenses drops the declared license that an encoder wrote
 // only because the licenses were detected (see ToSPDX).
 func (c *Component) finishSPDXLicenses() {
+	if !c.dropDetectedEcho() {
+		return
+	}
+	if c.extra != nil && c.extra.spdx != nil && c.extra.spdx.pkg != nil {
+		c.extra.spdx.pkg.PackageLicenseDeclared = ""
+	}
+}
+
+// dropDetectedEcho drops the declared license an encoder wrote only
+// because licenses were detected and none declared (ToSPDX's
+// licenseDeclared, the CycloneDX encoder's licenses entry): the one whose
+// expression is the detected ones joined by AND. It reports whether the
+// component has detected licenses.
+func (c *Component) dropDetectedEcho() bool {
 	var detected []string
 	for _, l := range c.Licenses {
 		if l.Source == LicenseDetected {
@@ -437,15 +451,13 @@ func (c *Component) finishSPDXLicenses() {
 		}
 	}
 	if len(detected) == 0 {
-		return
+		return false
 	}
 	j := joinAND(detected)
 	c.Licenses = slices.DeleteFunc(c.Licenses, func(l License) bool {
-		return l.Source == LicenseDeclared && l.Expression == j
+		return (l.Source == LicenseDeclared || l.Source == LicenseUnspecified) && l.Name == "" && l.Expression == j
 	})
-	if c.extra != nil && c.extra.spdx != nil && c.extra.spdx.pkg != nil {
-		c.extra.spdx.pkg.PackageLicenseDeclared = ""
-	}
+	return true
 }
 
 func noAssert(s string) string {
