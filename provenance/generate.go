@@ -244,7 +244,7 @@ func GoDependencies(paths ...string) ([]attest.ResourceDescriptor, error) {
 				continue
 			}
 			d := attest.ResourceDescriptor{Name: c.Name, URI: c.PURL}
-			if h := c.Hash(sbom.SHA256); h != "" {
+			if h, ok := sbom.H1Hex(c.GoH1); ok {
 				d.Digest = digest.Set{"goModuleH1": h}
 			}
 			out = append(out, d)

@@ -147,9 +147,6 @@ func FromBuildInfo(bi *debug.BuildInfo, opts ...Option) (*Document, error) {
 		c := moduleComponent(m.Path, m.Version, replPath, replVersion)
 		if sum != "" {
 			c.GoH1 = sum
-			if hx, ok := h1Hex(sum); ok {
-				c.Hashes = []Hash{{Algorithm: SHA256, Value: hx}}
-			}
 		}
 		c.DownloadURL = proxyURL(&goModule{Path: m.Path, Version: m.Version})
 		if r := repoURL(m.Path); r != "" {

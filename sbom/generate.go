@@ -555,9 +555,6 @@ func FromModule(ctx context.Context, dir string, opts ...Option) (*Document, err
 		}
 		if h1 != "" {
 			c.GoH1 = h1
-			if hx, ok := h1Hex(h1); ok {
-				c.Hashes = []Hash{{Algorithm: SHA256, Value: hx}}
-			}
 		}
 		if m.Indirect {
 			c.SetProperty(PropGoIndirect, "true")
@@ -701,9 +698,12 @@ func readVendor(dir string) map[string]bool {
 	return out
 }
 
-// h1Hex converts a Go "h1:" hash (base64 SHA-256 of the module's file
-// list) to lower-case hex.
-func h1Hex(h1 string) (string, bool) {
+// H1Hex returns a Go module hash as go.sum spells it ("h1:" and base64
+// of the SHA-256 of Go's dirhash summary of the module's files) in
+// lowercase hex: the form of in-toto's goModuleH1 digest. It is not a
+// digest of any file (not of the module zip), which is why SBOMs carry it
+// as Component.GoH1 and never among Component.Hashes.
+func H1Hex(h1 string) (string, bool) {
 	b64, ok := strings.CutPrefix(h1, "h1:")
 	if !ok {
 		return "", false
@@ -715,8 +715,8 @@ func h1Hex(h1 string) (string, bool) {
 	return hex.EncodeToString(b), true
 }
 
-// H1FromHex is the inverse of the SHA-256 a generated SBOM carries: it
-// returns the go.sum spelling ("h1:...") of a module dirhash in hex.
+// H1FromHex is the inverse of H1Hex: it returns the go.sum spelling
+// ("h1:...") of a module hash in hex (an in-toto goModuleH1 digest).
 func H1FromHex(hx string) (string, error) {
 	b, err := hex.DecodeString(hx)
 	if err != nil || len(b) != 32 {

@@ -81,9 +81,10 @@ type Component struct {
 	PURL string
 	// CPEs are CPE 2.3 names of the component.
 	CPEs []string
-	// Hashes are digests of the component. For Go modules the SHA-256 is
-	// the module's dirhash (the digest behind go.sum's "h1:"), not a
-	// digest of the module zip.
+	// Hashes are digests of the component's content, each what its
+	// algorithm says. Generated SBOMs put none for Go modules: go.sum's
+	// "h1:" hashes Go's dirhash summary, not a file a consumer could
+	// hash, so it is GoH1 instead.
 	Hashes []Hash
 	// GoH1 is the Go module hash as go.sum spells it ("h1:..."), when
 	// known.

@@ -215,7 +215,7 @@ func TestMutations(t *testing.T) {
 
 func TestH1(t *testing.T) {
 	const h1 = "h1:Ld3V+TQ8NLmsPvIxpkFz0wuWE5KUPT3XdN+tGNuDQqQ="
-	hx, ok := h1Hex(h1)
+	hx, ok := H1Hex(h1)
 	if !ok {
 		t.Fatal("h1Hex")
 	}
