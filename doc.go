@@ -16,7 +16,8 @@
 //     types), and DSSE envelopes with PAE.
 //   - [github.com/chainmail-dev/chainmail/sbom]: SBOMs. CycloneDX and SPDX
 //     documents of Go modules and binaries (what is really linked, licenses
-//     detected offline, hashes, PURLs, the dependency graph); decoding of
+//     detected offline and written where consumers read them, go.sum
+//     h1 hashes, PURLs, the dependency graph); decoding of
 //     every common format, validation, conversion, merge, diff and OpenVEX.
 //   - [github.com/chainmail-dev/chainmail/bundle]: Sigstore bundles
 //     (v0.1–v0.3) in types of its own, parsed strictly and written
