@@ -18,6 +18,7 @@ import (
 	"github.com/spdx/tools-golang/tagvalue"
 	"sigs.k8s.io/yaml"
 
+	"github.com/chainmail-dev/chainmail/internal/errs"
 	"github.com/chainmail-dev/chainmail/internal/limits"
 	"github.com/chainmail-dev/chainmail/internal/strictjson"
 )
@@ -25,6 +26,10 @@ import (
 // maxComponentsLimit is limits.MaxSBOMComponents, a variable only so that
 // tests can lower it.
 var maxComponentsLimit = limits.MaxSBOMComponents
+
+// maxElementsLimit is limits.MaxSBOMElements, a variable for the same
+// reason.
+var maxElementsLimit = limits.MaxSBOMElements
 
 // DecodeOptions bound decoding. The zero value uses the defaults.
 type DecodeOptions struct {
@@ -170,7 +175,7 @@ func Detect(data []byte) (Format, error) {
 			SPDXVersion string          `json:"spdxVersion"`
 			Context     json.RawMessage `json:"@context"`
 		}
-		if err := strictjson.CheckWith(data, nil, strictjson.Options{MaxBytes: len(data) + 1, MaxArrayLen: maxComponentsLimit}); err != nil {
+		if err := strictjson.CheckWith(data, nil, strictjson.Options{MaxBytes: len(data) + 1, MaxArrayLen: maxComponentsLimit, MaxElements: maxElementsLimit}); err != nil {
 			return Format{}, jsonErr(err)
 		}
 		if err := json.Unmarshal(data, &h); err != nil {
@@ -203,7 +208,7 @@ func Detect(data []byte) (Format, error) {
 		}
 		return Format{}, fmt.Errorf("%w: JSON document that is neither CycloneDX nor SPDX", ErrUnsupportedFormat)
 	case '[':
-		if err := strictjson.CheckWith(data, nil, strictjson.Options{MaxBytes: len(data) + 1, MaxArrayLen: maxComponentsLimit}); err != nil {
+		if err := strictjson.CheckWith(data, nil, strictjson.Options{MaxBytes: len(data) + 1, MaxArrayLen: maxComponentsLimit, MaxElements: maxElementsLimit}); err != nil {
 			return Format{}, jsonErr(err)
 		}
 		return Format{}, fmt.Errorf("%w: a JSON array is not an SBOM", ErrUnsupportedFormat)
@@ -229,7 +234,7 @@ func Detect(data []byte) (Format, error) {
 
 func jsonErr(err error) error {
 	if errors.Is(err, strictjson.ErrTooLarge) || errors.Is(err, strictjson.ErrDepth) {
-		return fmt.Errorf("%w: %w: %w", ErrMalformed, ErrTooLarge, err)
+		return errs.Wrap(ErrMalformed, errs.Wrap(ErrTooLarge, err))
 	}
 	return malformed("JSON", err)
 }
@@ -260,8 +265,8 @@ func xmlRoot(data []byte) (string, error) {
 			if depth > limits.MaxSBOMDepth {
 				return "", tooLarge("XML nested deeper than %d", limits.MaxSBOMDepth)
 			}
-			if elements > 64*maxComponentsLimit {
-				return "", tooLarge("XML with more than %d elements", 64*maxComponentsLimit)
+			if elements > 2*maxElementsLimit {
+				return "", tooLarge("XML with more than %d elements", 2*maxElementsLimit)
 			}
 			if root == "" {
 				if t.Name.Local != "bom" {
@@ -287,7 +292,7 @@ func xmlRoot(data []byte) (string, error) {
 }
 
 func decodeCDXJSON(data []byte) (*cdx.BOM, []string, error) {
-	if err := strictjson.CheckWith(data, reflect.TypeFor[cdx.BOM](), strictjson.Options{MaxBytes: len(data) + 1, MaxArrayLen: maxComponentsLimit}); err != nil {
+	if err := strictjson.CheckWith(data, reflect.TypeFor[cdx.BOM](), strictjson.Options{MaxBytes: len(data) + 1, MaxArrayLen: maxComponentsLimit, MaxElements: maxElementsLimit}); err != nil {
 		return nil, nil, jsonErr(err)
 	}
 	if err := checkJSONNulls(data); err != nil {
@@ -440,7 +445,7 @@ func decodeSPDX2(data []byte, f Format) (*spdx.Document, error) {
 		if len(js) > len(data)*4+1024 {
 			return nil, tooLarge("YAML expands to %d bytes of JSON", len(js))
 		}
-		if err := strictjson.CheckWith(js, nil, strictjson.Options{MaxBytes: len(js) + 1, MaxArrayLen: maxComponentsLimit}); err != nil {
+		if err := strictjson.CheckWith(js, nil, strictjson.Options{MaxBytes: len(js) + 1, MaxArrayLen: maxComponentsLimit, MaxElements: maxElementsLimit}); err != nil {
 			return nil, jsonErr(err)
 		}
 		return decodeSPDX2(js, Format{SPDX, f.Version, JSON})
@@ -471,8 +476,8 @@ func checkTagValue(data []byte) error {
 	n := 0
 	for sc.Scan() {
 		n++
-		if n > 64*maxComponentsLimit {
-			return tooLarge("tag-value document with more than %d lines", 64*maxComponentsLimit)
+		if n > 2*maxElementsLimit {
+			return tooLarge("tag-value document with more than %d lines", 2*maxElementsLimit)
 		}
 	}
 	if err := sc.Err(); err != nil {

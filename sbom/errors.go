@@ -3,6 +3,7 @@ package sbom
 import (
 	"errors"
 	"fmt"
+	"github.com/chainmail-dev/chainmail/internal/errs"
 	"unicode/utf8"
 )
 
@@ -43,7 +44,7 @@ func malformedf(format string, args ...any) error {
 }
 
 func tooLarge(format string, args ...any) error {
-	return fmt.Errorf("%w: %w: %s", ErrMalformed, ErrTooLarge, fmt.Sprintf(format, args...))
+	return errs.Wrap(ErrMalformed, errs.Wrap(ErrTooLarge, fmt.Errorf(format, args...)))
 }
 
 // truncate shortens untrusted text for error messages.

@@ -47,6 +47,11 @@ const (
 	// allocate for millions of structs (SECURITY.md C93, C107).
 	MaxSBOMComponents = 200_000
 
+	// MaxSBOMElements bounds the array elements of one SBOM in all
+	// (components, dependency refs, properties, hashes, licenses...):
+	// each array under its own bound does not bound their sum.
+	MaxSBOMElements = 10 * MaxSBOMComponents
+
 	// MaxSBOMDepth bounds the nesting of SBOM JSON or XML, and of nested
 	// CycloneDX components (SECURITY.md C96).
 	MaxSBOMDepth = MaxJSONDepth

@@ -32,10 +32,12 @@ type scanner struct {
 	keys    []keyRef   // keys of the objects being scanned, innermost last
 	keyText []byte     // decoded keys that had escapes
 
-	maxArray   int
-	boundPaths []string // the paths of Options.MaxLen
-	boundVals  []int    // and their bounds
-	pat        []byte   // path patterns (Options.MaxLen), a stack of prefixes
+	maxArray    int
+	maxElements int      // Options.MaxElements
+	elements    int      // array elements seen so far
+	boundPaths  []string // the paths of Options.MaxLen
+	boundVals   []int    // and their bounds
+	pat         []byte   // path patterns (Options.MaxLen), a stack of prefixes
 
 	scratch []byte // unescaped string values, reused
 
@@ -106,6 +108,7 @@ func (s *scanner) init(data []byte, o Options) {
 	s.data = data
 	s.pos = 0
 	s.maxArray = o.MaxArrayLen
+	s.maxElements, s.elements = o.MaxElements, 0
 	s.boundPaths = s.boundPaths[:0]
 	s.boundVals = s.boundVals[:0]
 	s.path = s.path[:0]
@@ -215,7 +218,7 @@ func (s *scanner) skipSpace() {
 // value scans one value at nesting depth depth whose path pattern (see
 // Options.MaxLen) is s.pat[:pat].
 func (s *scanner) value(sh *shape, depth, pat int) error {
-	if sh == nil && pat < 0 && s.maxArray == 0 && !s.slow && s.pos < len(s.data) && (s.data[s.pos] == '{' || s.data[s.pos] == '[') {
+	if sh == nil && pat < 0 && s.maxArray == 0 && s.maxElements == 0 && !s.slow && s.pos < len(s.data) && (s.data[s.pos] == '{' || s.data[s.pos] == '[') {
 		// No case check, no bound: the quick scan decides, and only a
 		// value it refuses is scanned again, once, to say why (nothing
 		// below is tried quickly again, so no byte is scanned more than
@@ -809,6 +812,10 @@ func (s *scanner) startElem(a *arrScan) error {
 	s.path[len(s.path)-1].index = a.i
 	if a.bound > 0 && a.i >= a.bound {
 		return s.fail(ErrTooLarge, fmt.Sprintf("array longer than %d elements", a.bound))
+	}
+	s.elements++
+	if s.maxElements > 0 && s.elements > s.maxElements {
+		return s.fail(ErrTooLarge, fmt.Sprintf("more than %d array elements in all", s.maxElements))
 	}
 	return nil
 }

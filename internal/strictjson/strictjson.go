@@ -130,6 +130,11 @@ type Options struct {
 	// bundle's are) set it so that a decoder never allocates for a million
 	// empty elements.
 	MaxArrayLen int
+	// MaxElements bounds the total number of array elements in the
+	// document, all arrays together; 0 means no bound. Bounding each array
+	// does not bound their sum (many arrays each under MaxArrayLen), and a
+	// decoder allocates for every element.
+	MaxElements int
 	// MaxLen bounds the arrays and objects at the given paths: the number
 	// of elements of an array, or of members of an object. A path joins
 	// object keys with "." and writes the elements of an array as "[]":
