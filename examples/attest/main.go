@@ -41,6 +41,7 @@ import (
 	"github.com/chainmail-dev/chainmail/attest"
 	"github.com/chainmail-dev/chainmail/digest"
 	"github.com/chainmail-dev/chainmail/examples/internal/cli"
+	"github.com/chainmail-dev/chainmail/examples/internal/clitrust"
 	"github.com/chainmail-dev/chainmail/sign"
 )
 
@@ -110,7 +111,7 @@ func main() {
 	ctx := context.Background()
 	var output []byte
 	if *keyless {
-		k, err := cli.KeylessSigner(ctx, *idToken, *scPath, *rootPath, *tufCache)
+		k, err := clitrust.KeylessSigner(ctx, *idToken, *scPath, *rootPath, *tufCache)
 		if err != nil {
 			cli.Exit(prog, cli.ExitUsage, err)
 		}

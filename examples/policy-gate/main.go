@@ -38,6 +38,7 @@ import (
 	"github.com/chainmail-dev/chainmail/bundle"
 	"github.com/chainmail-dev/chainmail/digest"
 	"github.com/chainmail-dev/chainmail/examples/internal/cli"
+	"github.com/chainmail-dev/chainmail/examples/internal/clitrust"
 	"github.com/chainmail-dev/chainmail/policy"
 	"github.com/chainmail-dev/chainmail/policy/policyfile"
 	"github.com/chainmail-dev/chainmail/verify"
@@ -95,11 +96,11 @@ func run(args []string, now time.Time) int {
 	if err != nil {
 		return fail(cli.ExitUsage, err)
 	}
-	trust, err := cli.NewTrust(keyPaths, *rootPath)
+	trust, err := clitrust.NewTrust(keyPaths, *rootPath)
 	if err != nil {
 		return fail(cli.ExitUsage, err)
 	}
-	artifact, set, err := cli.Artifact(fs.Arg(0))
+	artifact, set, err := clitrust.Artifact(fs.Arg(0))
 	if err != nil {
 		return fail(cli.ExitUsage, err)
 	}

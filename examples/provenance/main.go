@@ -42,6 +42,7 @@ import (
 
 	"github.com/chainmail-dev/chainmail/attest"
 	"github.com/chainmail-dev/chainmail/examples/internal/cli"
+	"github.com/chainmail-dev/chainmail/examples/internal/clitrust"
 	"github.com/chainmail-dev/chainmail/provenance"
 	"github.com/chainmail-dev/chainmail/sbom"
 	"github.com/chainmail-dev/chainmail/sign"
@@ -182,7 +183,7 @@ func build(env provenance.Environment, builderID, sourceURI string) (*provenance
 func signer(ctx context.Context, keyPath string, keyless bool, token, scPath, rootPath, cache string) (func(context.Context, *attest.Statement) ([]byte, error), error) {
 	switch {
 	case keyless:
-		k, err := cli.KeylessSigner(ctx, token, scPath, rootPath, cache)
+		k, err := clitrust.KeylessSigner(ctx, token, scPath, rootPath, cache)
 		if err != nil {
 			return nil, err
 		}

@@ -37,6 +37,7 @@ import (
 	"github.com/chainmail-dev/chainmail/bundle"
 	"github.com/chainmail-dev/chainmail/digest"
 	"github.com/chainmail-dev/chainmail/examples/internal/cli"
+	"github.com/chainmail-dev/chainmail/examples/internal/clitrust"
 	"github.com/chainmail-dev/chainmail/sigstore"
 	"github.com/chainmail-dev/chainmail/verify"
 )
@@ -91,7 +92,7 @@ func main() {
 		if err != nil {
 			cli.Exit(prog, cli.ExitUsage, err)
 		}
-		auth, err := cli.Authority(tr)
+		auth, err := clitrust.Authority(tr)
 		if err != nil {
 			cli.Exit(prog, cli.ExitUsage, err)
 		}

@@ -1,7 +1,7 @@
 // Package cli holds the plumbing the example commands share: bounded file
-// reads, atomic writes, key passwords, exit codes, and the setup of trust
-// and keyless signing from their flags. The examples' interesting code is
-// in their own main.go.
+// reads, atomic writes, key passwords, and exit codes (package clitrust
+// has the setup of trust and keyless signing). It uses nothing of
+// Chainmail; the examples' interesting code is in their own main.go.
 package cli
 
 import (

@@ -1,4 +1,9 @@
-package cli
+// Package clitrust sets up, from the example commands' flags, what they
+// verify against and sign with: trust of keys and Sigstore trusted roots,
+// the artifact, and keyless signing. It is apart from package cli so that
+// the commands that neither verify certificates nor sign keyless (keygen,
+// sbom) do not link Sigstore's clients.
+package clitrust
 
 import (
 	"context"
