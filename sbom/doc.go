@@ -6,10 +6,12 @@
 // Every format decodes to a [Document]: its [Component]s (a Go module,
 // the standard library, an application, a file...), the [Edge]s between
 // them (depends on, contains, ...), and facts about each: version,
-// package URL, CPEs, hashes of files (a Go module's go.sum "h1:" is not
-// one: it hashes Go's dirhash summary, so it is [Component.GoH1], a
-// property in CycloneDX and an annotation in SPDX, never a hash labelled
-// SHA-256; [H1Hex] gives in-toto's goModuleH1 form), and [License]s kept
+// package URL, CPEs, hashes of files (for a Go module, the SHA-256 of
+// its module zip, where the module cache has it; go.sum's "h1:" is not a
+// hash of a file but of Go's dirhash summary, so it is [Component.GoH1],
+// a property in CycloneDX and an annotation in SPDX, never a hash
+// labelled SHA-256; [H1Hex] gives in-toto's goModuleH1 form), and
+// [License]s kept
 // apart by source: declared by the authors, concluded by a reviewer, or
 // detected in the module's files with a confidence. Detected licenses are
 // written where consumers read them: with nothing declared, as the

@@ -3,8 +3,9 @@ package sbom
 import (
 	"errors"
 	"fmt"
-	"github.com/chainmail-dev/chainmail/internal/errs"
 	"unicode/utf8"
+
+	"github.com/chainmail-dev/chainmail/internal/errs"
 )
 
 // Errors returned by this package. Bad input always wraps ErrMalformed,

@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/chainmail-dev/chainmail/internal/errs"
 	"io"
 	"os"
 	"os/exec"
@@ -21,6 +20,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/chainmail-dev/chainmail/digest"
+	"github.com/chainmail-dev/chainmail/internal/errs"
 	"github.com/chainmail-dev/chainmail/sbom/internal/licensedetect"
 )
 
@@ -583,6 +584,9 @@ func FromModule(ctx context.Context, dir string, opts ...Option) (*Document, err
 			edges = append(edges, modEdge{main.Path, "std"})
 		}
 	}
+	if modCache != "" {
+		hashModuleZips(modCache, comps, byPath)
+	}
 	d.Components = append(d.Components, comps...)
 	for _, e := range edges {
 		a, b := idOf[e.from], idOf[e.to]
@@ -696,6 +700,48 @@ func readVendor(dir string) map[string]bool {
 		}
 	}
 	return out
+}
+
+// hashModuleZips gives each module component the SHA-256 of its module
+// zip in the module cache (cache/download/PATH/@v/VERSION.zip, byte for
+// byte what the module proxy serves, so a consumer can check it against
+// a download), where the cache has one; a module without its zip there
+// gets no hash rather than a wrong one. The zips are hashed in parallel,
+// one per CPU.
+func hashModuleZips(cache string, comps []*Component, byPath map[string]*goModule) {
+	type job struct {
+		c   *Component
+		zip string
+	}
+	var jobs []job
+	for _, c := range comps {
+		m := byPath[c.Name]
+		if m == nil || c.Kind != KindLibrary {
+			continue
+		}
+		e := m.effective()
+		if e.Version == "" || strings.HasPrefix(e.Path, ".") || strings.HasPrefix(e.Path, "/") {
+			continue
+		}
+		zip := filepath.Join(cache, "cache", "download", filepath.FromSlash(escapeModPath(e.Path)), "@v", escapeModPath(e.Version)+".zip")
+		jobs = append(jobs, job{c, zip})
+	}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
+		wg.Go(func() {
+			for i := range next {
+				if d, err := digest.FromFile(jobs[i].zip, digest.SHA256); err == nil {
+					jobs[i].c.Hashes = []Hash{{Algorithm: SHA256, Value: d.Hex()}}
+				}
+			}
+		})
+	}
+	for i := range jobs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
 }
 
 // H1Hex returns a Go module hash as go.sum spells it ("h1:" and base64

@@ -82,9 +82,10 @@ type Component struct {
 	// CPEs are CPE 2.3 names of the component.
 	CPEs []string
 	// Hashes are digests of the component's content, each what its
-	// algorithm says. Generated SBOMs put none for Go modules: go.sum's
-	// "h1:" hashes Go's dirhash summary, not a file a consumer could
-	// hash, so it is GoH1 instead.
+	// algorithm says. For a Go module, FromModule gives the SHA-256 of
+	// its module zip as the module proxy serves it, read from the module
+	// cache where the zip is there, and none otherwise; go.sum's "h1:"
+	// hashes Go's dirhash summary, not a file, so it is GoH1 instead.
 	Hashes []Hash
 	// GoH1 is the Go module hash as go.sum spells it ("h1:..."), when
 	// known.
