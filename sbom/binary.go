@@ -158,7 +158,7 @@ func FromBuildInfo(bi *debug.BuildInfo, opts ...Option) (*Document, error) {
 	if o.licenses && o.licensesSet {
 		if cache := moduleCacheDir(); cache != "" {
 			var comps []*Component
-			var dirs []string
+			var dirs, keys []string
 			for _, c := range d.Components[1:] {
 				v := c.Version
 				p := c.Name
@@ -170,8 +170,13 @@ func FromBuildInfo(bi *debug.BuildInfo, opts ...Option) (*Document, error) {
 				}
 				comps = append(comps, c)
 				dirs = append(dirs, filepath.Join(cache, filepath.FromSlash(escapeModPath(p))+"@"+escapeModPath(v)))
+				key := ""
+				if c.GoH1 != "" {
+					key = p + "@" + v + " " + c.GoH1
+				}
+				keys = append(keys, key)
 			}
-			for i, ms := range detectAll(dirs, o) {
+			for i, ms := range detectAll(dirs, keys, o) {
 				for _, m := range ms {
 					comps[i].Licenses = append(comps[i].Licenses, License{Expression: m.ID, Source: LicenseDetected, Confidence: m.Confidence, File: m.File})
 				}

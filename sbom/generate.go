@@ -58,23 +58,24 @@ const (
 type Option func(*genOptions) error
 
 type genOptions struct {
-	mode        Mode
-	modeSet     bool
-	mains       []string
-	goos        string
-	goarch      string
-	tags        []string
-	tests       bool
-	stdlib      bool
-	licenses    bool
-	licensesSet bool
-	mainVersion string
-	goCmd       string
-	env         []string
-	workspace   bool
-	created     time.Time
-	createdSet  bool
-	progress    func(stage string, done, total int)
+	mode         Mode
+	modeSet      bool
+	mains        []string
+	goos         string
+	goarch       string
+	tags         []string
+	tests        bool
+	stdlib       bool
+	licenses     bool
+	licensesSet  bool
+	licenseCache string // WithLicenseCache
+	mainVersion  string
+	goCmd        string
+	env          []string
+	workspace    bool
+	created      time.Time
+	createdSet   bool
+	progress     func(stage string, done, total int)
 }
 
 func makeOptions(opts []Option) (*genOptions, error) {
@@ -597,8 +598,12 @@ func FromModule(ctx context.Context, dir string, opts ...Option) (*Document, err
 
 	if o.licenses {
 		dirs := make([]string, len(comps))
+		keys := make([]string, len(comps))
 		for i, c := range comps {
 			m := byPath[c.Name]
+			if m != nil && !vendored[c.Name] && m.effective().Version != "" && c.GoH1 != "" {
+				keys[i] = m.effective().Path + "@" + m.effective().Version + " " + c.GoH1
+			}
 			switch {
 			case m != nil && m.effective().Dir != "":
 				dirs[i] = m.effective().Dir
@@ -612,7 +617,7 @@ func FromModule(ctx context.Context, dir string, opts ...Option) (*Document, err
 				dirs[i] = filepath.Join(modCache, filepath.FromSlash(escapeModPath(e.Path))+"@"+escapeModPath(e.Version))
 			}
 		}
-		found := detectAll(dirs, o)
+		found := detectAll(dirs, keys, o)
 		for i, ms := range found {
 			for _, m := range ms {
 				comps[i].Licenses = append(comps[i].Licenses, License{Expression: m.ID, Source: LicenseDetected, Confidence: m.Confidence, File: m.File})
@@ -627,7 +632,9 @@ func FromModule(ctx context.Context, dir string, opts ...Option) (*Document, err
 }
 
 // detectAll runs license detection over dirs on all CPUs.
-func detectAll(dirs []string, o *genOptions) [][]licensedetect.Match {
+// keys[i], when not "", is dirs[i]'s license-cache key (see
+// WithLicenseCache).
+func detectAll(dirs, keys []string, o *genOptions) [][]licensedetect.Match {
 	out := make([][]licensedetect.Match, len(dirs))
 	work := make(chan int)
 	var wg sync.WaitGroup
@@ -636,7 +643,17 @@ func detectAll(dirs []string, o *genOptions) [][]licensedetect.Match {
 		go func() {
 			defer wg.Done()
 			for i := range work {
+				cacheable := o.licenseCache != "" && keys[i] != ""
+				if cacheable {
+					if ms, ok := loadLicenses(o.licenseCache, keys[i]); ok {
+						out[i] = ms
+						continue
+					}
+				}
 				out[i] = licensedetect.Detect(dirs[i])
+				if cacheable {
+					_ = storeLicenses(o.licenseCache, keys[i], out[i]) // a cache that cannot be written only costs time
+				}
 			}
 		}()
 	}

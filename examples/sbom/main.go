@@ -28,6 +28,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -135,6 +136,7 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	stdlib := fs.Bool("stdlib", true, "include the Go standard library")
 	workspace := fs.Bool("workspace", false, "use go.work")
 	created := fs.String("time", "", "creation time, RFC 3339 (default $SOURCE_DATE_EPOCH, else the VCS time)")
+	licenseCache := fs.String("license-cache", "", "`dir`ectory caching detected licenses per module version (default: the user cache dir's chainmail/licenses; \"off\" disables)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -154,6 +156,15 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			opts = append(opts, sbom.WithLicenses(*licenses))
 		}
 	})
+	switch *licenseCache {
+	case "off":
+	case "":
+		if dir, err := os.UserCacheDir(); err == nil {
+			opts = append(opts, sbom.WithLicenseCache(filepath.Join(dir, "chainmail", "licenses")))
+		}
+	default:
+		opts = append(opts, sbom.WithLicenseCache(*licenseCache))
+	}
 	switch *mode {
 	case "":
 	case "module":
