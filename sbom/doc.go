@@ -11,9 +11,9 @@
 // hash of a file but of Go's dirhash summary, so it is [Component.GoH1],
 // a property in CycloneDX and an annotation in SPDX, never a hash
 // labelled SHA-256; [H1Hex] gives in-toto's goModuleH1 form), and
-// [License]s kept
-// apart by source: declared by the authors, concluded by a reviewer, or
-// detected in the module's files with a confidence. Detected licenses are
+// [License]s kept apart by source: declared by the authors, concluded by
+// a reviewer, or detected in the module's files with a confidence.
+// Detected licenses are
 // written where consumers read them: with nothing declared, as the
 // component's declared license (CycloneDX components[].licenses, with
 // acknowledgement "declared" from 1.6 on; SPDX licenseDeclared), the
@@ -25,9 +25,14 @@
 //
 // [FromModule] describes a Go module directory. [ModeModule] (the
 // default) lists the selected build list with its module graph, with
-// hashes from go.sum and licenses detected offline from the module cache:
+// go.sum's h1 for each module, the SHA-256 of its zip and its licenses
+// detected offline, both from the module cache:
 //
 //	doc, err := sbom.FromModule(ctx, ".")
+//
+// Module versions are immutable, so the licenses detected in each can be
+// kept between runs: [WithLicenseCache] names a directory for them (the
+// package picks none itself).
 //
 // [ModePackages] lists exactly the modules linked into some main packages
 // for a GOOS/GOARCH and build tags, with edges from package imports:
