@@ -152,16 +152,20 @@ func dedupe(in []attest.ResourceDescriptor) ([]attest.ResourceDescriptor, error)
 	return out[:n], nil
 }
 
-// Subjects returns a subject for each named file: its path as given
-// (slashes), with its SHA-256, read in constant memory. Each must be a
+// Subjects returns a subject for each named file: named by its file name
+// (as slsa-github-generator and examples/attest name subjects, so the
+// same build in another directory, or by another builder, names them
+// alike), with its SHA-256, read in constant memory. Each must be a
 // regular file; a symbolic link is an error (name its target instead).
+// Two files of one name are an error of Statement; use SubjectsInDir for
+// a tree of outputs.
 func Subjects(paths ...string) ([]attest.ResourceDescriptor, error) {
 	if len(paths) > MaxSubjects {
 		return nil, fmt.Errorf("%w: %d files, limit %d", ErrSubject, len(paths), MaxSubjects)
 	}
 	out := make([]attest.ResourceDescriptor, 0, len(paths))
 	for _, p := range paths {
-		d, err := fileSubject(p, filepath.ToSlash(filepath.Clean(p)))
+		d, err := fileSubject(p, filepath.Base(p))
 		if err != nil {
 			return nil, err
 		}

@@ -18,8 +18,9 @@ type Command struct {
 	// Cmd is the command to run, as the caller set it up (arguments,
 	// directory, environment, standard streams). Required; Run starts it.
 	Cmd *exec.Cmd
-	// Outputs are the files the command produces: the subjects. Either
-	// Outputs or OutputDir is required.
+	// Outputs are the files the command produces: the subjects, named by
+	// their file names (see Subjects). Either Outputs or OutputDir is
+	// required.
 	Outputs []string
 	// OutputDir is a directory whose regular files are the subjects, named
 	// by their paths relative to it (SubjectsInDir: symbolic links are not
