@@ -32,7 +32,7 @@ func ReadGit(dir string) (commit, ref string, err error) {
 	}
 	head, err := readSmall(filepath.Join(gitDir, "HEAD"))
 	if err != nil {
-		return "", "", err
+		return "", "", fmt.Errorf("%w: %v", ErrSource, err)
 	}
 	for depth := 0; ; depth++ {
 		target, symbolic := strings.CutPrefix(head, "ref: ")
@@ -72,7 +72,7 @@ func findGitDir(dir string) (gitDir, commonDir string, err error) {
 	case fi.Mode().IsRegular():
 		s, err := readSmall(dotGit)
 		if err != nil {
-			return "", "", err
+			return "", "", fmt.Errorf("%w: %v", ErrSource, err)
 		}
 		p, ok := strings.CutPrefix(s, "gitdir: ")
 		if !ok {
@@ -92,7 +92,7 @@ func findGitDir(dir string) (gitDir, commonDir string, err error) {
 		}
 		commonDir = c
 	} else if !errors.Is(err, fs.ErrNotExist) {
-		return "", "", err
+		return "", "", fmt.Errorf("%w: %v", ErrSource, err)
 	}
 	return gitDir, commonDir, nil
 }
@@ -131,19 +131,20 @@ func resolveRef(gitDir, commonDir, ref string) (string, error) {
 	return "", fmt.Errorf("ref %s not found", ref)
 }
 
-// readSmall reads a small git file, trimmed of white space.
+// readSmall reads a small git file, trimmed of white space. Its errors
+// do not say ErrSource: its callers do, once.
 func readSmall(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return "", fmt.Errorf("%w: %w", ErrSource, err)
+		return "", err
 	}
 	defer f.Close()
 	b, err := io.ReadAll(io.LimitReader(f, maxGitFile+1))
 	if err != nil {
-		return "", fmt.Errorf("%w: %s: %v", ErrSource, path, err)
+		return "", fmt.Errorf("%s: %w", path, err)
 	}
 	if len(b) > maxGitFile {
-		return "", fmt.Errorf("%w: %s is larger than %d bytes", ErrSource, path, maxGitFile)
+		return "", fmt.Errorf("%s is larger than %d bytes", path, maxGitFile)
 	}
 	return strings.TrimSpace(string(b)), nil
 }

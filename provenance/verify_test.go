@@ -305,3 +305,15 @@ func TestBuilders(t *testing.T) {
 		}
 	}
 }
+
+// TestReadGitErrorsSaidOnce: a checkout that cannot be read says
+// ErrSource once, with the file that failed.
+func TestReadGitErrorsSaidOnce(t *testing.T) {
+	dir := t.TempDir()
+	writeGit(t, dir, map[string]string{".git/HEAD": "ref: refs/heads/main", ".git/refs/heads/main": strings.Repeat("0", 70<<10)})
+	_, _, err := provenance.ReadGit(dir)
+	if !errors.Is(err, provenance.ErrSource) || strings.Count(err.Error(), "provenance: source") != 1 ||
+		!strings.Contains(err.Error(), filepath.Join(".git", "refs", "heads", "main")) {
+		t.Errorf("err = %v", err)
+	}
+}
