@@ -2,19 +2,17 @@ package policy_test
 
 import (
 	"errors"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/chainmail-dev/chainmail/digest"
 	"github.com/chainmail-dev/chainmail/internal/testvectors"
 	"github.com/chainmail-dev/chainmail/policy"
 	"github.com/chainmail-dev/chainmail/policy/slsa"
 	"github.com/chainmail-dev/chainmail/verify"
 )
 
-const generatorVectors = "../testdata/vectors/attest/slsa-verifier"
+const generatorVectors = "testdata/vectors/attest/slsa-verifier"
 
 // generatorEvidence verifies a real bundle of slsa-github-generator's
 // builders offline against the production trusted root, signed by a
@@ -23,31 +21,11 @@ const generatorVectors = "../testdata/vectors/attest/slsa-verifier"
 // names.
 func generatorEvidence(t *testing.T, bundleFile, artifactFile string) *policy.Evidence {
 	t.Helper()
-	trust := testvectors.ProductionTrust(t)
-	data, err := os.ReadFile(filepath.Join(generatorVectors, bundleFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	id, err := verify.NewIdentityPolicy(verify.CertificateIdentity{
-		SANRegexp: `https://github\.com/slsa-framework/slsa-github-generator/\.github/workflows/.*`,
-		Issuer:    "https://token.actions.githubusercontent.com"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	var set digest.Set
-	var art verify.ArtifactPolicy
 	if artifactFile != "" {
-		path := filepath.Join(generatorVectors, artifactFile)
-		art = verify.WithArtifactFile(path)
-		if set, err = digest.SetFromFile(path, digest.SHA256); err != nil {
-			t.Fatal(err)
-		}
-	} else {
-		d := testvectors.StatementSHA256(t, data)
-		art = verify.WithArtifactDigest(d)
-		set = digest.NewSet(d)
+		artifactFile = generatorVectors + "/" + artifactFile
 	}
-	res, err := verify.Verify(t.Context(), verify.FromJSON(data), trust, art, id)
+	res, set, err := testvectors.Verify(t, generatorVectors+"/"+bundleFile, artifactFile,
+		testvectors.GitHubWorkflows(t, `https://github\.com/slsa-framework/slsa-github-generator/\.github/workflows/.*`))
 	if err != nil {
 		t.Fatal(err)
 	}

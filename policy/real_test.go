@@ -20,29 +20,15 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden decisions in testdata/")
 
-const bcr = "../testdata/vectors/attest/slsa-verifier/bcr"
+const bcr = "testdata/vectors/attest/slsa-verifier/bcr"
 
 // realEvidence verifies a real public-good bundle (GitHub artifact
 // attestations, SLSA provenance v1) offline against the production
 // trusted root, and returns the evidence about its artifact.
 func realEvidence(t *testing.T, artifact, bundleFile string) *policy.Evidence {
 	t.Helper()
-	trust := testvectors.ProductionTrust(t)
-	data, err := os.ReadFile(filepath.Join(bcr, bundleFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	id, err := verify.NewIdentityPolicy(verify.CertificateIdentity{
-		SANRegexp: `https://github\.com/bazel-contrib/.*`, Issuer: "https://token.actions.githubusercontent.com"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(bcr, artifact)
-	res, err := verify.Verify(t.Context(), verify.FromJSON(data), trust, verify.WithArtifactFile(path), id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	set, err := digest.SetFromFile(path, digest.SHA256)
+	res, set, err := testvectors.Verify(t, bcr+"/"+bundleFile, bcr+"/"+artifact,
+		testvectors.GitHubWorkflows(t, `https://github\.com/bazel-contrib/.*`))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,21 +1,17 @@
 package provenance_test
 
 import (
-	"bytes"
 	"errors"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/chainmail-dev/chainmail/digest"
 	"github.com/chainmail-dev/chainmail/internal/testvectors"
 	"github.com/chainmail-dev/chainmail/policy"
 	"github.com/chainmail-dev/chainmail/provenance"
 	"github.com/chainmail-dev/chainmail/verify"
 )
 
-const vectors = "../testdata/vectors/attest/slsa-verifier"
+const vectors = "testdata/vectors/attest/slsa-verifier/"
 
 // TestRealProvenance verifies slsa-verifier's real signed provenance
 // (../shared/vectors/attest/INDEX.md) offline against the public-good
@@ -24,14 +20,9 @@ const vectors = "../testdata/vectors/attest/slsa-verifier"
 // and builder; MODULE.bazel is not built by release_ruleset.yaml; the
 // wrong-signer copy is signed by an untrusted workflow.
 func TestRealProvenance(t *testing.T) {
-	trust := testvectors.ProductionTrust(t)
 	// Any GitHub Actions workflow may sign: the requirements decide
 	// which builder is trusted, as slsa-verifier does.
-	anyWorkflow, err := verify.NewIdentityPolicy(verify.CertificateIdentity{
-		SANRegexp: `https://github\.com/.+`, Issuer: "https://token.actions.githubusercontent.com"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	anyWorkflow := testvectors.GitHubWorkflows(t, `https://github\.com/.+`)
 	const (
 		gen     = "https://github.com/slsa-framework/slsa-github-generator/.github/workflows/"
 		ruleset = "https://github.com/bazel-contrib/.github/.github/workflows/release_ruleset.yaml"
@@ -71,24 +62,11 @@ func TestRealProvenance(t *testing.T) {
 			provenance.Requirements{SourceURI: example, BuilderID: gen + "generator_generic_slsa3.yml"}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			data, err := os.ReadFile(filepath.Join(vectors, tc.bundle))
-			if err != nil {
-				t.Fatal(err)
+			artifact := tc.artifact
+			if artifact != "" {
+				artifact = vectors + artifact
 			}
-			data = bytes.TrimSpace(data)
-			var art verify.ArtifactPolicy
-			var set digest.Set
-			if tc.artifact != "" {
-				p := filepath.Join(vectors, tc.artifact)
-				art = verify.WithArtifactFile(p)
-				if set, err = digest.SetFromFile(p, digest.SHA256); err != nil {
-					t.Fatal(err)
-				}
-			} else {
-				d := testvectors.StatementSHA256(t, data)
-				art, set = verify.WithArtifactDigest(d), digest.NewSet(d)
-			}
-			res, err := verify.Verify(t.Context(), verify.FromJSON(data), trust, art, anyWorkflow)
+			res, set, err := testvectors.Verify(t, vectors+tc.bundle, artifact, anyWorkflow)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -114,21 +92,8 @@ func TestRealProvenance(t *testing.T) {
 // (the BYOB delegator) verifies only when that workflow is a trusted
 // delegator; otherwise it is rejected with ErrBuilder.
 func TestAdversarial_C75_BuildSignerIsAnotherWorkflow(t *testing.T) {
-	trust := testvectors.ProductionTrust(t)
-	id, err := verify.NewIdentityPolicy(verify.CertificateIdentity{SANRegexp: `https://github\.com/.+`, Issuer: "https://token.actions.githubusercontent.com"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	art := filepath.Join(vectors, "gha_maven/v2.1.0/binary-linux-amd64-workflow_dispatch")
-	data, err := os.ReadFile(art + ".build.slsa")
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := verify.Verify(t.Context(), verify.FromJSON(data), trust, verify.WithArtifactFile(art), id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	set, err := digest.SetFromFile(art, digest.SHA256)
+	art := vectors + "gha_maven/v2.1.0/binary-linux-amd64-workflow_dispatch"
+	res, set, err := testvectors.Verify(t, art+".build.slsa", art, testvectors.GitHubWorkflows(t, `https://github\.com/.+`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,23 +120,12 @@ func TestAdversarial_C75_BuildSignerIsAnotherWorkflow(t *testing.T) {
 // the workflow that may sign (publish-to-bcr's), while the right one
 // verifies.
 func TestRealWrongSignerFailsOnIdentity(t *testing.T) {
-	trust := testvectors.ProductionTrust(t)
-	id, err := verify.NewIdentityPolicy(verify.CertificateIdentity{
-		SANRegexp: `https://github\.com/bazel-contrib/publish-to-bcr/\.github/workflows/publish\.yaml@.+`,
-		Issuer:    "https://token.actions.githubusercontent.com"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	id := testvectors.GitHubWorkflows(t, `https://github\.com/bazel-contrib/publish-to-bcr/\.github/workflows/publish\.yaml@.+`)
 	for _, tc := range []struct {
 		name string
 		ok   bool
 	}{{"MODULE.bazel", true}, {"MODULE-wrong-signer.bazel", false}} {
-		data, err := os.ReadFile(filepath.Join(vectors, "bcr", tc.name+".intoto.jsonl"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, err = verify.Verify(t.Context(), verify.FromJSON(bytes.TrimSpace(data)), trust,
-			verify.WithArtifactFile(filepath.Join(vectors, "bcr", tc.name)), id)
+		_, _, err := testvectors.Verify(t, vectors+"bcr/"+tc.name+".intoto.jsonl", vectors+"bcr/"+tc.name, id)
 		if (err == nil) != tc.ok || (err != nil && !errors.Is(err, verify.ErrIdentity)) {
 			t.Errorf("%s: %v, want ok=%v", tc.name, err, tc.ok)
 		}

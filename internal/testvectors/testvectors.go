@@ -85,3 +85,40 @@ func ReadFile(t testing.TB, name string) []byte {
 	}
 	return data
 }
+
+// Verify verifies the real bundle at name (a path under the module root,
+// e.g. "testdata/vectors/attest/slsa-verifier/bcr/MODULE.bazel.intoto.jsonl")
+// offline against ProductionTrust with identity, about the artifact file
+// at artifact or, when artifact is "", about the sha256 the bundle's
+// statement names (StatementSHA256). It returns the error of verification
+// with the result, and the artifact's digest set.
+func Verify(t testing.TB, name, artifact string, identity verify.IdentityPolicy) (*verify.Result, digest.Set, error) {
+	t.Helper()
+	data := ReadFile(t, name) // as distributed: Result.Input is the digest of these bytes
+	var art verify.ArtifactPolicy
+	var set digest.Set
+	if artifact != "" {
+		path := Root(artifact)
+		art = verify.WithArtifactFile(path)
+		var err error
+		if set, err = digest.SetFromFile(path, digest.SHA256); err != nil {
+			t.Fatal(err)
+		}
+	} else {
+		d := StatementSHA256(t, data)
+		art, set = verify.WithArtifactDigest(d), digest.NewSet(d)
+	}
+	res, err := verify.Verify(t.Context(), verify.FromJSON(data), ProductionTrust(t), art, identity)
+	return res, set, err
+}
+
+// GitHubWorkflows is an identity policy of GitHub Actions workflows whose
+// certificate SAN matches sanRegexp (anchored RE2).
+func GitHubWorkflows(t testing.TB, sanRegexp string) verify.IdentityPolicy {
+	t.Helper()
+	id, err := verify.NewIdentityPolicy(verify.CertificateIdentity{SANRegexp: sanRegexp, Issuer: "https://token.actions.githubusercontent.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
