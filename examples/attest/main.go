@@ -55,11 +55,8 @@ func main() {
 	predPath := fs.String("predicate", "", "predicate JSON `file` (- for stdin)")
 	out := fs.String("o", "", "output `file` (- for stdout)")
 	envelope := fs.Bool("envelope", false, "write a DSSE envelope instead of a Sigstore bundle")
-	keyless := fs.Bool("keyless", false, "sign with Sigstore (Fulcio, Rekor, timestamps) instead of a key")
-	idToken := fs.String("identity-token", "", "with -keyless, the OIDC identity `token` (default: the ambient one)")
-	scPath := fs.String("signing-config", "", "with -keyless, the Sigstore signing config `file`")
-	rootPath := fs.String("trusted-root", "", "with -keyless, the Sigstore trusted root `file`")
-	tufCache := fs.String("tuf-cache", "", "with -keyless and no files, the TUF cache `dir` (default: the user cache dir)")
+	var kf clitrust.KeylessFlags
+	kf.Register(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(os.Stderr, "usage: attest -key KEY -predicate-type URI -predicate FILE -o OUT [-envelope] ARTIFACT...")
 		fmt.Fprintln(os.Stderr, "       attest -keyless [-identity-token T] [-signing-config F -trusted-root F | -tuf-cache D] -predicate-type URI -predicate FILE -o OUT ARTIFACT...")
@@ -69,15 +66,13 @@ func main() {
 		os.Exit(cli.ExitUsage)
 	}
 	switch {
-	case (len(keyPaths) == 0) == !*keyless, *predType == "", *predPath == "", *out == "", fs.NArg() == 0:
+	case (len(keyPaths) == 0) == !kf.Keyless, *predType == "", *predPath == "", *out == "", fs.NArg() == 0:
 		fs.Usage()
 		os.Exit(cli.ExitUsage)
-	case *keyless && *envelope:
+	case kf.Keyless && *envelope:
 		cli.Exit(prog, cli.ExitUsage, errors.New("-keyless writes a Sigstore bundle; -envelope is for keys"))
-	case *keyless && (*scPath == "") != (*rootPath == ""):
-		cli.Exit(prog, cli.ExitUsage, errors.New("-signing-config and -trusted-root go together (or neither, for TUF)"))
-	case !*keyless && (*idToken != "" || *scPath != "" || *rootPath != "" || *tufCache != ""):
-		cli.Exit(prog, cli.ExitUsage, errors.New("-identity-token, -signing-config, -trusted-root and -tuf-cache need -keyless"))
+	case kf.Check() != nil:
+		cli.Exit(prog, cli.ExitUsage, kf.Check())
 	case len(keyPaths) > 1 && !*envelope:
 		cli.Exit(prog, cli.ExitUsage, errors.New("a bundle carries one signature: use -envelope to sign with several keys"))
 	}
@@ -110,8 +105,8 @@ func main() {
 
 	ctx := context.Background()
 	var output []byte
-	if *keyless {
-		k, err := clitrust.KeylessSigner(ctx, *idToken, *scPath, *rootPath, *tufCache)
+	if kf.Keyless {
+		k, err := kf.Signer(ctx)
 		if err != nil {
 			cli.Exit(prog, cli.ExitUsage, err)
 		}

@@ -58,11 +58,8 @@ func main() {
 	artifactDir := fs.String("artifact-dir", "", "a `dir`ectory whose regular files the command produces")
 	sbomDir := fs.String("sbom-dir", "", "write a CycloneDX SBOM of each Go binary produced into `dir`")
 	keyPath := fs.String("key", "", "sign with this PEM private key `file` into a Sigstore bundle")
-	keyless := fs.Bool("keyless", false, "sign with Sigstore (Fulcio, Rekor, timestamps)")
-	idToken := fs.String("identity-token", "", "with -keyless, the OIDC identity `token` (default: the ambient one)")
-	scPath := fs.String("signing-config", "", "with -keyless, the Sigstore signing config `file`")
-	rootPath := fs.String("trusted-root", "", "with -keyless, the Sigstore trusted root `file`")
-	tufCache := fs.String("tuf-cache", "", "with -keyless and no files, the TUF cache `dir`")
+	var kf clitrust.KeylessFlags
+	kf.Register(fs)
 	builderID := fs.String("builder-id", "", "the builder `id` (required for a local build; overrides the platform's)")
 	sourceURI := fs.String("source-uri", "", "for a local build, the source repository `url`")
 	fs.Usage = func() {
@@ -76,12 +73,10 @@ func main() {
 	case fs.NArg() == 0, (len(artifacts) == 0) == (*artifactDir == ""):
 		fs.Usage()
 		os.Exit(cli.ExitUsage)
-	case *keyPath != "" && *keyless:
+	case *keyPath != "" && kf.Keyless:
 		cli.Exit(prog, cli.ExitUsage, errors.New("-key and -keyless are exclusive"))
-	case !*keyless && (*idToken != "" || *scPath != "" || *rootPath != "" || *tufCache != ""):
-		cli.Exit(prog, cli.ExitUsage, errors.New("-identity-token, -signing-config, -trusted-root and -tuf-cache need -keyless"))
-	case *keyless && (*scPath == "") != (*rootPath == ""):
-		cli.Exit(prog, cli.ExitUsage, errors.New("-signing-config and -trusted-root go together (or neither, for TUF)"))
+	case kf.Check() != nil:
+		cli.Exit(prog, cli.ExitUsage, kf.Check())
 	}
 	ctx := context.Background()
 
@@ -91,8 +86,8 @@ func main() {
 		cli.Exit(prog, cli.ExitUsage, err)
 	}
 	// Set up signing before building: a bad key fails before the build runs.
-	signStatement, err := signer(ctx, *keyPath, *keyless, *idToken, *scPath, *rootPath, *tufCache)
-	signed := *keyPath != "" || *keyless
+	signStatement, err := signer(ctx, *keyPath, &kf)
+	signed := *keyPath != "" || kf.Keyless
 	if err != nil {
 		cli.Exit(prog, cli.ExitUsage, err)
 	}
@@ -180,10 +175,10 @@ func build(env provenance.Environment, builderID, sourceURI string) (*provenance
 
 // signer returns how the statement is written: a bundle signed with the
 // key or keyless, or the bare statement.
-func signer(ctx context.Context, keyPath string, keyless bool, token, scPath, rootPath, cache string) (func(context.Context, *attest.Statement) ([]byte, error), error) {
+func signer(ctx context.Context, keyPath string, kf *clitrust.KeylessFlags) (func(context.Context, *attest.Statement) ([]byte, error), error) {
 	switch {
-	case keyless:
-		k, err := clitrust.KeylessSigner(ctx, token, scPath, rootPath, cache)
+	case kf.Keyless:
+		k, err := kf.Signer(ctx)
 		if err != nil {
 			return nil, err
 		}

@@ -7,6 +7,8 @@ package clitrust
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -109,4 +111,37 @@ func KeylessSigner(ctx context.Context, token, scPath, rootPath, cache string) (
 		return nil, err
 	}
 	return inst.Keyless(src)
+}
+
+// KeylessFlags are the keyless signing flags the signing commands share
+// (cosign's names): -keyless, -identity-token, -signing-config,
+// -trusted-root and -tuf-cache.
+type KeylessFlags struct {
+	Keyless                                bool
+	Token, SigningConfig, TrustedRoot, TUF string
+}
+
+// Register defines the flags on fs.
+func (k *KeylessFlags) Register(fs *flag.FlagSet) {
+	fs.BoolVar(&k.Keyless, "keyless", false, "sign with Sigstore (Fulcio, Rekor, timestamps) instead of a key")
+	fs.StringVar(&k.Token, "identity-token", "", "with -keyless, the OIDC identity `token` (default: the ambient one)")
+	fs.StringVar(&k.SigningConfig, "signing-config", "", "with -keyless, the Sigstore signing config `file`")
+	fs.StringVar(&k.TrustedRoot, "trusted-root", "", "with -keyless, the Sigstore trusted root `file`")
+	fs.StringVar(&k.TUF, "tuf-cache", "", "with -keyless and no files, the TUF cache `dir` (default: the user cache dir)")
+}
+
+// Check reports flags that do not go together.
+func (k *KeylessFlags) Check() error {
+	switch {
+	case !k.Keyless && (k.Token != "" || k.SigningConfig != "" || k.TrustedRoot != "" || k.TUF != ""):
+		return errors.New("-identity-token, -signing-config, -trusted-root and -tuf-cache need -keyless")
+	case k.Keyless && (k.SigningConfig == "") != (k.TrustedRoot == ""):
+		return errors.New("-signing-config and -trusted-root go together (or neither, for TUF)")
+	}
+	return nil
+}
+
+// Signer sets up keyless signing from the flags (see KeylessSigner).
+func (k *KeylessFlags) Signer(ctx context.Context) (*sigstore.Keyless, error) {
+	return KeylessSigner(ctx, k.Token, k.SigningConfig, k.TrustedRoot, k.TUF)
 }
