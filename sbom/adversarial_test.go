@@ -105,6 +105,7 @@ func TestAdversarial_C92(t *testing.T) {
 			t.Errorf("cycles %v", d.Cycles(0))
 		}
 	})
+	t.Run("10^5 chain in the memory budget", func(t *testing.T) { testAtBound(t, "a 10^5 dependency chain") })
 	t.Run("deep nesting", func(t *testing.T) {
 		// CycloneDX nesting is recursion in the decoder: the JSON depth
 		// limit stops it first.
@@ -176,16 +177,18 @@ func TestAdversarial_C93(t *testing.T) {
 		}
 	})
 	// Every array under its own bound, their sum over the total: one
-	// component whose dependency entries each list 199,000 refs (the
-	// 48 MB document that took 22-56 s and 2.4 GB to decode) is refused
-	// while scanning, in JSON, before anything is decoded for it.
+	// component whose dependency entries each list just under the array
+	// bound of refs (the 48 MB document that took 22-56 s and 2.4 GB to
+	// decode before there was a total) is refused while scanning, in
+	// JSON, before anything is decoded for it.
 	t.Run("many arrays under their bound, over the total", func(t *testing.T) {
-		refs := make([]string, 199_000)
+		refs := make([]string, limits.MaxSBOMComponents-1000)
 		for i := range refs {
 			refs[i] = fmt.Sprintf("%q", fmt.Sprintf("r%d", i))
 		}
 		dep := `{"ref":"a","dependsOn":[` + strings.Join(refs, ",") + `]}`
-		deps := strings.Repeat(dep+",", 11) + dep // 12 x 199,000 > 2,000,000
+		n := limits.MaxSBOMElements/len(refs) + 1
+		deps := strings.Repeat(dep+",", n-1) + dep // n arrays, each under the bound, over the total
 		doc := `{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"components":[{"type":"library","name":"a","bom-ref":"a"}],"dependencies":[` + deps + `]}`
 		start := time.Now()
 		var err error
@@ -203,6 +206,14 @@ func TestAdversarial_C93(t *testing.T) {
 			t.Errorf("Validate: %v", err)
 		}
 	})
+}
+
+// The largest documents the totals let through decode within the memory
+// budget.
+func TestAdversarial_C93_AtTheBounds(t *testing.T) {
+	for _, name := range []string{"refs at the element total", "components at the component bound"} {
+		t.Run(name, func(t *testing.T) { testAtBound(t, name) })
+	}
 }
 
 func TestAdversarial_C94(t *testing.T) {
@@ -467,6 +478,10 @@ func TestAdversarial_C102(t *testing.T) {
 		t.Errorf("DecodeOpenVEX: %v", err)
 	}
 }
+
+// A document at the size cap, read from a file: its bytes are read once
+// (not in chunks joined into a second copy).
+func TestAdversarial_C102_AtTheCap(t *testing.T) { testAtBound(t, "a document at the size cap") }
 
 func TestAdversarial_C103(t *testing.T) {
 	for _, n := range []string{"1e999999", strings.Repeat("9", 1_000_000)} {

@@ -95,9 +95,14 @@ func FromCycloneDX(bom *cdx.BOM) (*Document, error) {
 			return tooLarge("more than %d components", limits.MaxSBOMComponents)
 		}
 		mc := componentFromCDX(c)
-		if k := stripSignatures(mc.extra.cdx); k > 0 {
-			d.Warnings = append(d.Warnings, fmt.Sprintf("dropped %d JSF signatures of component %q", k, truncate(mc.Name)))
-			mc.extra.signatures = k
+		if mc.extra != nil {
+			if k := stripSignatures(mc.extra.cdx); k > 0 {
+				d.Warnings = append(d.Warnings, fmt.Sprintf("dropped %d JSF signatures of component %q", k, truncate(mc.Name)))
+				mc.extra.signatures = k
+				if *mc.extra.cdx == (cdx.Component{}) {
+					mc.extra.cdx = nil
+				}
+			}
 		}
 		if mc.ID == "" {
 			// A stable made-up ID: derived from what the component is,
@@ -106,7 +111,6 @@ func FromCycloneDX(bom *cdx.BOM) (*Document, error) {
 			for n := 2; seen[mc.ID]; n++ {
 				mc.ID = strings.TrimSuffix(mc.ID, "-"+strconv.Itoa(n-1)) + "-" + strconv.Itoa(n)
 			}
-			mc.extra.cdx.BOMRef = "" // generated: not the document's
 			mc.SetProperty(propGeneratedRef, "true")
 		}
 		if seen[mc.ID] {
@@ -185,6 +189,7 @@ func FromCycloneDX(bom *cdx.BOM) (*Document, error) {
 		}
 	}
 	if bom.Components != nil {
+		d.Components = slices.Grow(d.Components, len(*bom.Components))
 		for i := range *bom.Components {
 			if err := conv(&(*bom.Components)[i], "", 0); err != nil {
 				return nil, err
@@ -192,6 +197,16 @@ func FromCycloneDX(bom *cdx.BOM) (*Document, error) {
 		}
 	}
 	if bom.Dependencies != nil {
+		n := len(d.Edges)
+		for _, dep := range *bom.Dependencies {
+			if dep.Dependencies != nil {
+				n += len(*dep.Dependencies)
+			}
+			if dep.Provides != nil {
+				n += len(*dep.Provides)
+			}
+		}
+		d.Edges = slices.Grow(d.Edges, n-len(d.Edges))
 		for _, dep := range *bom.Dependencies {
 			if dep.Dependencies != nil {
 				for _, to := range *dep.Dependencies {
@@ -397,7 +412,12 @@ func componentFromCDX(c *cdx.Component) *Component {
 		}
 		r.Properties = nil
 	}
-	mc.extra = &componentExtra{cdx: &r}
+	// Most components have nothing beyond the model: keep a residue
+	// only when there is one (it costs a cdx.Component each, and a
+	// re-encode of a residue-free document takes the fast path).
+	if r != (cdx.Component{}) {
+		mc.extra = &componentExtra{cdx: &r}
+	}
 	return mc
 }
 

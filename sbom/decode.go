@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"os"
 	"reflect"
 	"regexp"
 	"strings"
@@ -33,7 +35,7 @@ var maxElementsLimit = limits.MaxSBOMElements
 
 // DecodeOptions bound decoding. The zero value uses the defaults.
 type DecodeOptions struct {
-	// MaxBytes bounds the input; 0 means limits.MaxSBOMBytes (128 MiB).
+	// MaxBytes bounds the input; 0 means limits.MaxSBOMBytes (100 MiB).
 	MaxBytes int
 }
 
@@ -65,7 +67,7 @@ func (o DecodeOptions) Decode(r io.Reader) (*Document, error) {
 }
 
 func decodeBytes(data []byte) (doc *Document, err error) {
-	f, err := Detect(data)
+	f, err := detect(data, false) // each format's decoder checks it all
 	if err != nil {
 		return nil, err
 	}
@@ -91,6 +93,9 @@ func decodeBytes(data []byte) (doc *Document, err error) {
 		}
 		doc, err = FromCycloneDX(bom)
 	case f.Family == SPDX && f.Encoding == JSONLD:
+		if err := strictjson.CheckWith(data, nil, strictjson.Options{MaxBytes: len(data) + 1, MaxArrayLen: maxComponentsLimit, MaxElements: maxElementsLimit}); err != nil {
+			return nil, jsonErr(err)
+		}
 		doc, err = decodeSPDX3(data)
 	case f.Family == SPDX:
 		sd, derr := decodeSPDX2(data, f)
@@ -117,11 +122,22 @@ func readBounded(r io.Reader, max int) ([]byte, error) {
 		return nil, malformedf("nil reader")
 	}
 	const chunk = 1 << 20
+	// A reader that knows its length (a file, a bytes or strings reader)
+	// is read into one buffer of that length and a byte more, so an
+	// accepted document costs its size once, not twice.
+	first := chunk
+	if n, ok := sizeHint(r); ok && n < max {
+		first = n + 1
+	}
 	var chunks [][]byte
 	total := 0
 	lr := io.LimitReader(r, int64(max)+1)
 	for {
-		b := make([]byte, min(chunk, max+1-total))
+		size := chunk
+		if len(chunks) == 0 {
+			size = first
+		}
+		b := make([]byte, min(size, max+1-total))
 		n, err := io.ReadFull(lr, b)
 		total += n
 		if n > 0 {
@@ -150,6 +166,25 @@ func readBounded(r io.Reader, max int) ([]byte, error) {
 	return out, nil
 }
 
+// sizeHint returns what is left to read of r when r can tell it.
+func sizeHint(r io.Reader) (int, bool) {
+	switch x := r.(type) {
+	case interface{ Len() int }:
+		return x.Len(), true
+	case *os.File:
+		fi, err := x.Stat()
+		if err != nil || !fi.Mode().IsRegular() {
+			return 0, false
+		}
+		off, err := x.Seek(0, io.SeekCurrent)
+		if err != nil || off > fi.Size() || fi.Size()-off > math.MaxInt32 {
+			return 0, false
+		}
+		return int(fi.Size() - off), true
+	}
+	return 0, false
+}
+
 var (
 	cdxNSRE     = regexp.MustCompile(`^http://cyclonedx\.org/schema/bom/(1\.[0-9])$`)
 	tvVersionRE = regexp.MustCompile(`(?m)^\s*SPDXVersion:\s*SPDX-(2\.[0-9])\s*$`)
@@ -162,7 +197,57 @@ var (
 // tag-value (by spdxVersion), or SPDX 3 JSON-LD (by its @context). An
 // OpenVEX document is reported as ErrUnsupportedFormat: read it with
 // DecodeOpenVEX.
-func Detect(data []byte) (Format, error) {
+func Detect(data []byte) (Format, error) { return detect(data, true) }
+
+// errHeaderRead stops jsonHeader's scan once the header is known.
+var errHeaderRead = errors.New("header read")
+
+// jsonHeader reads the members of a JSON SBOM that tell its format. With
+// full, it checks the whole document strictly (as Detect promises);
+// without, it stops at the first members that decide the format, for
+// callers that check the whole document next anyway.
+func jsonHeader(data []byte, full bool) (bomFormat, specVersion, spdxVersion string, context []byte, err error) {
+	d, err := strictjson.NewDecoder(data, nil, strictjson.Options{MaxBytes: len(data) + 1, MaxArrayLen: maxComponentsLimit, MaxElements: maxElementsLimit})
+	if err != nil {
+		return "", "", "", nil, jsonErr(err)
+	}
+	defer d.Release()
+	err = d.Object(func(key []byte) error {
+		var err error
+		switch string(key) {
+		case "bomFormat":
+			bomFormat, err = d.String()
+		case "specVersion":
+			specVersion, err = d.String()
+		case "spdxVersion":
+			spdxVersion, err = d.String()
+		case "@context":
+			var raw []byte
+			raw, err = d.Raw()
+			context = bytes.Clone(raw)
+		}
+		if err == nil && !full && (bomFormat != "" && specVersion != "" || spdxVersion != "") {
+			return errHeaderRead
+		}
+		return err
+	})
+	if err == errHeaderRead {
+		return bomFormat, specVersion, spdxVersion, context, nil
+	}
+	if err == nil {
+		err = d.Finish()
+	}
+	if err != nil {
+		var se *strictjson.Error
+		if errors.As(err, &se) && se.Kind == strictjson.ErrType {
+			return "", "", "", nil, malformed("JSON header", err)
+		}
+		return "", "", "", nil, jsonErr(err)
+	}
+	return bomFormat, specVersion, spdxVersion, context, nil
+}
+
+func detect(data []byte, full bool) (Format, error) {
 	t := bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), " \t\r\n")
 	if len(t) == 0 {
 		return Format{}, malformedf("empty document")
@@ -170,16 +255,12 @@ func Detect(data []byte) (Format, error) {
 	switch t[0] {
 	case '{':
 		var h struct {
-			BOMFormat   string          `json:"bomFormat"`
-			SpecVersion string          `json:"specVersion"`
-			SPDXVersion string          `json:"spdxVersion"`
-			Context     json.RawMessage `json:"@context"`
+			BOMFormat, SpecVersion, SPDXVersion string
+			Context                             []byte
 		}
-		if err := strictjson.CheckWith(data, nil, strictjson.Options{MaxBytes: len(data) + 1, MaxArrayLen: maxComponentsLimit, MaxElements: maxElementsLimit}); err != nil {
-			return Format{}, jsonErr(err)
-		}
-		if err := json.Unmarshal(data, &h); err != nil {
-			return Format{}, malformed("JSON header", err)
+		var err error
+		if h.BOMFormat, h.SpecVersion, h.SPDXVersion, h.Context, err = jsonHeader(data, full); err != nil {
+			return Format{}, err
 		}
 		switch {
 		case h.BOMFormat != "":
@@ -292,13 +373,25 @@ func xmlRoot(data []byte) (string, error) {
 }
 
 func decodeCDXJSON(data []byte) (*cdx.BOM, []string, error) {
-	if err := strictjson.CheckWith(data, reflect.TypeFor[cdx.BOM](), strictjson.Options{MaxBytes: len(data) + 1, MaxArrayLen: maxComponentsLimit, MaxElements: maxElementsLimit}); err != nil {
+	lengths := map[string]int{"components": 0, "dependencies": 0}
+	if err := strictjson.CheckWith(data, reflect.TypeFor[cdx.BOM](), strictjson.Options{MaxBytes: len(data) + 1, MaxArrayLen: maxComponentsLimit, MaxElements: maxElementsLimit, Lengths: lengths}); err != nil {
 		return nil, nil, jsonErr(err)
 	}
 	if err := checkJSONNulls(data); err != nil {
 		return nil, nil, err
 	}
+	// Allocate the two long arrays once, at the length the scan counted
+	// (encoding/json appends into the capacity it finds): growing them
+	// element by element copies them and holds two copies at the peak.
 	var bom cdx.BOM
+	if n := lengths["components"]; n > 0 {
+		cs := make([]cdx.Component, 0, n)
+		bom.Components = &cs
+	}
+	if n := lengths["dependencies"]; n > 0 {
+		ds := make([]cdx.Dependency, 0, n)
+		bom.Dependencies = &ds
+	}
 	err := json.Unmarshal(data, &bom)
 	if err == nil && !bytes.Contains(data, []byte(`"patentAssertions"`)) && !bytes.Contains(data, []byte(`"patents"`)) {
 		return &bom, nil, nil

@@ -30,9 +30,10 @@
 //
 //	doc, err := sbom.FromModule(ctx, ".")
 //
-// Module versions are immutable, so the licenses detected in each can be
-// kept between runs: [WithLicenseCache] names a directory for them (the
-// package picks none itself).
+// Module versions are immutable, so the licenses detected in each and
+// the digest of its zip can be kept between runs: [WithCache] names a
+// directory for them (the package picks none itself), and a repeated SBOM
+// of the same build list then costs about what `go list` does.
 //
 // [ModePackages] lists exactly the modules linked into some main packages
 // for a GOOS/GOARCH and build tags, with edges from package imports:
@@ -81,8 +82,9 @@
 //
 // # Untrusted input
 //
-// Decoding is bounded: at most 128 MiB (read no further), nesting depth
-// 256, 200,000 elements per array, no XML DOCTYPE (so no entity expansion
+// Decoding is bounded: at most 100 MiB (read no further), nesting depth
+// 256, 150,000 elements per array and 1,500,000 in all (the largest
+// documents these let through decode within 256 MiB), no XML DOCTYPE (so no entity expansion
 // and no external DTD), graph walks without recursion. Bad input gets an
 // error wrapping [ErrMalformed] (and [ErrTooLarge] for a limit), never a
 // panic.

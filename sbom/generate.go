@@ -58,24 +58,24 @@ const (
 type Option func(*genOptions) error
 
 type genOptions struct {
-	mode         Mode
-	modeSet      bool
-	mains        []string
-	goos         string
-	goarch       string
-	tags         []string
-	tests        bool
-	stdlib       bool
-	licenses     bool
-	licensesSet  bool
-	licenseCache string // WithLicenseCache
-	mainVersion  string
-	goCmd        string
-	env          []string
-	workspace    bool
-	created      time.Time
-	createdSet   bool
-	progress     func(stage string, done, total int)
+	mode        Mode
+	modeSet     bool
+	mains       []string
+	goos        string
+	goarch      string
+	tags        []string
+	tests       bool
+	stdlib      bool
+	licenses    bool
+	licensesSet bool
+	cache       string // WithCache
+	mainVersion string
+	goCmd       string
+	env         []string
+	workspace   bool
+	created     time.Time
+	createdSet  bool
+	progress    func(stage string, done, total int)
 }
 
 func makeOptions(opts []Option) (*genOptions, error) {
@@ -586,7 +586,7 @@ func FromModule(ctx context.Context, dir string, opts ...Option) (*Document, err
 		}
 	}
 	if modCache != "" {
-		hashModuleZips(modCache, comps, byPath)
+		hashModuleZips(modCache, o.cache, comps, byPath)
 	}
 	d.Components = append(d.Components, comps...)
 	for _, e := range edges {
@@ -602,7 +602,7 @@ func FromModule(ctx context.Context, dir string, opts ...Option) (*Document, err
 		for i, c := range comps {
 			m := byPath[c.Name]
 			if m != nil && !vendored[c.Name] && m.effective().Version != "" && c.GoH1 != "" {
-				keys[i] = m.effective().Path + "@" + m.effective().Version + " " + c.GoH1
+				keys[i] = cacheKey(m, c)
 			}
 			switch {
 			case m != nil && m.effective().Dir != "":
@@ -632,8 +632,7 @@ func FromModule(ctx context.Context, dir string, opts ...Option) (*Document, err
 }
 
 // detectAll runs license detection over dirs on all CPUs.
-// keys[i], when not "", is dirs[i]'s license-cache key (see
-// WithLicenseCache).
+// keys[i], when not "", is dirs[i]'s cache key (see WithCache).
 func detectAll(dirs, keys []string, o *genOptions) [][]licensedetect.Match {
 	out := make([][]licensedetect.Match, len(dirs))
 	work := make(chan int)
@@ -643,16 +642,16 @@ func detectAll(dirs, keys []string, o *genOptions) [][]licensedetect.Match {
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				cacheable := o.licenseCache != "" && keys[i] != ""
+				cacheable := o.cache != "" && keys[i] != ""
 				if cacheable {
-					if ms, ok := loadLicenses(o.licenseCache, keys[i]); ok {
+					if ms, ok := loadLicenses(o.cache, keys[i]); ok {
 						out[i] = ms
 						continue
 					}
 				}
 				out[i] = licensedetect.Detect(dirs[i])
 				if cacheable {
-					_ = storeLicenses(o.licenseCache, keys[i], out[i]) // a cache that cannot be written only costs time
+					_ = storeLicenses(o.cache, keys[i], out[i]) // a cache that cannot be written only costs time
 				}
 			}
 		}()
@@ -719,16 +718,24 @@ func readVendor(dir string) map[string]bool {
 	return out
 }
 
+// cacheKey is the WithCache key of a module version: its path, version
+// and go.sum h1 (the caller checks that it has one).
+func cacheKey(m *goModule, c *Component) string {
+	e := m.effective()
+	return e.Path + "@" + e.Version + " " + c.GoH1
+}
+
 // hashModuleZips gives each module component the SHA-256 of its module
 // zip in the module cache (cache/download/PATH/@v/VERSION.zip, byte for
 // byte what the module proxy serves, so a consumer can check it against
 // a download), where the cache has one; a module without its zip there
-// gets no hash rather than a wrong one. The zips are hashed in parallel,
-// one per CPU.
-func hashModuleZips(cache string, comps []*Component, byPath map[string]*goModule) {
+// gets no hash rather than a wrong one. With a cache (WithCache), a zip
+// already hashed at its current size is not read again. The zips are
+// hashed in parallel, one per CPU.
+func hashModuleZips(modCache, cache string, comps []*Component, byPath map[string]*goModule) {
 	type job struct {
-		c   *Component
-		zip string
+		c        *Component
+		zip, key string
 	}
 	var jobs []job
 	for _, c := range comps {
@@ -740,16 +747,36 @@ func hashModuleZips(cache string, comps []*Component, byPath map[string]*goModul
 		if e.Version == "" || strings.HasPrefix(e.Path, ".") || strings.HasPrefix(e.Path, "/") {
 			continue
 		}
-		zip := filepath.Join(cache, "cache", "download", filepath.FromSlash(escapeModPath(e.Path)), "@v", escapeModPath(e.Version)+".zip")
-		jobs = append(jobs, job{c, zip})
+		zip := filepath.Join(modCache, "cache", "download", filepath.FromSlash(escapeModPath(e.Path)), "@v", escapeModPath(e.Version)+".zip")
+		key := ""
+		if cache != "" && c.GoH1 != "" {
+			key = cacheKey(m, c)
+		}
+		jobs = append(jobs, job{c, zip, key})
 	}
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
 		wg.Go(func() {
 			for i := range next {
-				if d, err := digest.FromFile(jobs[i].zip, digest.SHA256); err == nil {
-					jobs[i].c.Hashes = []Hash{{Algorithm: SHA256, Value: d.Hex()}}
+				j := jobs[i]
+				fi, err := os.Stat(j.zip)
+				if err != nil || !fi.Mode().IsRegular() {
+					continue
+				}
+				if j.key != "" {
+					if h, ok := loadZipDigest(cache, j.key, fi.Size()); ok {
+						j.c.Hashes = []Hash{{Algorithm: SHA256, Value: h}}
+						continue
+					}
+				}
+				d, err := digest.FromFile(j.zip, digest.SHA256)
+				if err != nil {
+					continue
+				}
+				j.c.Hashes = []Hash{{Algorithm: SHA256, Value: d.Hex()}}
+				if j.key != "" {
+					_ = storeZipDigest(cache, j.key, fi.Size(), d.Hex()) // a cache that cannot be written only costs time
 				}
 			}
 		})

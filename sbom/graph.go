@@ -1,23 +1,119 @@
 package sbom
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // Graph walks never recurse: a Go stack overflow cannot be recovered, and
 // an attacker controls the depth of a dependency chain (SECURITY.md C92).
+// They run on depGraph, the dependsOn edges with every ID interned once
+// as an integer, so a walk costs slices of integers rather than maps of
+// strings: linear in the graph, in time and memory.
 
-// adjacency returns the dependsOn edges as sorted adjacency lists.
-func (d *Document) adjacency() map[string][]string {
-	adj := map[string][]string{}
+// depGraph is the dependsOn graph in compressed sparse row form: the
+// successors of node i are succ[off[i]:off[i+1]], sorted and without
+// repeats. Nodes are numbered in the sorted order of their IDs, so the
+// order of a walk over integers is the order of the same walk over IDs.
+type depGraph struct {
+	names []string         // node -> ID, sorted
+	index map[string]int32 // ID -> node
+	off   []int32          // len(names)+1 offsets into succ
+	succ  []int32
+}
+
+// graph builds the dependsOn graph of d: each ID looked up once per edge
+// end, the unique IDs sorted, and the edges bucketed by their source
+// (a counting sort), so that only each node's successors are sorted.
+// With sourcesOnly, edges into an ID that has no edges of its own are
+// left out (such an ID lies on no cycle): the graph of Cycles.
+func (d *Document) graph(sourcesOnly bool) *depGraph {
+	first := map[string]int32{} // ID -> number in order of appearance
+	var seen []string
+	id := func(s string) int32 {
+		if i, ok := first[s]; ok {
+			return i
+		}
+		i := int32(len(seen))
+		first[s] = i
+		seen = append(seen, s)
+		return i
+	}
+	type edge struct{ from, to int32 }
+	var edges []edge
+	lastFrom, lastID := "", int32(-1) // edges come grouped by source
 	for _, e := range d.Edges {
-		if e.Kind == EdgeDependsOn {
-			adj[e.From] = append(adj[e.From], e.To)
+		if e.Kind == EdgeDependsOn && (lastID < 0 || e.From != lastFrom) {
+			lastFrom, lastID = e.From, id(e.From)
 		}
 	}
-	for k, v := range adj {
-		slices.Sort(v)
-		adj[k] = slices.Compact(v)
+	lastID = -1
+	for _, e := range d.Edges {
+		if e.Kind != EdgeDependsOn {
+			continue
+		}
+		if lastID < 0 || e.From != lastFrom {
+			lastFrom, lastID = e.From, id(e.From)
+		}
+		to, ok := first[e.To]
+		if !ok {
+			if sourcesOnly {
+				continue
+			}
+			to = id(e.To)
+		}
+		edges = append(edges, edge{lastID, to})
 	}
-	return adj
+	// Number the nodes in ID order.
+	order := make([]int32, len(seen))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(seen[a], seen[b]) })
+	rank := make([]int32, len(seen))
+	g := &depGraph{names: make([]string, len(seen)), index: first, off: make([]int32, len(seen)+1)}
+	for r, i := range order {
+		rank[i] = int32(r)
+		g.names[r] = seen[i]
+	}
+	for s, i := range first {
+		first[s] = rank[i]
+	}
+	// Bucket the edges by source, then sort and deduplicate each bucket.
+	for _, e := range edges {
+		g.off[rank[e.from]+1]++
+	}
+	for i := range g.names {
+		g.off[i+1] += g.off[i]
+	}
+	succ := make([]int32, len(edges))
+	pos := slices.Clone(g.off[:len(g.names)])
+	for _, e := range edges {
+		f := rank[e.from]
+		succ[pos[f]] = rank[e.to]
+		pos[f]++
+	}
+	w := int32(0)
+	for n := range g.names {
+		b := succ[g.off[n]:g.off[n+1]]
+		slices.Sort(b)
+		b = slices.Compact(b)
+		g.off[n] = w
+		w += int32(copy(succ[w:], b))
+	}
+	g.off[len(g.names)] = w
+	g.succ = succ[:w]
+	return g
+}
+
+func (g *depGraph) successors(n int32) []int32 { return g.succ[g.off[n]:g.off[n+1]] }
+
+// node returns the node of an ID, or -1 for an ID with no dependsOn edge.
+func (g *depGraph) node(id string) int32 {
+	if i, ok := g.index[id]; ok {
+		return i
+	}
+	return -1
 }
 
 // Cycles returns dependency cycles (EdgeDependsOn), each as the list of
@@ -28,33 +124,26 @@ func (d *Document) Cycles(max int) [][]string {
 	if max <= 0 {
 		max = 100
 	}
-	adj := d.adjacency()
-	nodes := make([]string, 0, len(adj))
-	for n := range adj {
-		nodes = append(nodes, n)
-	}
-	slices.Sort(nodes)
+	g := d.graph(true)
 	const (
 		white = iota
 		grey
 		black
 	)
-	color := map[string]int{}
+	color := make([]uint8, len(g.names))
 	var out [][]string
-	type frame struct {
-		node string
-		next int
-	}
-	for _, start := range nodes {
-		if color[start] != white {
-			continue
+	type frame struct{ node, next int32 }
+	var stack []frame
+	for start := range int32(len(g.names)) {
+		if color[start] != white || g.off[start] == g.off[start+1] {
+			continue // done, or a node without successors: no cycle starts here
 		}
-		stack := []frame{{start, 0}}
+		stack = append(stack[:0], frame{start, 0})
 		color[start] = grey
 		for len(stack) > 0 && len(out) < max {
 			top := &stack[len(stack)-1]
-			succ := adj[top.node]
-			if top.next >= len(succ) {
+			succ := g.successors(top.node)
+			if int(top.next) >= len(succ) {
 				color[top.node] = black
 				stack = stack[:len(stack)-1]
 				continue
@@ -69,13 +158,13 @@ func (d *Document) Cycles(max int) [][]string {
 				// Back edge: the cycle is the stack from n to the top.
 				var cyc []string
 				for i := len(stack) - 1; i >= 0; i-- {
-					cyc = append(cyc, stack[i].node)
+					cyc = append(cyc, g.names[stack[i].node])
 					if stack[i].node == n {
 						break
 					}
 				}
 				slices.Reverse(cyc)
-				out = append(out, append(cyc, n))
+				out = append(out, append(cyc, g.names[n]))
 			}
 		}
 		if len(out) >= max {
@@ -89,25 +178,36 @@ func (d *Document) Cycles(max int) [][]string {
 // (both IDs included), or nil when to is not reachable: "which direct
 // dependency pulled this module in".
 func (d *Document) Path(from, to string) []string {
-	adj := d.adjacency()
-	prev := map[string]string{from: ""}
-	queue := []string{from}
+	if from == to {
+		return []string{from}
+	}
+	g := d.graph(false)
+	src, dst := g.node(from), g.node(to)
+	if src < 0 || dst < 0 {
+		return nil
+	}
+	prev := make([]int32, len(g.names))
+	for i := range prev {
+		prev[i] = -1
+	}
+	prev[src] = src
+	queue := []int32{src}
 	for len(queue) > 0 {
 		n := queue[0]
 		queue = queue[1:]
-		if n == to {
+		if n == dst {
 			var path []string
-			for x := to; x != ""; x = prev[x] {
-				path = append(path, x)
-				if x == from {
+			for x := dst; ; x = prev[x] {
+				path = append(path, g.names[x])
+				if x == src {
 					break
 				}
 			}
 			slices.Reverse(path)
 			return path
 		}
-		for _, s := range adj[n] {
-			if _, seen := prev[s]; !seen {
+		for _, s := range g.successors(n) {
+			if prev[s] < 0 {
 				prev[s] = n
 				queue = append(queue, s)
 			}
@@ -119,21 +219,33 @@ func (d *Document) Path(from, to string) []string {
 // Reachable returns the IDs reachable from the given one through
 // dependsOn edges (itself excluded), sorted.
 func (d *Document) Reachable(from string) []string {
-	adj := d.adjacency()
-	seen := map[string]bool{from: true}
-	stack := []string{from}
-	var out []string
+	g := d.graph(false)
+	src := g.node(from)
+	if src < 0 {
+		return nil
+	}
+	seen := make([]bool, len(g.names))
+	seen[src] = true
+	stack := []int32{src}
+	var found []int32
 	for len(stack) > 0 {
 		n := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		for _, s := range adj[n] {
+		for _, s := range g.successors(n) {
 			if !seen[s] {
 				seen[s] = true
-				out = append(out, s)
+				found = append(found, s)
 				stack = append(stack, s)
 			}
 		}
 	}
-	slices.Sort(out)
+	slices.Sort(found) // node order is ID order
+	out := make([]string, len(found))
+	for i, n := range found {
+		out[i] = g.names[n]
+	}
+	if len(out) == 0 {
+		return nil
+	}
 	return out
 }

@@ -280,8 +280,13 @@ func schemaInstance(data []byte, f Format) (any, map[string]bool, error) {
 	default:
 		return nil, elementIDsFromJSON(data), nil
 	}
-	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(js))
-	if err != nil {
+	// json.Unmarshal, not jsonschema.UnmarshalJSON: the latter reads
+	// through a json.Decoder, which copies the whole document into its
+	// buffer first. The numbers come out as float64, which the schema
+	// checks read as well; a number a float64 cannot hold is a decode
+	// finding.
+	var v any
+	if err := json.Unmarshal(js, &v); err != nil {
 		return nil, nil, malformed(string(f.Encoding), err)
 	}
 	return v, elementIDs(v), nil

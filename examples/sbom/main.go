@@ -136,7 +136,7 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	stdlib := fs.Bool("stdlib", true, "include the Go standard library")
 	workspace := fs.Bool("workspace", false, "use go.work")
 	created := fs.String("time", "", "creation time, RFC 3339 (default $SOURCE_DATE_EPOCH, else the VCS time)")
-	licenseCache := fs.String("license-cache", "", "`dir`ectory caching detected licenses per module version (default: the user cache dir's chainmail/licenses; \"off\" disables)")
+	cache := fs.String("cache", "", "`dir`ectory caching detected licenses and module zip digests per module version (default: the user cache dir's chainmail/sbom; \"off\" disables)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -156,14 +156,14 @@ func cmdGenerate(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			opts = append(opts, sbom.WithLicenses(*licenses))
 		}
 	})
-	switch *licenseCache {
+	switch *cache {
 	case "off":
 	case "":
 		if dir, err := os.UserCacheDir(); err == nil {
-			opts = append(opts, sbom.WithLicenseCache(filepath.Join(dir, "chainmail", "licenses")))
+			opts = append(opts, sbom.WithCache(filepath.Join(dir, "chainmail", "sbom")))
 		}
 	default:
-		opts = append(opts, sbom.WithLicenseCache(*licenseCache))
+		opts = append(opts, sbom.WithCache(*cache))
 	}
 	switch *mode {
 	case "":

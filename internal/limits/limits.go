@@ -38,14 +38,21 @@ const (
 	// MaxTimestamps bounds the RFC 3161 timestamps of one bundle.
 	MaxTimestamps = 32
 
-	// MaxSBOMBytes bounds a serialized SBOM or VEX document (cosign's
-	// COSIGN_MAX_ATTACHMENT_SIZE default, SECURITY.md C93, C102).
-	MaxSBOMBytes = 128 << 20
+	// MaxSBOMBytes bounds a serialized SBOM or VEX document (SECURITY.md
+	// C93, C102). Decoding holds the document's bytes and its decoded
+	// strings at once, about twice the input, so the bound is set for the
+	// largest document to decode within SECURITY.md's 256 MiB budget
+	// (sbom/bounds_test.go measures it); cosign's attachment default of
+	// 128 MiB would not.
+	MaxSBOMBytes = 100 << 20
 
 	// MaxSBOMComponents bounds the components (and every other array) of
 	// one SBOM, so a document of tiny elements cannot make the decoder
-	// allocate for millions of structs (SECURITY.md C93, C107).
-	MaxSBOMComponents = 200_000
+	// allocate for millions of structs (SECURITY.md C93, C107). A decoded
+	// component costs about 1.1 KiB (the format library's struct, the
+	// model's, their strings), so this many decode within the same
+	// budget.
+	MaxSBOMComponents = 150_000
 
 	// MaxSBOMElements bounds the array elements of one SBOM in all
 	// (components, dependency refs, properties, hashes, licenses...):

@@ -33,11 +33,12 @@ type scanner struct {
 	keyText []byte     // decoded keys that had escapes
 
 	maxArray    int
-	maxElements int      // Options.MaxElements
-	elements    int      // array elements seen so far
-	boundPaths  []string // the paths of Options.MaxLen
-	boundVals   []int    // and their bounds
-	pat         []byte   // path patterns (Options.MaxLen), a stack of prefixes
+	maxElements int            // Options.MaxElements
+	elements    int            // array elements seen so far
+	boundPaths  []string       // the paths of Options.MaxLen
+	boundVals   []int          // and their bounds (-1: counted only, Options.Lengths)
+	lengths     map[string]int // Options.Lengths
+	pat         []byte         // path patterns (Options.MaxLen), a stack of prefixes
 
 	scratch []byte // unescaped string values, reused
 
@@ -118,6 +119,13 @@ func (s *scanner) init(data []byte, o Options) {
 	for p, n := range o.MaxLen {
 		s.boundPaths = append(s.boundPaths, p)
 		s.boundVals = append(s.boundVals, n)
+	}
+	s.lengths = o.Lengths
+	for p := range o.Lengths {
+		if _, bounded := o.MaxLen[p]; !bounded {
+			s.boundPaths = append(s.boundPaths, p)
+			s.boundVals = append(s.boundVals, -1)
+		}
 	}
 	s.skipSpace()
 }
@@ -795,7 +803,7 @@ func (s *scanner) openArray(a *arrScan, sh *shape, depth, pat int) (empty bool, 
 		return true, nil
 	}
 	bound := s.maxArray
-	if n, ok := s.limit(pat); ok && (bound <= 0 || n < bound) {
+	if n, ok := s.limit(pat); ok && n >= 0 && (bound <= 0 || n < bound) {
 		bound = n
 		if bound <= 0 {
 			return false, s.fail(ErrTooLarge, "array must be empty")
@@ -846,6 +854,9 @@ func (s *scanner) array(sh *shape, depth, pat int) error {
 	var a arrScan
 	empty, err := s.openArray(&a, sh, depth, pat)
 	if err != nil || empty {
+		if empty {
+			s.setLength(pat, 0)
+		}
 		return err
 	}
 	for {
@@ -856,7 +867,21 @@ func (s *scanner) array(sh *shape, depth, pat int) error {
 			return err
 		}
 		if done, err := s.endElem(&a); done || err != nil {
+			if done {
+				s.setLength(pat, a.i+1)
+			}
 			return err
 		}
+	}
+}
+
+// setLength records the length of the array whose path pattern is
+// s.pat[:pat] when Options.Lengths asks for it.
+func (s *scanner) setLength(pat, n int) {
+	if s.lengths == nil || pat < 0 {
+		return
+	}
+	if _, ok := s.lengths[string(s.pat[:pat])]; ok {
+		s.lengths[string(s.pat[:pat])] = n
 	}
 }

@@ -143,6 +143,13 @@ type Options struct {
 	// Bounds are checked while scanning, so an oversized array is
 	// rejected before anything is allocated for it.
 	MaxLen map[string]int
+	// Lengths, when not nil, receives the number of elements of the
+	// arrays at the paths that are its keys (path syntax as MaxLen; the
+	// last such array when the path matches several), so that a decoder
+	// can allocate for them once instead of growing slices element by
+	// element. A path whose array is absent keeps its value. CheckWith
+	// fills it; a Decoder does not (its caller sees each array).
+	Lengths map[string]int
 }
 
 // CheckWith is Check with explicit bounds.

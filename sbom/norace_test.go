@@ -1,0 +1,5 @@
+//go:build !race
+
+package sbom
+
+const raceEnabled = false
