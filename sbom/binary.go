@@ -158,7 +158,7 @@ func FromBuildInfo(bi *debug.BuildInfo, opts ...Option) (*Document, error) {
 	if o.licenses && o.licensesSet {
 		if cache := moduleCacheDir(); cache != "" {
 			var comps []*Component
-			var dirs, keys []string
+			var dirs, keys []string // keys: the cache's, per directory
 			for _, c := range d.Components[1:] {
 				v := c.Version
 				p := c.Name
@@ -176,7 +176,7 @@ func FromBuildInfo(bi *debug.BuildInfo, opts ...Option) (*Document, error) {
 				}
 				keys = append(keys, key)
 			}
-			for i, ms := range detectAll(dirs, keys, o) {
+			for i, ms := range detectAll(dirs, licenseCaching{key: func(i int) string { return keys[i] }}, o) {
 				for _, m := range ms {
 					comps[i].Licenses = append(comps[i].Licenses, License{Expression: m.ID, Source: LicenseDetected, Confidence: m.Confidence, File: m.File})
 				}

@@ -333,9 +333,11 @@ func FromModule(ctx context.Context, dir string, opts ...Option) (*Document, err
 		pkgsOut, testsOut []byte
 		pkgsErr, testsErr error
 	)
+	envDone := make(chan struct{})
 	wg.Add(3)
 	go func() {
 		defer wg.Done()
+		defer close(envDone)
 		var out []byte
 		out, envErr = o.runGo(ctx, abs, "env", "GOVERSION", "GOMODCACHE")
 		goVersion, modCache, _ = strings.Cut(strings.TrimSpace(string(out)), "\n")
@@ -357,7 +359,21 @@ func FromModule(ctx context.Context, dir string, opts ...Option) (*Document, err
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			key := ""
+			if o.cache != "" {
+				<-envDone
+				if envErr == nil {
+					key = graphCacheKey(abs, goVersion, o.goEnv(), o.workspace)
+				}
+				if out, ok := loadGraph(o.cache, key); key != "" && ok {
+					graphOut = out
+					return
+				}
+			}
 			graphOut, graphErr = o.runGo(ctx, abs, "mod", "graph")
+			if key != "" && graphErr == nil {
+				_ = storeGraph(o.cache, key, graphOut) // a cache that cannot be written only costs time
+			}
 		}()
 	} else {
 		args := []string{"list", "-e", "-deps", "-json=ImportPath,Module,Standard,Imports,ForTest,Error"}
@@ -585,8 +601,20 @@ func FromModule(ctx context.Context, dir string, opts ...Option) (*Document, err
 			edges = append(edges, modEdge{main.Path, "std"})
 		}
 	}
+	var rc *runCache
+	if o.cache != "" {
+		var lines []string
+		for _, c := range comps {
+			if m := byPath[c.Name]; m != nil {
+				lines = append(lines, modVersion(m)+" "+c.GoH1)
+			}
+		}
+		slices.Sort(lines)
+		rc = openRunCache(o.cache, lines)
+		defer rc.close()
+	}
 	if modCache != "" {
-		hashModuleZips(modCache, o.cache, comps, byPath)
+		hashModuleZips(modCache, o.cache, rc, comps, byPath)
 	}
 	d.Components = append(d.Components, comps...)
 	for _, e := range edges {
@@ -598,12 +626,8 @@ func FromModule(ctx context.Context, dir string, opts ...Option) (*Document, err
 
 	if o.licenses {
 		dirs := make([]string, len(comps))
-		keys := make([]string, len(comps))
 		for i, c := range comps {
 			m := byPath[c.Name]
-			if m != nil && !vendored[c.Name] && m.effective().Version != "" && c.GoH1 != "" {
-				keys[i] = cacheKey(m, c)
-			}
 			switch {
 			case m != nil && m.effective().Dir != "":
 				dirs[i] = m.effective().Dir
@@ -617,7 +641,25 @@ func FromModule(ctx context.Context, dir string, opts ...Option) (*Document, err
 				dirs[i] = filepath.Join(modCache, filepath.FromSlash(escapeModPath(e.Path))+"@"+escapeModPath(e.Version))
 			}
 		}
-		found := detectAll(dirs, keys, o)
+		var cached licenseCaching
+		if o.cache != "" {
+			cached = licenseCaching{
+				key: func(i int) string {
+					if m := byPath[comps[i].Name]; m != nil && !vendored[comps[i].Name] {
+						return cacheKey(modCache, m, comps[i])
+					}
+					return ""
+				},
+				run: rc,
+				module: func(i int) (string, string) {
+					if m := byPath[comps[i].Name]; m != nil && !vendored[comps[i].Name] {
+						return modVersion(m), comps[i].GoH1
+					}
+					return "", ""
+				},
+			}
+		}
+		found := detectAll(dirs, cached, o)
 		for i, ms := range found {
 			for _, m := range ms {
 				comps[i].Licenses = append(comps[i].Licenses, License{Expression: m.ID, Source: LicenseDetected, Confidence: m.Confidence, File: m.File})
@@ -631,9 +673,38 @@ func FromModule(ctx context.Context, dir string, opts ...Option) (*Document, err
 	return d, nil
 }
 
+// licenseCaching says how detectAll uses WithCache: key(i) is dirs[i]'s
+// per-module cache key ("" for none), computed only when needed; module(i)
+// its module version ("path@version", "" for none) and go.sum h1 in the
+// run's build list entry (run, nil for none). The zero value caches
+// nothing.
+type licenseCaching struct {
+	key    func(i int) string
+	run    *runCache
+	module func(i int) (pv, h1 string)
+}
+
+// detectCached detects the licenses in dir, or reads them from the
+// module's own cache entry.
+func detectCached(dir string, lc licenseCaching, i int, o *genOptions) []licensedetect.Match {
+	key := ""
+	if lc.key != nil {
+		key = lc.key(i)
+	}
+	if key != "" {
+		if ms, ok := loadLicenses(o.cache, key); ok {
+			return ms
+		}
+	}
+	ms := licensedetect.Detect(dir)
+	if key != "" {
+		_ = storeLicenses(o.cache, key, ms) // a cache that cannot be written only costs time
+	}
+	return ms
+}
+
 // detectAll runs license detection over dirs on all CPUs.
-// keys[i], when not "", is dirs[i]'s cache key (see WithCache).
-func detectAll(dirs, keys []string, o *genOptions) [][]licensedetect.Match {
+func detectAll(dirs []string, lc licenseCaching, o *genOptions) [][]licensedetect.Match {
 	out := make([][]licensedetect.Match, len(dirs))
 	work := make(chan int)
 	var wg sync.WaitGroup
@@ -642,16 +713,19 @@ func detectAll(dirs, keys []string, o *genOptions) [][]licensedetect.Match {
 		go func() {
 			defer wg.Done()
 			for i := range work {
-				cacheable := o.cache != "" && keys[i] != ""
-				if cacheable {
-					if ms, ok := loadLicenses(o.cache, keys[i]); ok {
-						out[i] = ms
-						continue
-					}
+				pv, h1 := "", ""
+				if lc.run != nil {
+					pv, h1 = lc.module(i)
 				}
-				out[i] = licensedetect.Detect(dirs[i])
-				if cacheable {
-					_ = storeLicenses(o.cache, keys[i], out[i]) // a cache that cannot be written only costs time
+				known := false
+				if pv != "" {
+					out[i], known = lc.run.licenses(pv, h1) // the build list's entry
+				}
+				if !known {
+					out[i] = detectCached(dirs[i], lc, i, o)
+				}
+				if pv != "" {
+					lc.run.update(pv, func(f *moduleFacts) { f.H1, f.Licenses, f.LicensesKnown = h1, out[i], true })
 				}
 			}
 		}()
@@ -718,11 +792,49 @@ func readVendor(dir string) map[string]bool {
 	return out
 }
 
-// cacheKey is the WithCache key of a module version: its path, version
-// and go.sum h1 (the caller checks that it has one).
-func cacheKey(m *goModule, c *Component) string {
+// modVersion is "path@version" of a module as built (its replacement's,
+// if replaced).
+func modVersion(m *goModule) string {
 	e := m.effective()
-	return e.Path + "@" + e.Version + " " + c.GoH1
+	return e.Path + "@" + e.Version
+}
+
+// cacheKey is the WithCache key of a module version: its path, version
+// and h1, go.sum's or else the one the go command recorded beside the zip
+// in the module cache (VERSION.ziphash) when it downloaded and checked
+// it; "" when neither is known (a local replacement, a module never
+// downloaded).
+func cacheKey(modCache string, m *goModule, c *Component) string {
+	e := m.effective()
+	if e.Version == "" || strings.HasPrefix(e.Path, ".") || strings.HasPrefix(e.Path, "/") {
+		return ""
+	}
+	h1 := c.GoH1
+	if h1 == "" && modCache != "" {
+		h1 = readZipHash(filepath.Join(modCache, "cache", "download", filepath.FromSlash(escapeModPath(e.Path)), "@v", escapeModPath(e.Version)+".ziphash"))
+	}
+	if h1 == "" {
+		return ""
+	}
+	return e.Path + "@" + e.Version + " " + h1
+}
+
+// readZipHash returns the h1 in a module cache .ziphash file, or "".
+func readZipHash(path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, 128))
+	if err != nil {
+		return ""
+	}
+	h1 := strings.TrimSpace(string(b))
+	if _, ok := H1Hex(h1); !ok {
+		return ""
+	}
+	return h1
 }
 
 // hashModuleZips gives each module component the SHA-256 of its module
@@ -732,10 +844,11 @@ func cacheKey(m *goModule, c *Component) string {
 // gets no hash rather than a wrong one. With a cache (WithCache), a zip
 // already hashed at its current size is not read again. The zips are
 // hashed in parallel, one per CPU.
-func hashModuleZips(modCache, cache string, comps []*Component, byPath map[string]*goModule) {
+func hashModuleZips(modCache, cache string, rc *runCache, comps []*Component, byPath map[string]*goModule) {
 	type job struct {
-		c        *Component
-		zip, key string
+		c       *Component
+		m       *goModule
+		zip, pv string
 	}
 	var jobs []job
 	for _, c := range comps {
@@ -748,11 +861,7 @@ func hashModuleZips(modCache, cache string, comps []*Component, byPath map[strin
 			continue
 		}
 		zip := filepath.Join(modCache, "cache", "download", filepath.FromSlash(escapeModPath(e.Path)), "@v", escapeModPath(e.Version)+".zip")
-		key := ""
-		if cache != "" && c.GoH1 != "" {
-			key = cacheKey(m, c)
-		}
-		jobs = append(jobs, job{c, zip, key})
+		jobs = append(jobs, job{c, m, zip, modVersion(m)})
 	}
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -764,20 +873,29 @@ func hashModuleZips(modCache, cache string, comps []*Component, byPath map[strin
 				if err != nil || !fi.Mode().IsRegular() {
 					continue
 				}
-				if j.key != "" {
-					if h, ok := loadZipDigest(cache, j.key, fi.Size()); ok {
-						j.c.Hashes = []Hash{{Algorithm: SHA256, Value: h}}
-						continue
+				size, h := fi.Size(), ""
+				if f, ok := rc.facts(j.pv, j.c.GoH1); ok && f.ZipSize == size && f.ZipSHA256 != "" {
+					h = f.ZipSHA256
+				}
+				key := ""
+				if h == "" && cache != "" {
+					key = cacheKey(modCache, j.m, j.c)
+					if d, ok := loadZipDigest(cache, key, size); key != "" && ok {
+						h = d
 					}
 				}
-				d, err := digest.FromFile(j.zip, digest.SHA256)
-				if err != nil {
-					continue
+				if h == "" {
+					d, err := digest.FromFile(j.zip, digest.SHA256)
+					if err != nil {
+						continue
+					}
+					h = d.Hex()
+					if key != "" {
+						_ = storeZipDigest(cache, key, size, h) // a cache that cannot be written only costs time
+					}
 				}
-				j.c.Hashes = []Hash{{Algorithm: SHA256, Value: d.Hex()}}
-				if j.key != "" {
-					_ = storeZipDigest(cache, j.key, fi.Size(), d.Hex()) // a cache that cannot be written only costs time
-				}
+				j.c.Hashes = []Hash{{Algorithm: SHA256, Value: h}}
+				rc.update(j.pv, func(f *moduleFacts) { f.H1, f.ZipSize, f.ZipSHA256 = j.c.GoH1, size, h })
 			}
 		})
 	}
