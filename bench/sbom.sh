@@ -1,112 +1,138 @@
 #!/usr/bin/env bash
-# bench/sbom.sh: speed, memory and coverage of the sbom package against
-# syft on github.com/sigstore/cosign/v2@v2.6.5 (SBOM.md section 4).
+# bench/sbom.sh: the sbom package (through examples/sbom) against syft
+# v1.57.0 on github.com/sigstore/cosign/v2@v2.6.5, like for like, mode by
+# mode (SBOM.md section 4; issue 10).
 #
-# It installs what it compares against (syft v1.57.0, pinned by
-# bench/syft/go.mod.txt and go.sum.txt: the proxy refuses three of
-# syft's own dependency versions), downloads the cosign source through
-# the module proxy and warms the module cache, builds the cosign binary,
-# then runs each tool RUNS times (default 3) and reports the median wall
-# time and peak RSS (/usr/bin/time -v). Results go to
-# bench/README-sbom.md. cyclonedx-gomod is not served by the proxy here
-# (403), so it is not measured.
+# Each comparison runs both commands once to warm up, then RUNS rounds
+# (default 5) that alternate them run by run, and reports the median wall
+# time and peak RSS (/usr/bin/time) of each and the ratio of the medians.
+# Scopes are matched:
+#   module    ours: the module graph (`go list -m all`) with licenses and
+#             zip digests; syft: its go.mod mode
+#             (SYFT_GOLANG_USE_PACKAGES_LIB=false) with licenses from the
+#             module cache, the Go module cataloger only. (syft lists the
+#             ~300 modules go.mod names, ours all 802 of the graph.)
+#   packages  ours: -main ./... -tests (all packages and their tests);
+#             syft: its default Go scan (golang.org/x/tools/go/packages,
+#             all packages with tests), the Go module cataloger only
+#   binary    ours: `sbom BIN`; syft: `scan file:BIN` (build info, no
+#             licenses either)
+#   binary+licenses  both read licenses from the module cache
+# "warm" uses a filled -cache directory (licenses, zip digests, module
+# graph); "cold" runs with -cache off (what a first run costs). The floor
+# compares the warm module mode with `go list -e -m -json all`.
 #
-# Usage: bench/sbom.sh            (WORK=/tmp/chainmail-bench RUNS=3)
+# Installs what it compares against (bench/syft.sh, bench/cosign.sh).
+# Usage: bench/sbom.sh            (WORK=/tmp/chainmail-bench RUNS=5)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-REPO=$(pwd)
 WORK=${WORK:-/tmp/chainmail-bench}
-RUNS=${RUNS:-3}
-COSIGN=github.com/sigstore/cosign/v2
-COSIGN_VERSION=v2.6.5
+RUNS=${RUNS:-5}
 mkdir -p "$WORK/bin"
 export GOFLAGS=-mod=readonly GOTOOLCHAIN=${GOTOOLCHAIN:-local}
 log() { echo "bench: $*" >&2; }
 
-# 1. syft, pinned.
 WORK=$WORK bash bench/syft.sh >/dev/null
-
-# 2. cosign source, a warm module cache and the cosign binary.
 WORK=$WORK bash bench/cosign.sh >/dev/null
-
-# 3. our CLI and stat tool.
 go build -o "$WORK/bin/sbom" ./examples/sbom
 go build -o "$WORK/bin/sbomstat" ./bench/sbomstat
 
-# 4. measurements.
-measure() { # name, command...: prints "name wall_s rss_mib cpu_s" medians
-	local name=$1; shift
-	local walls=() rsss=() cpus=()
-	for _ in $(seq "$RUNS"); do
-		/usr/bin/time -v -o "$WORK/time.txt" "$@" >/dev/null 2>"$WORK/stderr.txt" || { cat "$WORK/stderr.txt" >&2; return 1; }
-		walls+=("$(awk -F': ' '/Elapsed/ {n=split($2,a,":"); s=0; for(i=1;i<=n;i++) s=s*60+a[i]; print s}' "$WORK/time.txt")")
-		rsss+=("$(awk -F': ' '/Maximum resident/ {printf "%.0f", $2/1024}' "$WORK/time.txt")")
-		cpus+=("$(awk -F': ' '/User time|System time/ {s+=$2} END {printf "%.2f", s}' "$WORK/time.txt")")
-	done
-	local wall rss cpu
-	wall=$(printf '%s\n' "${walls[@]}" | sort -g | sed -n "$(( (RUNS+1)/2 ))p")
-	rss=$(printf '%s\n' "${rsss[@]}" | sort -g | sed -n "$(( (RUNS+1)/2 ))p")
-	cpu=$(printf '%s\n' "${cpus[@]}" | sort -g | sed -n "$(( (RUNS+1)/2 ))p")
-	echo "$name $wall $rss $cpu"
-}
 export SYFT_CHECK_FOR_APP_UPDATE=false SOURCE_DATE_EPOCH=1700000000
-C="$WORK/cosign"
-declare -A CMD=(
-	[ours-module]="$WORK/bin/sbom -o $WORK/ours-module.cdx.json $C"
-	[ours-packages]="$WORK/bin/sbom -main ./cmd/cosign -o $WORK/ours-packages.cdx.json $C"
-	[ours-binary]="$WORK/bin/sbom -o $WORK/ours-binary.cdx.json $WORK/cosign-bin"
-	[ours-binary-licenses]="$WORK/bin/sbom -licenses -o $WORK/ours-binary-licenses.cdx.json $WORK/cosign-bin"
-	[syft-dir]="$WORK/bin/syft scan dir:$C -q -o cyclonedx-json=$WORK/syft-dir.cdx.json"
-	[syft-binary]="$WORK/bin/syft scan file:$WORK/cosign-bin -q -o cyclonedx-json=$WORK/syft-binary.cdx.json"
-	[go-list-m]="go -C $C list -e -m -json all"
-	[go-mod-graph]="go -C $C mod graph"
-)
-ORDER="go-list-m go-mod-graph ours-module ours-packages ours-binary ours-binary-licenses syft-dir syft-binary"
-: >"$WORK/results.txt"
-for n in $ORDER; do
-	log "measuring $n ($RUNS runs)"
-	# shellcheck disable=SC2086
-	measure "$n" ${CMD[$n]} | tee -a "$WORK/results.txt"
-done
-(cd "$C" && go list -e -m all >"$WORK/golist.txt" 2>/dev/null || true)
-stat() { "$WORK/bin/sbomstat" "$@" 2>&1 || true; }
-{
-	echo "ours-module $(stat -golist "$WORK/golist.txt" "$WORK/ours-module.cdx.json" | tr '\n' ' ')"
-	echo "ours-packages $(stat "$WORK/ours-packages.cdx.json")"
-	echo "ours-binary $(stat "$WORK/ours-binary.cdx.json")"
-	echo "ours-binary-licenses $(stat "$WORK/ours-binary-licenses.cdx.json")"
-	echo "syft-dir $(stat "$WORK/syft-dir.cdx.json")"
-	echo "syft-binary $(stat "$WORK/syft-binary.cdx.json")"
-} | tee "$WORK/coverage.txt"
-"$WORK/bin/sbom" validate "$WORK/ours-module.cdx.json" | tail -1
-# determinism: a second module-graph run gives the same bytes
-"$WORK/bin/sbom" -o "$WORK/ours-module-2.cdx.json" "$C"
-cmp -s "$WORK/ours-module.cdx.json" "$WORK/ours-module-2.cdx.json" && DET=identical || DET=DIFFERENT
+C="$WORK/cosign" B="$WORK/cosign-bin" S="$WORK/bin/syft" O="$WORK/bin/sbom"
+CACHE="$WORK/sbom-cache"
+SYFT_GO="--override-default-catalogers go-module-file-cataloger"
+SYFT_BIN="--override-default-catalogers go-module-binary-cataloger"
 
-get() { awk -v n="$1" -v f="$2" '$1==n {print $f}' "$WORK/results.txt"; }
-ratio() { awk -v a="$(get "$1" "$3")" -v b="$(get "$2" "$3")" 'BEGIN {printf "%.1fx", a/b}'; }
+declare -A CMD=(
+	[ours-module-warm]="$O -cache $CACHE -o $WORK/ours-module.cdx.json $C"
+	[ours-module-cold]="$O -cache off -o $WORK/ours-module-cold.cdx.json $C"
+	[syft-module]="env SYFT_GOLANG_USE_PACKAGES_LIB=false SYFT_GOLANG_SEARCH_LOCAL_MOD_CACHE_LICENSES=true $S scan dir:$C -q $SYFT_GO -o cyclonedx-json=$WORK/syft-module.cdx.json"
+	[ours-packages-warm]="$O -cache $CACHE -main ./... -tests -o $WORK/ours-packages.cdx.json $C"
+	[ours-packages-cold]="$O -cache off -main ./... -tests -o $WORK/ours-packages-cold.cdx.json $C"
+	[syft-packages]="$S scan dir:$C -q $SYFT_GO -o cyclonedx-json=$WORK/syft-packages.cdx.json"
+	[ours-binary]="$O -cache off -o $WORK/ours-binary.cdx.json $B"
+	[syft-binary]="$S scan file:$B -q $SYFT_BIN -o cyclonedx-json=$WORK/syft-binary.cdx.json"
+	[ours-binary-licenses]="$O -cache $CACHE -licenses -o $WORK/ours-binary-licenses.cdx.json $B"
+	[syft-binary-licenses]="env SYFT_GOLANG_SEARCH_LOCAL_MOD_CACHE_LICENSES=true $S scan file:$B -q $SYFT_BIN -o cyclonedx-json=$WORK/syft-binary-licenses.cdx.json"
+	[go-list-m]="go -C $C list -e -m -json all"
+)
+
+once() { # name: one run; prints "wall_s rss_mib"
+	# shellcheck disable=SC2086
+	/usr/bin/time -f "%e %M" -o "$WORK/time.txt" ${CMD[$1]} >/dev/null 2>"$WORK/stderr.txt" || { cat "$WORK/stderr.txt" >&2; return 1; }
+	awk '{printf "%s %.0f\n", $1, $2/1024}' "$WORK/time.txt"
+}
+median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+# pair A B: warm-up, then RUNS alternated rounds; appends to results.
+pair() {
+	local a=$1 b=$2 r
+	log "$a vs $b: warm-up, then $RUNS alternated rounds"
+	once "$a" >/dev/null
+	once "$b" >/dev/null
+	: >"$WORK/$a.runs"
+	: >"$WORK/$b.runs"
+	for r in $(seq "$RUNS"); do
+		once "$a" >>"$WORK/$a.runs"
+		once "$b" >>"$WORK/$b.runs"
+	done
+	local aw ar bw br
+	aw=$(cut -d' ' -f1 "$WORK/$a.runs" | median) ar=$(cut -d' ' -f2 "$WORK/$a.runs" | median)
+	bw=$(cut -d' ' -f1 "$WORK/$b.runs" | median) br=$(cut -d' ' -f2 "$WORK/$b.runs" | median)
+	awk -v a="$a" -v b="$b" -v aw="$aw" -v ar="$ar" -v bw="$bw" -v br="$br" \
+		'BEGIN {printf "| `%s` | %.2f s, %d MiB | `%s` | %.2f s, %d MiB | **%.1fx** |\n", a, aw, ar, b, bw, br, (aw > 0 ? bw / aw : 0)}' | tee -a "$WORK/pairs.md"
+}
+
+rm -rf "$CACHE"
+"$O" -cache "$CACHE" -o /dev/null "$C"                       # fill the cache: module graph,
+"$O" -cache "$CACHE" -main ./... -tests -o /dev/null "$C"     # packages,
+"$O" -cache "$CACHE" -licenses -o /dev/null "$B"              # binary licenses
+: >"$WORK/pairs.md"
+pair ours-module-warm syft-module
+pair ours-module-cold syft-module
+pair ours-packages-warm syft-packages
+pair ours-packages-cold syft-packages
+pair ours-binary syft-binary
+pair ours-binary-licenses syft-binary-licenses
+pair ours-module-warm go-list-m
+
+(cd "$C" && go list -e -m all >"$WORK/golist.txt" 2>/dev/null || true)
+stat() { "$WORK/bin/sbomstat" "$@" 2>&1 | tr '\n' ' ' || true; }
+{
+	for n in ours-module ours-packages ours-binary ours-binary-licenses; do
+		if [[ $n == ours-module ]]; then
+			echo "$n $(stat -golist "$WORK/golist.txt" "$WORK/$n.cdx.json")"
+		else
+			echo "$n $(stat "$WORK/$n.cdx.json")"
+		fi
+	done
+	for n in syft-module syft-packages syft-binary syft-binary-licenses; do
+		echo "$n $(stat "$WORK/$n.cdx.json")"
+	done
+} | tee "$WORK/coverage.txt"
+cmp -s "$WORK/ours-module.cdx.json" "$WORK/ours-module-cold.cdx.json" && CACHED=identical || CACHED=DIFFERENT
+"$O" -cache off -o "$WORK/ours-module-2.cdx.json" "$C"
+cmp -s "$WORK/ours-module-cold.cdx.json" "$WORK/ours-module-2.cdx.json" && DET=identical || DET=DIFFERENT
+
 {
 	echo "# SBOM benchmark (bench/sbom.sh)"
 	echo
-	echo "Target: $COSIGN@$COSIGN_VERSION, warm module cache, $(nproc) CPUs, $(go version | cut -d' ' -f3),"
-	echo "median of $RUNS runs in one run of the script, wall time, CPU time and peak RSS from /usr/bin/time -v."
-	echo "Load average when the measurements ended: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine"
-	echo "inflates wall times; CPU time is the steadier number)."
-	echo "Generated $(date -u +%Y-%m-%d) by \`bench/sbom.sh\`; raw numbers in \$WORK/results.txt."
+	echo "Target: github.com/sigstore/cosign/v2@v2.6.5 (source, and its 137 MB binary), warm module"
+	echo "cache and page cache, $(nproc) CPUs, $(go version | cut -d' ' -f3), syft v1.57.0 built pinned by bench/syft.sh."
+	echo "Each row: both commands once to warm up, then $RUNS rounds alternating them run by run; medians"
+	echo "of wall time and peak RSS (/usr/bin/time); ratio = their median wall / ours."
+	echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg). Generated $(date -u +%Y-%m-%d) by \`bench/sbom.sh\`."
 	echo
-	echo "| what | wall (s) | CPU user+sys (s) | peak RSS (MiB) | target |"
+	echo "| ours | time, RSS | theirs | time, RSS | ratio |"
 	echo "| --- | --- | --- | --- | --- |"
-	echo "| sbom, module graph + licenses + hashes (\`sbom DIR\`) | $(get ours-module 2) | $(get ours-module 4) | $(get ours-module 3) | <= 1 s, < 150 MiB |"
-	echo "| sbom, package mode (\`sbom -main ./cmd/cosign DIR\`) | $(get ours-packages 2) | $(get ours-packages 4) | $(get ours-packages 3) | <= 3 s, < 150 MiB |"
-	echo "| sbom, binary (\`sbom cosign-bin\`) | $(get ours-binary 2) | $(get ours-binary 4) | $(get ours-binary 3) | <= 0.2 s, < 150 MiB |"
-	echo "| sbom, binary with licenses from the module cache (\`sbom -licenses cosign-bin\`) | $(get ours-binary-licenses 2) | $(get ours-binary-licenses 4) | $(get ours-binary-licenses 3) | |"
-	echo "| syft v1.57.0 \`dir:\` | $(get syft-dir 2) | $(get syft-dir 4) | $(get syft-dir 3) | |"
-	echo "| syft v1.57.0 \`file:\` (binary) | $(get syft-binary 2) | $(get syft-binary 4) | $(get syft-binary 3) | |"
-	echo "| lower bound: \`go list -e -m -json all\` | $(get go-list-m 2) | $(get go-list-m 4) | $(get go-list-m 3) | |"
-	echo "| lower bound: \`go mod graph\` | $(get go-mod-graph 2) | $(get go-mod-graph 4) | $(get go-mod-graph 3) | |"
+	cat "$WORK/pairs.md"
 	echo
-	echo "Speed-up against syft (wall / CPU): module graph $(ratio syft-dir ours-module 2) / $(ratio syft-dir ours-module 4),"
-	echo "package mode $(ratio syft-dir ours-packages 2) / $(ratio syft-dir ours-packages 4), binary $(ratio syft-binary ours-binary 2) / $(ratio syft-binary ours-binary 4)."
+	echo "Scopes: module = ours the whole module graph (802 modules) with licenses and zip SHA-256s,"
+	echo "syft its go.mod mode (\`SYFT_GOLANG_USE_PACKAGES_LIB=false\`, licenses from the module cache;"
+	echo "it lists the modules go.mod names). packages = all packages and tests (ours \`-main ./... -tests\`,"
+	echo "syft's default go/packages scan). binary = build info (\`file:\`). Both tools run only their Go"
+	echo "cataloger. warm = a filled \`-cache\` directory; cold = \`-cache off\`. The last row is the floor:"
+	echo "the warm module mode against \`go list -e -m -json all\`, which it runs."
 	echo
 	echo "Coverage (Go components; licensed = at least one SPDX license-list id; hashed = has a hash):"
 	echo
@@ -114,7 +140,7 @@ ratio() { awk -v a="$(get "$1" "$3")" -v b="$(get "$2" "$3")" 'BEGIN {printf "%.
 	cat "$WORK/coverage.txt"
 	echo '```'
 	echo
-	echo "Determinism (two module-graph runs, SOURCE_DATE_EPOCH set): $DET."
+	echo "Warm and cold module SBOMs: $CACHED. Two cold runs: $DET."
 } >bench/README-sbom.md
 log "wrote bench/README-sbom.md"
 cat bench/README-sbom.md

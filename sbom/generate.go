@@ -262,7 +262,50 @@ type goPackage struct {
 	Standard   bool
 	Imports    []string
 	ForTest    string
+	DepOnly    bool
 	Error      *struct{ Err string }
+}
+
+// nonTest returns the packages of a `go list -deps -test` listing that
+// the same listing without -test has: the listed packages themselves
+// (not their tests) and what they import, transitively.
+func nonTest(pkgs []goPackage) []goPackage {
+	byPath := make(map[string]int, len(pkgs))
+	var stack []string
+	for i, p := range pkgs {
+		if p.ForTest != "" || strings.Contains(p.ImportPath, " ") {
+			continue // a package recompiled for a test
+		}
+		byPath[p.ImportPath] = i
+		if !p.DepOnly && !strings.HasSuffix(p.ImportPath, ".test") {
+			stack = append(stack, p.ImportPath)
+		}
+	}
+	reached := map[string]bool{}
+	for _, r := range stack {
+		reached[r] = true
+	}
+	for len(stack) > 0 {
+		p := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		i, ok := byPath[p]
+		if !ok {
+			continue
+		}
+		for _, imp := range pkgs[i].Imports {
+			if _, known := byPath[imp]; known && !reached[imp] {
+				reached[imp] = true
+				stack = append(stack, imp)
+			}
+		}
+	}
+	var out []goPackage
+	for _, p := range pkgs {
+		if i, ok := byPath[p.ImportPath]; ok && reached[p.ImportPath] && pkgs[i].ImportPath == p.ImportPath && p.ForTest == "" && !strings.Contains(p.ImportPath, " ") {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // runGo runs the go command in dir and returns its standard output.
@@ -322,16 +365,16 @@ func FromModule(ctx context.Context, dir string, opts ...Option) (*Document, err
 	}
 
 	var (
-		wg                sync.WaitGroup
-		goVersion         string
-		modCache          string
-		vcs               vcsInfo
-		graphOut          []byte
-		graphErr, envErr  error
-		listOut           []byte
-		listErr           error
-		pkgsOut, testsOut []byte
-		pkgsErr, testsErr error
+		wg               sync.WaitGroup
+		goVersion        string
+		modCache         string
+		vcs              vcsInfo
+		graphOut         []byte
+		graphErr, envErr error
+		listOut          []byte
+		listErr          error
+		pkgsOut          []byte
+		pkgsErr          error
 	)
 	envDone := make(chan struct{})
 	wg.Add(3)
@@ -376,22 +419,20 @@ func FromModule(ctx context.Context, dir string, opts ...Option) (*Document, err
 			}
 		}()
 	} else {
-		args := []string{"list", "-e", "-deps", "-json=ImportPath,Module,Standard,Imports,ForTest,Error"}
+		args := []string{"list", "-e", "-deps", "-json=ImportPath,Module,Standard,Imports,ForTest,DepOnly,Error"}
 		if len(o.tags) > 0 {
 			args = append(args, "-tags", strings.Join(o.tags, ","))
+		}
+		if o.tests {
+			// One listing with -test: what it has beyond the listing
+			// without is the tests' (nonTest tells them apart).
+			args = append(args, "-test")
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			pkgsOut, pkgsErr = o.runGo(ctx, abs, append(args, o.mains...)...)
 		}()
-		if o.tests {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				testsOut, testsErr = o.runGo(ctx, abs, append(append(slices.Clone(args), "-test"), o.mains...)...)
-			}()
-		}
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
@@ -492,9 +533,13 @@ func FromModule(ctx context.Context, dir string, opts ...Option) (*Document, err
 		if pkgsErr != nil && len(pkgsOut) == 0 {
 			return nil, pkgsErr
 		}
-		pkgs, err := decodeStream[goPackage](pkgsOut)
+		all, err := decodeStream[goPackage](pkgsOut)
 		if err != nil {
 			return nil, fmt.Errorf("%w: reading go list -deps output: %v", ErrGenerate, err)
+		}
+		pkgs := all
+		if o.tests {
+			pkgs = nonTest(all)
 		}
 		seen := map[string]bool{}
 		collect := func(pkgs []goPackage, test bool) {
@@ -538,14 +583,7 @@ func FromModule(ctx context.Context, dir string, opts ...Option) (*Document, err
 		}
 		collect(pkgs, false)
 		if o.tests {
-			if testsErr != nil && len(testsOut) == 0 {
-				return nil, testsErr
-			}
-			tpkgs, err := decodeStream[goPackage](testsOut)
-			if err != nil {
-				return nil, fmt.Errorf("%w: reading go list -deps -test output: %v", ErrGenerate, err)
-			}
-			collect(tpkgs, true)
+			collect(all, true)
 		}
 		if o.goos != "" {
 			d.Properties = append(d.Properties, Property{PropGoOS, o.goos})
