@@ -68,6 +68,7 @@ func Marshal(d *Document, f Format) ([]byte, *LossReport, error) {
 		case JSON:
 			err = spdxjson.Write(doc, &buf, spdxjson.Indent("  "), spdxjson.EscapeHTML(false))
 		case TagValue:
+			annotationsToDocument(doc)
 			err = tagvalue.Write(doc, &buf)
 		}
 		if err != nil {

@@ -99,3 +99,48 @@ func sortedLicenses(ls []License) []License {
 	})
 	return out
 }
+
+// TestSameFactsInEveryFormat: the go.sum h1, the zip SHA-256 and the
+// detected licenses of a module come back from every format the package
+// writes, SPDX tag-value included (its annotations live at the document,
+// naming the package).
+func TestSameFactsInEveryFormat(t *testing.T) {
+	h1 := "h1:3ABjXiDwrt5DRVXV6/uyrB6n4CRz17H7lNC6yYQwxPE="
+	sum := "296da1b4778c1ea8791171afb156ad85b3d9b08d9e888d5687aea326ddbfc32a"
+	d := &Document{Name: "app", Describes: []string{"app"}, Components: []*Component{
+		{ID: "app", Kind: KindApplication, Name: "app", Version: "v1.0.0"},
+		{ID: "m", Kind: KindLibrary, Name: "example.com/m", Version: "v1.2.0", PURL: "pkg:golang/example.com/m@v1.2.0", GoH1: h1,
+			Hashes:   []Hash{{Algorithm: SHA256, Value: sum}},
+			Licenses: []License{{Expression: "MIT", Source: LicenseDetected, Confidence: 1, File: "LICENSE"}}},
+	}, Edges: []Edge{{"app", "m", EdgeDependsOn}}}
+	for _, f := range []Format{CycloneDX16JSON, CycloneDX16XML, SPDX23JSON, SPDX23TagValue} {
+		t.Run(f.String(), func(t *testing.T) {
+			b, _, err := Marshal(d, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := Decode(bytes.NewReader(b))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var m *Component
+			for _, c := range got.Components {
+				if c.PURL == "pkg:golang/example.com/m@v1.2.0" {
+					m = c
+				}
+			}
+			if m == nil {
+				t.Fatal("module lost")
+			}
+			if m.GoH1 != h1 {
+				t.Errorf("h1 %q, want %q", m.GoH1, h1)
+			}
+			if !slices.Equal(m.Hashes, []Hash{{Algorithm: SHA256, Value: sum}}) {
+				t.Errorf("hashes %v", m.Hashes)
+			}
+			if len(m.Licenses) != 1 || m.Licenses[0].Expression != "MIT" || m.Licenses[0].Source != LicenseDetected {
+				t.Errorf("licenses %+v", m.Licenses)
+			}
+		})
+	}
+}

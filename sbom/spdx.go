@@ -866,3 +866,32 @@ func orNoAssertion(s, residue string) string {
 // whose Created is zero: SPDX 2.3 requires one, and the output must not
 // depend on the clock or the environment.
 var spdxDefaultCreated = time.Unix(0, 0).UTC()
+
+// annotationsToDocument moves the annotations of packages and files to
+// the document, each naming its element: tag-value has no place for an
+// annotation inside a package (tools-golang's writer drops them), only
+// document-level ones with an SPDXREF, which FromSPDX reads back onto the
+// element. Without this, an SPDX tag-value SBOM would lose what the JSON
+// form says in annotations (the go.sum h1, license evidence).
+func annotationsToDocument(doc *spdx23.Document) {
+	for _, p := range doc.Packages {
+		if p == nil {
+			continue
+		}
+		for _, a := range p.Annotations {
+			a.AnnotationSPDXIdentifier = common.DocElementID{ElementRefID: p.PackageSPDXIdentifier}
+			doc.Annotations = append(doc.Annotations, &a)
+		}
+		p.Annotations = nil
+	}
+	for _, f := range doc.Files {
+		if f == nil {
+			continue
+		}
+		for _, a := range f.Annotations {
+			a.AnnotationSPDXIdentifier = common.DocElementID{ElementRefID: f.FileSPDXIdentifier}
+			doc.Annotations = append(doc.Annotations, &a)
+		}
+		f.Annotations = nil
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -79,7 +80,7 @@ func main() {
 		}
 		if len(w.licenses) > 0 {
 			wantLic++
-			if slices.Equal(g.licenses, w.licenses) {
+			if slices.Equal(ids(g.licenses), ids(w.licenses)) {
 				licenses++
 			} else {
 				diffs = append(diffs, fmt.Sprintf("%s: licenses %q, want %q", p, g.licenses, w.licenses))
@@ -150,13 +151,37 @@ func readOurs(path string) (map[string]seen, error) {
 }
 
 // canon drops qualifiers and subpaths, which tools add or drop as they
-// like (syft adds none, we add none for modules; a type= from another
-// tool would not make it another package).
+// like, and lowercases a golang PURL as the purl spec's golang type says
+// (syft's SPDX decoder does, through packageurl-go; its CycloneDX decoder
+// keeps the module path's case, as we write it).
 func canon(purl string) string {
 	if i := strings.IndexAny(purl, "?#"); i >= 0 {
 		purl = purl[:i]
 	}
+	if rest, ok := strings.CutPrefix(purl, "pkg:golang/"); ok {
+		name, version, _ := strings.Cut(rest, "@")
+		if v, err := url.PathUnescape(version); err == nil {
+			version = v // syft's SPDX decoder writes "+incompatible" as "%2Bincompatible"
+		}
+		purl = "pkg:golang/" + strings.ToLower(name) + "@" + version
+	}
 	return purl
+}
+
+// ids splits license values into license ids: "A AND B" (how both
+// formats write a module with several detected licenses) is A and B.
+func ids(values []string) []string {
+	var out []string
+	for _, v := range values {
+		v = strings.NewReplacer("(", " ", ")", " ").Replace(v)
+		for _, id := range strings.Fields(v) {
+			if id != "AND" {
+				out = append(out, id)
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 func readSyft(path string) (map[string]seen, error) {
