@@ -66,6 +66,10 @@ var allowedImports = map[string][]string{
 	// modules) and verifies it with policy rules; it signs nothing
 	// itself and never talks to Sigstore.
 	"provenance": {"attest", "digest", "policy", "policy/slsa", "sbom", "verify"},
+	// vuln matches SBOMs (sbom) and Go binaries against OSV records and
+	// writes the vulns predicate (attest); it verifies nothing itself and
+	// policy never imports it.
+	"vuln": {"attest", "internal/strictjson", "sbom", "golang.org/x/mod/semver"},
 	// sigstoretest is the in-process test Sigstore (CA, CT log, Rekor v1
 	// and v2, TSA, and their HTTP front) that the tests of sigstore and
 	// verify share: a test helper package like signtest, on both sides

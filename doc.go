@@ -75,6 +75,12 @@
 //     the source commit and each Go binary's modules, verification like
 //     slsa-verifier's for any builder as policy rules, and reproducible-
 //     build consensus across independent builders.
+//   - [github.com/chainmail-dev/chainmail/vuln]: SBOMs and Go binaries
+//     against OSV records (the Go vulnerability database, osv.dev zips),
+//     offline: Go and SemVer version order, aliases merged, withdrawn
+//     records ignored, CVSS v3 scores computed, for Go binaries whether
+//     the vulnerable functions are linked, trusted VEX applied; the
+//     result as an in-toto vulns predicate, SARIF or text.
 //
 // Import graph, checked by a test: digest imports only the standard
 // library; attest imports digest; sbom and bundle import attest; sign and
@@ -82,7 +88,9 @@
 // imports sign, verify and sigstore-go; policy imports attest, digest and
 // verify (never sign or sigstore); its subpackages build on policy, and
 // only policytest, for tests, signs; provenance imports attest, digest,
-// sbom, verify, policy and policy/slsa, and signs nothing itself.
+// sbom, verify, policy and policy/slsa, and signs nothing itself; vuln
+// imports attest and sbom, verifies nothing and is imported by no other
+// package (policy reads its output as a predicate).
 // Each package has a budget of third-party modules, checked by another
 // test (budget_test.go).
 //

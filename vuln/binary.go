@@ -1,0 +1,195 @@
+package vuln
+
+import (
+	"debug/buildinfo"
+	"debug/elf"
+	"debug/gosym"
+	"debug/macho"
+	"fmt"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/chainmail-dev/chainmail/sbom"
+)
+
+// SymbolCheck says whether a Go binary links the vulnerable code of a
+// finding, from the binary's own function table, as govulncheck's binary
+// mode does.
+type SymbolCheck struct {
+	// Known is false when it cannot be told: the records name no
+	// vulnerable packages, or the binary's function table could not be
+	// read (only ELF and Mach-O binaries are read).
+	Known bool `json:"known"`
+	// Linked are the vulnerable functions found in the binary
+	// ("net/http.Server.Serve"), or packages ("net/http") where a record
+	// lists a package without functions. Known and empty: the module is
+	// in the binary, its vulnerable code is not.
+	Linked []string `json:"linked,omitempty"`
+}
+
+// binarySymbols is the function table of a Go binary: for each package
+// path, its function and method names as the Go vulnerability database
+// writes them ("Parse", "Server.Serve").
+type binarySymbols struct {
+	byPkg        map[string]map[string]bool
+	goos, goarch string
+	readable     bool
+}
+
+// ScanBinary checks the modules linked into a Go binary (its build
+// information) and the standard library it was built with against db,
+// and for each finding whether a vulnerable function is linked.
+func (db *DB) ScanBinary(path string, o Options) (*Report, error) {
+	bi, err := buildinfo.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrInput, path, err)
+	}
+	var targets []Target
+	add := func(p, v string) {
+		if v == "" || v == "(devel)" {
+			return
+		}
+		t, ok := targetOf(sbom.GoPURL(p, v))
+		if ok {
+			targets = append(targets, t)
+		}
+	}
+	for _, d := range bi.Deps {
+		if d.Replace != nil {
+			d = d.Replace
+		}
+		if strings.HasPrefix(d.Path, ".") || strings.HasPrefix(d.Path, "/") {
+			continue // a local replacement: no version to check
+		}
+		add(d.Path, d.Version)
+	}
+	if v, ok := strings.CutPrefix(bi.GoVersion, "go"); ok {
+		if i := strings.IndexAny(v, " +"); i >= 0 {
+			v = v[:i]
+		}
+		add("stdlib", v)
+	}
+	syms := readSymbols(path)
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "GOOS":
+			syms.goos = s.Value
+		case "GOARCH":
+			syms.goarch = s.Value
+		}
+	}
+	return db.scan(targets, syms, o)
+}
+
+// readSymbols reads the function table (pclntab) of an ELF or Mach-O Go
+// binary.
+func readSymbols(path string) *binarySymbols {
+	bs := &binarySymbols{byPkg: map[string]map[string]bool{}}
+	var pcln []byte
+	var text uint64
+	if f, err := elf.Open(path); err == nil {
+		defer f.Close()
+		if s := f.Section(".gopclntab"); s != nil {
+			pcln, _ = s.Data()
+		}
+		if s := f.Section(".text"); s != nil {
+			text = s.Addr
+		}
+	} else if f, err := macho.Open(path); err == nil {
+		defer f.Close()
+		if s := f.Section("__gopclntab"); s != nil {
+			pcln, _ = s.Data()
+		}
+		if s := f.Section("__text"); s != nil {
+			text = s.Addr
+		}
+	}
+	if len(pcln) == 0 {
+		return bs
+	}
+	tab, err := gosym.NewTable(nil, gosym.NewLineTable(pcln, text))
+	if err != nil {
+		return bs
+	}
+	bs.readable = true
+	for _, fn := range tab.Funcs {
+		pkg, sym, ok := splitSymbol(fn.Name)
+		if !ok {
+			continue
+		}
+		m := bs.byPkg[pkg]
+		if m == nil {
+			m = map[string]bool{}
+			bs.byPkg[pkg] = m
+		}
+		m[sym] = true
+	}
+	return bs
+}
+
+var (
+	closureRE = regexp.MustCompile(`\.(func|gowrap)\d+(\.\d+)*$`)
+	genericRE = regexp.MustCompile(`\[[^\[\]]*\]`)
+)
+
+// splitSymbol splits a linker symbol ("golang.org/x/net/http2.(*serverConn).goAway",
+// "gopkg.in/yaml%2ev3.Unmarshal") into its package path and the name the
+// Go vulnerability database uses ("serverConn.goAway"): pointer
+// receivers, type parameters, closures and method-value suffixes dropped.
+func splitSymbol(name string) (pkg, sym string, ok bool) {
+	slash := strings.LastIndex(name, "/")
+	dot := strings.Index(name[slash+1:], ".")
+	if dot < 0 {
+		return "", "", false
+	}
+	pkg = strings.ReplaceAll(name[:slash+1+dot], "%2e", ".")
+	sym = name[slash+1+dot+1:]
+	for genericRE.MatchString(sym) {
+		sym = genericRE.ReplaceAllString(sym, "")
+	}
+	sym = strings.TrimSuffix(sym, "-fm")
+	sym = closureRE.ReplaceAllString(sym, "")
+	sym = strings.NewReplacer("(*", "", "(", "", ")", "").Replace(sym)
+	return pkg, sym, sym != ""
+}
+
+// check looks for the vulnerable code of a finding's records in the
+// binary.
+func (bs *binarySymbols) check(t Target, group []match) *SymbolCheck {
+	if !bs.readable {
+		return &SymbolCheck{}
+	}
+	sc := &SymbolCheck{}
+	for _, m := range group {
+		for _, a := range m.aff {
+			if a.EcosystemSpecific == nil {
+				continue
+			}
+			for _, imp := range a.EcosystemSpecific.Imports {
+				if (len(imp.GOOS) > 0 && bs.goos != "" && !slices.Contains(imp.GOOS, bs.goos)) ||
+					(len(imp.GOARCH) > 0 && bs.goarch != "" && !slices.Contains(imp.GOARCH, bs.goarch)) {
+					sc.Known = true // named, for another platform
+					continue
+				}
+				sc.Known = true
+				funcs := bs.byPkg[imp.Path]
+				if len(imp.Symbols) == 0 {
+					if len(funcs) > 0 {
+						sc.Linked = append(sc.Linked, imp.Path)
+					}
+					continue
+				}
+				for _, s := range imp.Symbols {
+					if funcs[s] {
+						sc.Linked = append(sc.Linked, imp.Path+"."+s)
+					}
+				}
+			}
+		}
+	}
+	sort.Strings(sc.Linked)
+	sc.Linked = slices.Compact(sc.Linked)
+	return sc
+}

@@ -1,0 +1,172 @@
+package vuln
+
+import (
+	"archive/zip"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"sort"
+	"strings"
+	"time"
+)
+
+// DB is a set of OSV records, indexed by package, read once and then only
+// looked up: a scan does no I/O and no network access.
+type DB struct {
+	byID    map[string]*Record
+	byPkg   map[string][]*Record // ecosystem (before any ":") + "\x00" + name
+	ids     []string
+	source  string
+	updated time.Time
+}
+
+// Len returns the number of records in force (withdrawn ones aside).
+func (db *DB) Len() int { return len(db.ids) }
+
+// Source returns where the records were read from.
+func (db *DB) Source() string { return db.source }
+
+// LastModified returns the latest modified time of a record.
+func (db *DB) LastModified() time.Time { return db.updated }
+
+// Record returns the record with the given id, or nil.
+func (db *DB) Record(id string) *Record { return db.byID[id] }
+
+// Open reads a database from a path: a directory of OSV records (the Go
+// vulnerability database's data/osv, its served layout with an index/
+// directory, or any tree of *.json records), or a zip of records as
+// osv.dev publishes one per ecosystem (all.zip).
+func Open(p string) (*DB, error) {
+	fi, err := os.Stat(p)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
+	if fi.IsDir() {
+		root, err := os.OpenRoot(p)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+		}
+		defer root.Close()
+		return Load(root.FS(), p)
+	}
+	zr, err := zip.OpenReader(p)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: not a directory or a zip of OSV records: %v", ErrMalformed, p, err)
+	}
+	defer zr.Close()
+	return Load(&zr.Reader, p)
+}
+
+// Load reads every OSV record (*.json) of fsys, outside any index
+// directory, name being where they came from. It reads each file only
+// after checking its size, and stops at MaxRecords records or
+// MaxDatabaseBytes bytes in all. A record that does not parse fails the
+// load, naming the file: a database is not half-read. Withdrawn records
+// are kept out of the index. Where two files hold the same id, the one
+// modified last is kept.
+func Load(fsys fs.FS, name string) (*DB, error) {
+	db := &DB{byID: map[string]*Record{}, byPkg: map[string][]*Record{}, source: name}
+	var total int64
+	files := 0
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if d.Name() == "index" && p != "." {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(p, ".json") || !d.Type().IsRegular() {
+			return nil
+		}
+		files++
+		if files > MaxRecords {
+			return fmt.Errorf("%w: more than %d records", ErrTooLarge, MaxRecords)
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		if fi.Size() > MaxRecordBytes {
+			return fmt.Errorf("%w: %s: %d bytes, limit %d", ErrTooLarge, p, fi.Size(), MaxRecordBytes)
+		}
+		if total += fi.Size(); total > MaxDatabaseBytes {
+			return fmt.Errorf("%w: more than %d bytes of records", ErrTooLarge, int64(MaxDatabaseBytes))
+		}
+		data, err := readFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		r, err := ParseRecord(data)
+		if err != nil {
+			return fmt.Errorf("%s: %w", p, err)
+		}
+		if old := db.byID[r.ID]; old == nil || r.Modified.After(old.Modified) {
+			db.byID[r.ID] = r
+		}
+		return nil
+	})
+	if err != nil {
+		if !errors.Is(err, ErrMalformed) && !errors.Is(err, ErrTooLarge) {
+			err = fmt.Errorf("%w: reading %s: %v", ErrMalformed, name, err)
+		}
+		return nil, err
+	}
+	for id, r := range db.byID {
+		if r.Withdrawn != nil {
+			delete(db.byID, id)
+			continue
+		}
+		db.ids = append(db.ids, id)
+		if r.Modified.After(db.updated) {
+			db.updated = r.Modified
+		}
+	}
+	sort.Strings(db.ids)
+	for _, id := range db.ids {
+		r := db.byID[id]
+		seen := map[string]bool{}
+		for _, a := range r.Affected {
+			k := pkgKey(a.Package.Ecosystem, a.Package.Name)
+			if !seen[k] {
+				seen[k] = true
+				db.byPkg[k] = append(db.byPkg[k], r)
+			}
+		}
+	}
+	return db, nil
+}
+
+// readFile reads one file of at most MaxRecordBytes, whatever its
+// directory entry claimed (a zip entry's size is the archive's word).
+func readFile(fsys fs.FS, p string) ([]byte, error) {
+	f, err := fsys.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxRecordBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxRecordBytes {
+		return nil, fmt.Errorf("%w: %s: more than %d bytes", ErrTooLarge, p, MaxRecordBytes)
+	}
+	return data, nil
+}
+
+// pkgKey is the index key of a package: the ecosystem without its
+// release ("Debian:12" is Debian) and the name.
+func pkgKey(ecosystem, name string) string {
+	eco, _, _ := strings.Cut(ecosystem, ":")
+	return eco + "\x00" + name
+}
+
+// recordsFor returns the records about a package.
+func (db *DB) recordsFor(ecosystem, name string) []*Record {
+	return db.byPkg[pkgKey(ecosystem, name)]
+}
