@@ -18,14 +18,14 @@ import (
 // finding, from the binary's own function table, as govulncheck's binary
 // mode does.
 type SymbolCheck struct {
-	// Known is false when it cannot be told: the records name no
-	// vulnerable packages, or the binary's function table could not be
-	// read (only ELF and Mach-O binaries are read).
+	// Known is false when it cannot be told: the binary's function table
+	// could not be read (only ELF and Mach-O binaries are read).
 	Known bool `json:"known"`
 	// Linked are the vulnerable functions found in the binary
-	// ("net/http.Server.Serve"), or packages ("net/http") where a record
-	// lists a package without functions. Known and empty: the module is
-	// in the binary, its vulnerable code is not.
+	// ("net/http.Server.Serve"), packages ("net/http") where a record
+	// lists a package without functions, or the module where a record
+	// lists no packages (all of the module is vulnerable). Known and
+	// empty: the module is in the binary, its vulnerable code is not.
 	Linked []string `json:"linked,omitempty"`
 }
 
@@ -34,6 +34,7 @@ type SymbolCheck struct {
 // writes them ("Parse", "Server.Serve").
 type binarySymbols struct {
 	byPkg        map[string]map[string]bool
+	modOf        map[string]string // package path -> module path
 	goos, goarch string
 	readable     bool
 }
@@ -72,6 +73,7 @@ func (db *DB) ScanBinary(path string, o Options) (*Report, error) {
 		add("stdlib", v)
 	}
 	syms := readSymbols(path)
+	syms.assignModules(bi)
 	for _, s := range bi.Settings {
 		switch s.Key {
 		case "GOOS":
@@ -130,8 +132,9 @@ func readSymbols(path string) *binarySymbols {
 }
 
 var (
-	closureRE = regexp.MustCompile(`\.(func|gowrap)\d+(\.\d+)*$`)
-	genericRE = regexp.MustCompile(`\[[^\[\]]*\]`)
+	receiverReplacer = strings.NewReplacer("(*", "", "(", "", ")", "")
+	closureRE        = regexp.MustCompile(`\.(func|gowrap)\d+(\.\d+)*$`)
+	genericRE        = regexp.MustCompile(`\[[^\[\]]*\]`)
 )
 
 // splitSymbol splits a linker symbol ("golang.org/x/net/http2.(*serverConn).goAway",
@@ -146,34 +149,76 @@ func splitSymbol(name string) (pkg, sym string, ok bool) {
 	}
 	pkg = strings.ReplaceAll(name[:slash+1+dot], "%2e", ".")
 	sym = name[slash+1+dot+1:]
-	for genericRE.MatchString(sym) {
+	for strings.Contains(sym, "[") && genericRE.MatchString(sym) {
 		sym = genericRE.ReplaceAllString(sym, "")
 	}
 	sym = strings.TrimSuffix(sym, "-fm")
-	sym = closureRE.ReplaceAllString(sym, "")
-	sym = strings.NewReplacer("(*", "", "(", "", ")", "").Replace(sym)
+	if strings.Contains(sym, ".func") || strings.Contains(sym, ".gowrap") {
+		sym = closureRE.ReplaceAllString(sym, "")
+	}
+	if strings.Contains(sym, "(") {
+		sym = receiverReplacer.Replace(sym)
+	}
 	return pkg, sym, sym != ""
 }
 
+// assignModules maps each package of the function table to the module
+// that provides it: the longest module path of the build information
+// that is the package path or a prefix of it ending at a slash, so that
+// github.com/x/y/v2/p belongs to github.com/x/y/v2, not github.com/x/y.
+// Packages of no module are the standard library's.
+func (bs *binarySymbols) assignModules(bi *buildinfo.BuildInfo) {
+	bs.modOf = map[string]string{}
+	var mods []string
+	for _, d := range bi.Deps {
+		mods = append(mods, d.Path)
+	}
+	if bi.Main.Path != "" {
+		mods = append(mods, bi.Main.Path)
+	}
+	for pkg := range bs.byPkg {
+		best := ""
+		for _, m := range mods {
+			if (pkg == m || strings.HasPrefix(pkg, m+"/")) && len(m) > len(best) {
+				best = m
+			}
+		}
+		if best == "" {
+			best = "stdlib"
+		}
+		bs.modOf[pkg] = best
+	}
+}
+
 // check looks for the vulnerable code of a finding's records in the
-// binary.
+// binary. A record that names no packages makes every package of the
+// module vulnerable (the Go vulnerability database's rule). It returns
+// nil when every package the records name is for another GOOS or
+// GOARCH than the binary's: the finding does not apply to this binary.
 func (bs *binarySymbols) check(t Target, group []match) *SymbolCheck {
 	if !bs.readable {
 		return &SymbolCheck{}
 	}
-	sc := &SymbolCheck{}
+	sc := &SymbolCheck{Known: true}
+	applicable := false
 	for _, m := range group {
 		for _, a := range m.aff {
-			if a.EcosystemSpecific == nil {
+			if a.EcosystemSpecific == nil || len(a.EcosystemSpecific.Imports) == 0 {
+				applicable = true
+				for pkg, mod := range bs.modOf {
+					if mod == t.Name && len(bs.byPkg[pkg]) > 0 {
+						sc.Linked = append(sc.Linked, t.Name)
+						break
+					}
+				}
 				continue
 			}
 			for _, imp := range a.EcosystemSpecific.Imports {
 				if (len(imp.GOOS) > 0 && bs.goos != "" && !slices.Contains(imp.GOOS, bs.goos)) ||
 					(len(imp.GOARCH) > 0 && bs.goarch != "" && !slices.Contains(imp.GOARCH, bs.goarch)) {
-					sc.Known = true // named, for another platform
-					continue
+					continue // for another platform
 				}
-				sc.Known = true
+				applicable = true
 				funcs := bs.byPkg[imp.Path]
 				if len(imp.Symbols) == 0 {
 					if len(funcs) > 0 {
@@ -188,6 +233,9 @@ func (bs *binarySymbols) check(t Target, group []match) *SymbolCheck {
 				}
 			}
 		}
+	}
+	if !applicable {
+		return nil
 	}
 	sort.Strings(sc.Linked)
 	sc.Linked = slices.Compact(sc.Linked)

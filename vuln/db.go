@@ -7,8 +7,10 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -69,7 +71,7 @@ func Open(p string) (*DB, error) {
 func Load(fsys fs.FS, name string) (*DB, error) {
 	db := &DB{byID: map[string]*Record{}, byPkg: map[string][]*Record{}, source: name}
 	var total int64
-	files := 0
+	var paths []string
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -83,8 +85,7 @@ func Load(fsys fs.FS, name string) (*DB, error) {
 		if !strings.HasSuffix(p, ".json") || !d.Type().IsRegular() {
 			return nil
 		}
-		files++
-		if files > MaxRecords {
+		if len(paths) >= MaxRecords {
 			return fmt.Errorf("%w: more than %d records", ErrTooLarge, MaxRecords)
 		}
 		fi, err := d.Info()
@@ -97,19 +98,12 @@ func Load(fsys fs.FS, name string) (*DB, error) {
 		if total += fi.Size(); total > MaxDatabaseBytes {
 			return fmt.Errorf("%w: more than %d bytes of records", ErrTooLarge, int64(MaxDatabaseBytes))
 		}
-		data, err := readFile(fsys, p)
-		if err != nil {
-			return err
-		}
-		r, err := ParseRecord(data)
-		if err != nil {
-			return fmt.Errorf("%s: %w", p, err)
-		}
-		if old := db.byID[r.ID]; old == nil || r.Modified.After(old.Modified) {
-			db.byID[r.ID] = r
-		}
+		paths = append(paths, p)
 		return nil
 	})
+	if err == nil {
+		err = parseAll(fsys, paths, db)
+	}
 	if err != nil {
 		if !errors.Is(err, ErrMalformed) && !errors.Is(err, ErrTooLarge) {
 			err = fmt.Errorf("%w: reading %s: %v", ErrMalformed, name, err)
@@ -139,6 +133,43 @@ func Load(fsys fs.FS, name string) (*DB, error) {
 		}
 	}
 	return db, nil
+}
+
+// parseAll reads and parses the records at paths on every CPU, then adds
+// them to db in path order; the error is that of the first path (in
+// order) that failed, so the result does not depend on scheduling.
+func parseAll(fsys fs.FS, paths []string, db *DB) error {
+	recs := make([]*Record, len(paths))
+	errs := make([]error, len(paths))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(len(paths), 1)) {
+		wg.Go(func() {
+			for i := range next {
+				data, err := readFile(fsys, paths[i])
+				if err == nil {
+					recs[i], err = ParseRecord(data)
+				}
+				if err != nil {
+					errs[i] = fmt.Errorf("%s: %w", paths[i], err)
+				}
+			}
+		})
+	}
+	for i := range paths {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i, r := range recs {
+		if errs[i] != nil {
+			return errs[i]
+		}
+		if old := db.byID[r.ID]; old == nil || r.Modified.After(old.Modified) {
+			db.byID[r.ID] = r
+		}
+	}
+	return nil
 }
 
 // readFile reads one file of at most MaxRecordBytes, whatever its

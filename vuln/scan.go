@@ -190,7 +190,9 @@ func (db *DB) scan(targets []Target, syms *binarySymbols, o Options) (*Report, e
 		for _, group := range mergeAliases(ms) {
 			f := findingOf(t, group)
 			if syms != nil && t.Ecosystem == "Go" {
-				f.Symbols = syms.check(t, group)
+				if f.Symbols = syms.check(t, group); f.Symbols == nil {
+					continue // only for other platforms than the binary's
+				}
 			}
 			rep.Findings = append(rep.Findings, f)
 		}
