@@ -16,7 +16,7 @@ var update = flag.Bool("update", false, "rewrite the expected findings under tes
 
 // purlDocument makes an SBOM of the package URLs listed in a file, one
 // per line.
-func purlDocument(t *testing.T, path string) *sbom.Document {
+func purlDocument(t testing.TB, path string) *sbom.Document {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
