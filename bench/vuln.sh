@@ -56,7 +56,7 @@ once() { # name [out]: one run; prints "wall_s rss_mib"
 	local out=${2:-/dev/null}
 	# shellcheck disable=SC2086
 	/usr/bin/time -f "%e %M" -o "$WORK/time.txt" ${CMD[$1]} >"$out" 2>"$WORK/stderr.txt" || [ $? -eq 1 ] || { cat "$WORK/stderr.txt" >&2; return 1; }
-	awk '{printf "%s %.0f\n", $1, $2/1024}' "$WORK/time.txt"
+	tail -1 "$WORK/time.txt" | awk '{printf "%s %.0f\n", $1, $2/1024}'
 }
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 pair() {
