@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"regexp"
 	"runtime"
 	"sort"
 	"strings"
@@ -194,8 +195,16 @@ func readFile(fsys fs.FS, p string) ([]byte, error) {
 // release ("Debian:12" is Debian) and the name.
 func pkgKey(ecosystem, name string) string {
 	eco, _, _ := strings.Cut(ecosystem, ":")
+	if eco == "PyPI" {
+		name = pypiName(name)
+	}
 	return eco + "\x00" + name
 }
+
+var pypiSepRE = regexp.MustCompile(`[-_.]+`)
+
+// pypiName is a Python project name normalised as PEP 503 says.
+func pypiName(n string) string { return pypiSepRE.ReplaceAllString(strings.ToLower(n), "-") }
 
 // recordsFor returns the records about a package.
 func (db *DB) recordsFor(ecosystem, name string) []*Record {

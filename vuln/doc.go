@@ -26,10 +26,11 @@
 //
 // Versions are ordered per ecosystem: Go module versions (pseudo-versions,
 // +incompatible) and Go releases ("go1.21rc2") as the go command orders
-// them, and SemVer. A package whose ecosystem's versions this package
-// cannot order (PyPI, Maven, Debian ECOSYSTEM ranges) is never reported
-// as unaffected: it is in [Report.Unchecked]. Withdrawn records are
-// ignored.
+// them, SemVer (npm, crates.io...), PEP 440 for PyPI (names normalised as
+// PEP 503 says) and dpkg's order for Debian and Ubuntu. A package whose
+// ecosystem's versions this package cannot order (Maven, RubyGems, NuGet,
+// Alpine ECOSYSTEM ranges) is never reported as unaffected: it is in
+// [Report.Unchecked]. Withdrawn records are ignored.
 //
 // VEX suppresses findings only from the documents you pass as
 // [Options.TrustedVEX]: the predicates of attestations that verify
@@ -59,7 +60,7 @@
 //
 // CVSS v4 vectors are not computed (a finding rated only in v4 has no
 // computed severity, which policy counts as at or above every level);
-// ECOSYSTEM ranges of PyPI (PEP 440), Maven and Debian are not ordered;
+// ECOSYSTEM ranges of Maven, RubyGems, NuGet and Alpine are not ordered;
 // symbol tables of PE (Windows) binaries are not read; CycloneDX VEX is
 // not read; there is no fetch step.
 package vuln

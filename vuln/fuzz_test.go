@@ -56,6 +56,22 @@ func FuzzCompareGo(f *testing.F) {
 	})
 }
 
+// FuzzCompareOrders: the Debian and PEP 440 orders are orders too.
+func FuzzCompareOrders(f *testing.F) {
+	for _, s := range [][2]string{{"1:1.0-1", "1.0~rc1"}, {"1.0.post1", "1.0a1.dev2+local.7"}, {"7.88.1-10+deb12u5", "7.88.1-10+deb12u12"}} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		for name, cmp := range map[string]comparator{"debian": compareDebian, "pep440": comparePEP440} {
+			x, ok1 := cmp(a, b)
+			y, ok2 := cmp(b, a)
+			if ok1 != ok2 || (ok1 && x != -y) {
+				t.Fatalf("%s(%q, %q) = %d %v, reversed %d %v", name, a, b, x, ok1, y, ok2)
+			}
+		}
+	})
+}
+
 // FuzzCVSS3Base: a vector gives a score in [0, 10] with one decimal, or
 // an error.
 func FuzzCVSS3Base(f *testing.F) {

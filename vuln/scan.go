@@ -125,7 +125,7 @@ func targetOf(purl string) (Target, bool) {
 	case "npm":
 		t.Ecosystem, t.Name = "npm", full
 	case "pypi":
-		t.Ecosystem, t.Name = "PyPI", strings.ToLower(strings.ReplaceAll(p.Name, "_", "-"))
+		t.Ecosystem, t.Name = "PyPI", pypiName(p.Name)
 	case "maven":
 		t.Ecosystem, t.Name = "Maven", p.Namespace+":"+p.Name
 	case "cargo":

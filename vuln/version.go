@@ -22,6 +22,10 @@ func comparatorFor(ecosystem, rangeType string) comparator {
 		return compareSemver
 	case ecosystem == "npm" || ecosystem == "crates.io" || ecosystem == "Hex" || ecosystem == "Pub" || ecosystem == "SwiftURL":
 		return compareSemver // ECOSYSTEM ranges of semver ecosystems
+	case ecosystem == "PyPI":
+		return comparePEP440
+	case ecosystem == "Debian" || ecosystem == "Ubuntu":
+		return compareDebian
 	}
 	return nil
 }

@@ -133,7 +133,10 @@ const recWithdrawn = `{"id":"GO-2099-0002","modified":"2099-01-01T00:00:00Z","wi
 "affected":[{"package":{"ecosystem":"Go","name":"example.com/m"},"ranges":[{"type":"SEMVER","events":[{"introduced":"0"}]}]}]}`
 
 const recPyPI = `{"id":"PYSEC-2099-1","modified":"2099-01-01T00:00:00Z",
-"affected":[{"package":{"ecosystem":"PyPI","name":"requests"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"2.31.0"}]}]}]}`
+"affected":[{"package":{"ecosystem":"PyPI","name":"Requests"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"2.31.0"}]}]}]}`
+
+const recMaven = `{"id":"GHSA-mmmm-nnnn-oooo","modified":"2099-01-01T00:00:00Z",
+"affected":[{"package":{"ecosystem":"Maven","name":"org.example:lib"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"2.0.1"}]}]}]}`
 
 func testDB(t *testing.T, recs ...string) *DB {
 	t.Helper()
@@ -158,15 +161,15 @@ func doc(purls ...string) *sbom.Document {
 }
 
 func TestScanMergesAliasesAndSkipsWithdrawn(t *testing.T) {
-	db := testDB(t, recA, recB, recWithdrawn, recPyPI)
-	if db.Len() != 3 || db.Record("GO-2099-0002") != nil {
+	db := testDB(t, recA, recB, recWithdrawn, recPyPI, recMaven)
+	if db.Len() != 4 || db.Record("GO-2099-0002") != nil {
 		t.Fatalf("%d records; the withdrawn one must be left out", db.Len())
 	}
-	rep, err := db.ScanSBOM(doc("pkg:golang/example.com/m@v1.1.0", "pkg:golang/example.com/other@v1.0.0", "pkg:pypi/requests@2.30.0"), Options{})
+	rep, err := db.ScanSBOM(doc("pkg:golang/example.com/m@v1.1.0", "pkg:golang/example.com/other@v1.0.0", "pkg:pypi/requests@2.30.0", "pkg:maven/org.example/lib@1.9"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Findings) != 1 {
+	if len(rep.Findings) != 2 {
 		t.Fatalf("findings %+v", rep.Findings)
 	}
 	f := rep.Findings[0]
@@ -177,14 +180,18 @@ func TestScanMergesAliasesAndSkipsWithdrawn(t *testing.T) {
 	if len(f.Scores) != 1 || f.Scores[0].Base != 7.5 || f.Scores[0].String() != "7.5" {
 		t.Errorf("scores %+v", f.Scores)
 	}
-	// PyPI versions are not ordered here: unchecked, never "not affected".
-	if len(rep.Unchecked) != 1 || rep.Unchecked[0].Record != "PYSEC-2099-1" {
+	// PyPI names compare as PEP 503 normalises them, versions as PEP 440.
+	if p := rep.Findings[1]; p.ID != "PYSEC-2099-1" || p.Fixed != "2.31.0" {
+		t.Errorf("PyPI finding %+v", p)
+	}
+	// Maven versions are not ordered here: unchecked, never "not affected".
+	if len(rep.Unchecked) != 1 || rep.Unchecked[0].Record != "GHSA-mmmm-nnnn-oooo" {
 		t.Errorf("unchecked %+v", rep.Unchecked)
 	}
 	// A fixed version is not affected.
-	rep, _ = db.ScanSBOM(doc("pkg:golang/example.com/m@v1.2.0"), Options{})
+	rep, _ = db.ScanSBOM(doc("pkg:golang/example.com/m@v1.2.0", "pkg:pypi/requests@2.31.0"), Options{})
 	if len(rep.Findings) != 0 {
-		t.Errorf("fixed version: %+v", rep.Findings)
+		t.Errorf("fixed versions: %+v", rep.Findings)
 	}
 }
 
@@ -351,6 +358,62 @@ func TestSplitSymbol(t *testing.T) {
 		p, s, ok := splitSymbol(in)
 		if !ok || p+" "+s != want {
 			t.Errorf("splitSymbol(%q) = %q %q %v, want %q", in, p, s, ok, want)
+		}
+	}
+}
+
+func TestCompareEcosystems(t *testing.T) {
+	for _, tc := range []struct {
+		cmp  comparator
+		a, b string
+		want int
+	}{
+		// dpkg's own examples and rules.
+		{compareDebian, "1.0", "1.0", 0},
+		{compareDebian, "1.0~rc1", "1.0", -1},
+		{compareDebian, "1.0~~", "1.0~", -1},
+		{compareDebian, "1.0", "1.0+b1", -1},
+		{compareDebian, "1.0-1", "1.0-2", -1},
+		{compareDebian, "1:0.9", "2.0", 1},
+		{compareDebian, "2.30-1", "2.4-1", 1},
+		{compareDebian, "1.2.3-1ubuntu1", "1.2.3-1", 1},
+		{compareDebian, "7.88.1-10+deb12u5", "7.88.1-10+deb12u12", -1},
+		{compareDebian, "1.0a", "1.0", 1},
+		{compareDebian, "1.0-0", "1.0", 0},
+		{compareDebian, "001.0", "1.0", 0},
+		// PEP 440's ordering example and spellings.
+		{comparePEP440, "1.0.dev456", "1.0a1", -1},
+		{comparePEP440, "1.0a1", "1.0a2.dev456", -1},
+		{comparePEP440, "1.0a2.dev456", "1.0a12.dev456", -1},
+		{comparePEP440, "1.0a12", "1.0b1.dev456", -1},
+		{comparePEP440, "1.0b2.post345.dev456", "1.0b2.post345", -1},
+		{comparePEP440, "1.0rc1", "1.0", -1},
+		{comparePEP440, "1.0", "1.0+abc.5", -1},
+		{comparePEP440, "1.0+abc.5", "1.0+abc.7", -1},
+		{comparePEP440, "1.0+abc.7", "1.0+5", -1},
+		{comparePEP440, "1.0+5", "1.0.post456.dev34", -1},
+		{comparePEP440, "1.0.post456.dev34", "1.0.post456", -1},
+		{comparePEP440, "1.1.dev1", "1.1", -1},
+		{comparePEP440, "1.0", "1.0.0", 0},
+		{comparePEP440, "1.0-1", "1.0.post1", 0},
+		{comparePEP440, "1.0ALPHA1", "1.0a1", 0},
+		{comparePEP440, "1!0.1", "2.0", 1},
+		{comparePEP440, "2.31.0", "2.4.0", 1},
+	} {
+		got, ok := tc.cmp(tc.a, tc.b)
+		rev, _ := tc.cmp(tc.b, tc.a)
+		if !ok || got != tc.want || rev != -tc.want {
+			t.Errorf("compare(%q, %q) = %d (reversed %d), %v; want %d", tc.a, tc.b, got, rev, ok, tc.want)
+		}
+	}
+	for _, bad := range []string{"", "abc", "1.0:2", "1..0", "1.0-beta-gamma"} {
+		if _, ok := comparePEP440(bad, "1.0"); ok {
+			t.Errorf("PEP 440 read %q", bad)
+		}
+	}
+	for _, bad := range []string{"", "a1.0", "x:1.0", "1.0 beta"} {
+		if _, ok := compareDebian(bad, "1.0"); ok {
+			t.Errorf("Debian read %q", bad)
 		}
 	}
 }

@@ -1,0 +1,294 @@
+package vuln
+
+import (
+	"math/big"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// compareDebian orders Debian package versions as dpkg does
+// ([epoch:]upstream[-revision], compared part by part with dpkg's
+// verrevcmp, where "~" sorts before everything, even the end).
+func compareDebian(a, b string) (int, bool) {
+	ea, ua, ra, ok1 := splitDebian(a)
+	eb, ub, rb, ok2 := splitDebian(b)
+	if !ok1 || !ok2 {
+		return 0, false
+	}
+	if c := ea.Cmp(eb); c != 0 {
+		return c, true
+	}
+	if c := verrevcmp(ua, ub); c != 0 {
+		return sign(c), true
+	}
+	return sign(verrevcmp(ra, rb)), true
+}
+
+func sign(c int) int {
+	switch {
+	case c < 0:
+		return -1
+	case c > 0:
+		return 1
+	}
+	return 0
+}
+
+func splitDebian(v string) (epoch *big.Int, upstream, revision string, ok bool) {
+	epoch = new(big.Int)
+	if len(v) == 0 || len(v) > 256 {
+		return nil, "", "", false
+	}
+	if e, rest, found := strings.Cut(v, ":"); found {
+		if e == "" || strings.Trim(e, "0123456789") != "" || len(e) > 9 {
+			return nil, "", "", false
+		}
+		epoch.SetString(e, 10)
+		v = rest
+	}
+	upstream = v
+	if i := strings.LastIndex(v, "-"); i >= 0 {
+		upstream, revision = v[:i], v[i+1:]
+	}
+	if upstream == "" || upstream[0] < '0' || upstream[0] > '9' {
+		return nil, "", "", false
+	}
+	for _, c := range upstream + revision {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || strings.ContainsRune(".+-~:", c)) {
+			return nil, "", "", false
+		}
+	}
+	return epoch, upstream, revision, true
+}
+
+func debOrder(c byte, end bool) int {
+	switch {
+	case end:
+		return 0
+	case c >= '0' && c <= '9':
+		return 0
+	case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+		return int(c)
+	case c == '~':
+		return -1
+	}
+	return int(c) + 256
+}
+
+// verrevcmp is dpkg's: alternately the non-digit prefixes, character by
+// character in debOrder, and the digit runs, as numbers.
+func verrevcmp(a, b string) int {
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		firstDiff := 0
+		for (i < len(a) && !isDigit(a[i])) || (j < len(b) && !isDigit(b[j])) {
+			var ac, bc int
+			ac = debOrder(at(a, i), i >= len(a))
+			bc = debOrder(at(b, j), j >= len(b))
+			if ac != bc {
+				return ac - bc
+			}
+			i++
+			j++
+		}
+		for i < len(a) && a[i] == '0' {
+			i++
+		}
+		for j < len(b) && b[j] == '0' {
+			j++
+		}
+		for i < len(a) && isDigit(a[i]) && j < len(b) && isDigit(b[j]) {
+			if firstDiff == 0 {
+				firstDiff = int(a[i]) - int(b[j])
+			}
+			i++
+			j++
+		}
+		if i < len(a) && isDigit(a[i]) {
+			return 1
+		}
+		if j < len(b) && isDigit(b[j]) {
+			return -1
+		}
+		if firstDiff != 0 {
+			return firstDiff
+		}
+	}
+	return 0
+}
+
+func at(s string, i int) byte {
+	if i < len(s) {
+		return s[i]
+	}
+	return 0
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// pep440RE is the version pattern of PEP 440's appendix (as the packaging
+// library writes it), anchored, case-insensitive.
+var pep440RE = regexp.MustCompile(`(?i)^\s*v?(?:(?:(\d+)!)?(\d+(?:\.\d+)*)` +
+	`(?:[-_.]?(a|b|c|rc|alpha|beta|pre|preview)[-_.]?(\d+)?)?` +
+	`(?:-(\d+)|[-_.]?(post|rev|r)[-_.]?(\d+)?)?` +
+	`(?:[-_.]?(dev)[-_.]?(\d+)?)?)` +
+	`(?:\+([a-z0-9]+(?:[-_.][a-z0-9]+)*))?\s*$`)
+
+// pep440 is a parsed PEP 440 version.
+type pep440 struct {
+	epoch   *big.Int
+	release []*big.Int // trailing zeros removed
+	pre     int        // 0 none, 1 a, 2 b, 3 rc
+	preN    *big.Int
+	post    *big.Int // nil: none
+	dev     *big.Int // nil: none
+	local   []string
+}
+
+func num(s string) *big.Int {
+	n := new(big.Int)
+	if s != "" {
+		n.SetString(s, 10)
+	}
+	return n
+}
+
+func parsePEP440(v string) (pep440, bool) {
+	if len(v) > 256 {
+		return pep440{}, false
+	}
+	m := pep440RE.FindStringSubmatch(v)
+	if m == nil {
+		return pep440{}, false
+	}
+	p := pep440{epoch: num(m[1])}
+	for _, s := range strings.Split(m[2], ".") {
+		p.release = append(p.release, num(s))
+	}
+	for len(p.release) > 1 && p.release[len(p.release)-1].Sign() == 0 {
+		p.release = p.release[:len(p.release)-1]
+	}
+	switch strings.ToLower(m[3]) {
+	case "a", "alpha":
+		p.pre = 1
+	case "b", "beta":
+		p.pre = 2
+	case "c", "rc", "pre", "preview":
+		p.pre = 3
+	}
+	if p.pre > 0 {
+		p.preN = num(m[4])
+	}
+	switch {
+	case m[5] != "":
+		p.post = num(m[5])
+	case m[6] != "":
+		p.post = num(m[7])
+	}
+	if m[8] != "" {
+		p.dev = num(m[9])
+	}
+	if m[10] != "" {
+		p.local = strings.FieldsFunc(strings.ToLower(m[10]), func(r rune) bool { return r == '.' || r == '-' || r == '_' })
+	}
+	return p, true
+}
+
+// comparePEP440 orders Python package versions as PEP 440 says: epoch,
+// release (trailing zeros ignored), a development release before its
+// pre-releases, pre-releases before the release, post-releases after it,
+// and local versions after the public one, segment by segment (numbers
+// above strings).
+func comparePEP440(a, b string) (int, bool) {
+	x, ok1 := parsePEP440(a)
+	y, ok2 := parsePEP440(b)
+	if !ok1 || !ok2 {
+		return 0, false
+	}
+	if c := x.epoch.Cmp(y.epoch); c != 0 {
+		return c, true
+	}
+	for i := 0; i < max(len(x.release), len(y.release)); i++ {
+		xi, yi := new(big.Int), new(big.Int)
+		if i < len(x.release) {
+			xi = x.release[i]
+		}
+		if i < len(y.release) {
+			yi = y.release[i]
+		}
+		if c := xi.Cmp(yi); c != 0 {
+			return c, true
+		}
+	}
+	// Pre-release key: a dev-only release sorts below every pre-release,
+	// no pre-release above every one.
+	preKey := func(p pep440) (int, *big.Int) {
+		switch {
+		case p.pre == 0 && p.post == nil && p.dev != nil:
+			return -1, nil
+		case p.pre == 0:
+			return 4, nil
+		}
+		return p.pre, p.preN
+	}
+	xp, xn := preKey(x)
+	yp, yn := preKey(y)
+	if xp != yp {
+		return sign(xp - yp), true
+	}
+	if xn != nil && yn != nil {
+		if c := xn.Cmp(yn); c != 0 {
+			return c, true
+		}
+	}
+	if c := cmpOptional(x.post, y.post, -1); c != 0 {
+		return c, true
+	}
+	if c := cmpOptional(x.dev, y.dev, 1); c != 0 {
+		return c, true
+	}
+	for i := 0; i < max(len(x.local), len(y.local)); i++ {
+		switch {
+		case i >= len(x.local):
+			return -1, true
+		case i >= len(y.local):
+			return 1, true
+		}
+		xs, ys := x.local[i], y.local[i]
+		xn, xerr := strconv.ParseUint(xs, 10, 64)
+		yn, yerr := strconv.ParseUint(ys, 10, 64)
+		switch {
+		case xerr == nil && yerr == nil:
+			if xn != yn {
+				if xn < yn {
+					return -1, true
+				}
+				return 1, true
+			}
+		case xerr == nil:
+			return 1, true
+		case yerr == nil:
+			return -1, true
+		default:
+			if c := strings.Compare(xs, ys); c != 0 {
+				return c, true
+			}
+		}
+	}
+	return 0, true
+}
+
+// cmpOptional compares optional numbers; absent is below every number
+// when absent < 0, above when absent > 0.
+func cmpOptional(x, y *big.Int, absent int) int {
+	switch {
+	case x == nil && y == nil:
+		return 0
+	case x == nil:
+		return absent
+	case y == nil:
+		return -absent
+	}
+	return x.Cmp(y)
+}
