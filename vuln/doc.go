@@ -61,6 +61,7 @@
 // CVSS v4 vectors are not computed (a finding rated only in v4 has no
 // computed severity, which policy counts as at or above every level);
 // ECOSYSTEM ranges of Maven, RubyGems, NuGet and Alpine are not ordered;
-// symbol tables of PE (Windows) binaries are not read; CycloneDX VEX is
-// not read; there is no fetch step.
+// symbol tables of PE (Windows) binaries are not read; there is no fetch
+// step. A CycloneDX VEX enters as the OpenVEX statements
+// sbom.OpenVEXFromDocument makes of it (examples/scan -vex does this).
 package vuln

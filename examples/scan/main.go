@@ -13,7 +13,8 @@
 // Go binary (its modules from the build information, and whether the
 // vulnerable functions are linked), an SBOM in any format the sbom
 // package reads, or a Go module directory (its module graph). -vex names
-// OpenVEX documents you trust (repeatable); -product the ids of the
+// VEX documents you trust, OpenVEX or CycloneDX VEX (repeatable);
+// -product the ids of the
 // artifact they speak of (its package URL, an image reference). The
 // report goes to standard output (or -o FILE) as text, json (the
 // vuln.Report), sarif (SARIF 2.1.0) or attestation (an in-toto statement
@@ -91,9 +92,9 @@ func run(args []string, now func() time.Time) int {
 		if err != nil {
 			return fail(cli.ExitUsage, err)
 		}
-		v, err := sbom.DecodeOpenVEX(bytes.NewReader(data))
+		v, err := readVEX(p, data)
 		if err != nil {
-			return fail(cli.ExitUsage, fmt.Errorf("%s: %w", p, err))
+			return fail(cli.ExitUsage, err)
 		}
 		opts.TrustedVEX = append(opts.TrustedVEX, v)
 	}
@@ -142,6 +143,25 @@ func run(args []string, now func() time.Time) int {
 		return cli.ExitRejected
 	}
 	return 0
+}
+
+// readVEX reads an OpenVEX document, or a CycloneDX VEX (a BOM whose
+// vulnerabilities carry an analysis) as the OpenVEX statements it makes,
+// timestamped by the BOM's creation time.
+func readVEX(path string, data []byte) (*attest.OpenVEX, error) {
+	v, err := sbom.DecodeOpenVEX(bytes.NewReader(data))
+	if err == nil {
+		return v, nil
+	}
+	d, derr := sbom.Decode(bytes.NewReader(data))
+	if derr != nil || d.Format.Family != sbom.CycloneDX || len(d.Vulnerabilities) == 0 {
+		return nil, fmt.Errorf("%s: neither OpenVEX nor a CycloneDX VEX: %w", path, err)
+	}
+	id := d.Namespace
+	if id == "" {
+		id = path
+	}
+	return sbom.OpenVEXFromDocument(d, id, "CycloneDX VEX "+path, d.Created)
 }
 
 // scan reads the input as a Go binary, a module directory or an SBOM.

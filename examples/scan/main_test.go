@@ -34,6 +34,11 @@ func TestScan(t *testing.T) {
 	os.WriteFile(vex, []byte(`{"@context":"https://openvex.dev/ns/v0.2.0","@id":"https://example.com/vex","author":"us","timestamp":"2099-01-01T00:00:00Z","version":1,
 "statements":[{"vulnerability":{"name":"GO-2026-6860"},"products":[{"@id":"pkg:oci/app"}],"status":"not_affected","justification":"vulnerable_code_not_in_execute_path"},
 {"vulnerability":{"name":"GO-2026-6866"},"products":[{"@id":"pkg:oci/app"}],"status":"fixed"}]}`), 0o644)
+	cdxVEX := filepath.Join(dir, "vex.cdx.json")
+	os.WriteFile(cdxVEX, []byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"metadata":{"timestamp":"2099-01-01T00:00:00Z"},
+"components":[{"type":"application","name":"app","bom-ref":"app","purl":"pkg:oci/app"}],
+"vulnerabilities":[{"id":"GO-2026-6860","affects":[{"ref":"app"}],"analysis":{"state":"not_affected","justification":"code_not_reachable"}},
+{"id":"GO-2026-6866","affects":[{"ref":"app"}],"analysis":{"state":"resolved"}}]}`), 0o644)
 	out := filepath.Join(dir, "out")
 	now := func() time.Time { return time.Date(2099, 1, 2, 0, 0, 0, 0, time.UTC) }
 	for _, tc := range []struct {
@@ -45,6 +50,7 @@ func TestScan(t *testing.T) {
 		{"vulnerable", []string{"-db", osvDir, "-o", out, vulnerable}, 1, "GO-2026-6860"},
 		{"fixed version", []string{"-db", osvDir, "-o", out, fixed}, 0, "0 findings"},
 		{"vex suppresses", []string{"-db", osvDir, "-vex", vex, "-product", "pkg:oci/app", "-o", out, vulnerable}, 0, "suppressed: not_affected"},
+		{"cyclonedx vex suppresses", []string{"-db", osvDir, "-vex", cdxVEX, "-product", "pkg:oci/app", "-o", out, vulnerable}, 0, "suppressed: not_affected"},
 		{"vex for another product", []string{"-db", osvDir, "-vex", vex, "-product", "pkg:oci/app-evil", "-o", out, vulnerable}, 1, "2 findings"},
 		{"sarif", []string{"-db", osvDir, "-format", "sarif", "-o", out, vulnerable}, 1, `"ruleId": "GO-2026-6860"`},
 		{"attestation", []string{"-db", osvDir, "-format", "attestation", "-o", out, vulnerable}, 1, attest.PredicateVulns},
