@@ -23,9 +23,21 @@ type DB struct {
 	ids     []string
 	source  string
 	updated time.Time
+	served  *served // the Go database's served layout, read as needed
 }
 
-// Len returns the number of records in force (withdrawn ones aside).
+// Close releases what the database holds open: the directory of a
+// served layout, whose records are read as scans need them. A database
+// read whole holds nothing; Close is then a no-op.
+func (db *DB) Close() error {
+	if db.served != nil {
+		return db.served.root.Close()
+	}
+	return nil
+}
+
+// Len returns the number of records in force (withdrawn ones aside; for
+// a served layout, the records its index names).
 func (db *DB) Len() int { return len(db.ids) }
 
 // Source returns where the records were read from.
@@ -34,13 +46,23 @@ func (db *DB) Source() string { return db.source }
 // LastModified returns the latest modified time of a record.
 func (db *DB) LastModified() time.Time { return db.updated }
 
-// Record returns the record with the given id, or nil.
-func (db *DB) Record(id string) *Record { return db.byID[id] }
+// Record returns the record with the given id, or nil (for a served
+// layout, only once a scan has read it).
+func (db *DB) Record(id string) *Record {
+	if db.served != nil {
+		db.served.mu.Lock()
+		defer db.served.mu.Unlock()
+		return db.served.parsed[id]
+	}
+	return db.byID[id]
+}
 
 // Open reads a database from a path: a directory of OSV records (the Go
-// vulnerability database's data/osv, its served layout with an index/
-// directory, or any tree of *.json records), or a zip of records as
-// osv.dev publishes one per ecosystem (all.zip).
+// vulnerability database's data/osv, or any tree of *.json records), a
+// zip of records as osv.dev publishes one per ecosystem (all.zip), or the
+// Go database's served layout (index/modules.json and ID/, what
+// govulncheck -db file:///DIR reads), whose records are then read only
+// as scans need them: Close the database when done.
 func Open(p string) (*DB, error) {
 	fi, err := os.Stat(p)
 	if err != nil {
@@ -50,6 +72,13 @@ func Open(p string) (*DB, error) {
 		root, err := os.OpenRoot(p)
 		if err != nil {
 			return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
+		}
+		if isServed(root) {
+			db, err := openServed(root, p)
+			if err != nil {
+				root.Close()
+			}
+			return db, err
 		}
 		defer root.Close()
 		return Load(root.FS(), p)
@@ -207,6 +236,12 @@ var pypiSepRE = regexp.MustCompile(`[-_.]+`)
 func pypiName(n string) string { return pypiSepRE.ReplaceAllString(strings.ToLower(n), "-") }
 
 // recordsFor returns the records about a package.
-func (db *DB) recordsFor(ecosystem, name string) []*Record {
-	return db.byPkg[pkgKey(ecosystem, name)]
+func (db *DB) recordsFor(ecosystem, name string) ([]*Record, error) {
+	if db.served != nil {
+		if ecosystem != "Go" {
+			return nil, nil // the served layout is the Go database's
+		}
+		return db.served.records(name)
+	}
+	return db.byPkg[pkgKey(ecosystem, name)], nil
 }

@@ -157,7 +157,11 @@ func (db *DB) scan(targets []Target, syms *binarySymbols, o Options) (*Report, e
 	rep := &Report{Targets: len(targets), DB: db.Info()}
 	for _, t := range targets {
 		var ms []match
-		for _, r := range db.recordsFor(t.Ecosystem, t.Name) {
+		recs, err := db.recordsFor(t.Ecosystem, t.Name)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range recs {
 			var m *match
 			unchecked := ""
 			for _, a := range r.Affected {

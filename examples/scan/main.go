@@ -103,6 +103,7 @@ func run(args []string, now func() time.Time) int {
 	if err != nil {
 		return fail(cli.ExitUsage, err)
 	}
+	defer db.Close()
 	input := fs.Arg(0)
 	rep, err := scan(db, input, opts)
 	if err != nil {
