@@ -3,11 +3,13 @@
 // vulns attestation that policy can gate on.
 //
 // Open a database once: a directory of OSV records (the Go vulnerability
-// database's data/osv, or its served layout), or a zip as osv.dev
-// publishes one per ecosystem. Nothing is fetched, while loading or
-// scanning:
+// database's data/osv), a zip as osv.dev publishes one per ecosystem, or
+// the Go database's served layout (what govulncheck -db file:///DIR
+// reads), whose records are read only as scans need them. Nothing is
+// fetched, while loading or scanning:
 //
 //	db, err := vuln.Open("vulndb/data/osv")
+//	defer db.Close()
 //
 // Scan an SBOM the sbom package read or made, or a Go binary:
 //
