@@ -47,8 +47,9 @@ var moduleBudget = map[string]int{
 	"policy/sbompolicy": 13,
 	// package sbom's (for Go binaries' modules) and policy's.
 	"provenance": 12,
-	// vuln adds golang.org/x/mod (semver) to what sbom brings.
-	"vuln": 11,
+	// vuln adds golang.org/x/mod (semver) and go-cvss (CVSS v4) to what
+	// sbom brings.
+	"vuln": 12,
 	// Example commands that neither verify certificates nor sign keyless
 	// link no Sigstore client: what they import, no more.
 	"examples/keygen": 2,

@@ -5,11 +5,13 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	cvss40 "github.com/pandatix/go-cvss/40"
 )
 
 // Score is a severity computed from a CVSS vector.
 type Score struct {
-	// Method is "cvss_v3" (CVSS 3.0 and 3.1).
+	// Method is "cvss_v3" (CVSS 3.0 and 3.1) or "cvss_v4".
 	Method string `json:"method"`
 	// Vector is the vector string the score is computed from.
 	Vector string `json:"vector"`
@@ -23,20 +25,45 @@ type Score struct {
 // predicate and policy read it.
 func (s Score) String() string { return strconv.FormatFloat(s.Base, 'f', 1, 64) }
 
-// ScoreOf computes the base score of a CVSS v3.0 or v3.1 vector (the OSV
-// severity type CVSS_V3), following the specification's formulas, rather
-// than taking a number a record states. Other types (CVSS_V2, CVSS_V4,
-// distribution ratings) are not computed here: ok is false, and a finding
-// with no computed score counts as of unknown severity.
+// ScoreOf computes the score of a CVSS vector rather than taking a number
+// a record states: a v3.0 or v3.1 vector (the OSV severity type CVSS_V3)
+// by the specification's formulas ([CVSS3Base]), a v4.0 vector (CVSS_V4)
+// by the specification's MacroVector lookup, through
+// github.com/pandatix/go-cvss (its score of the metrics the vector gives:
+// the base score for a base vector). Other types (CVSS_V2, distribution
+// ratings) are not computed: ok is false, and a finding with no computed
+// score counts as of unknown severity.
 func ScoreOf(s Severity) (Score, bool) {
-	if s.Type != "CVSS_V3" {
-		return Score{}, false
+	switch s.Type {
+	case "CVSS_V3":
+		base, err := CVSS3Base(s.Score)
+		if err != nil {
+			return Score{}, false
+		}
+		return Score{Method: "cvss_v3", Vector: s.Score, Base: base, Rating: rating(base)}, true
+	case "CVSS_V4":
+		base, err := CVSS4Score(s.Score)
+		if err != nil {
+			return Score{}, false
+		}
+		return Score{Method: "cvss_v4", Vector: s.Score, Base: base, Rating: rating(base)}, true
 	}
-	base, err := CVSS3Base(s.Score)
+	return Score{}, false
+}
+
+// CVSS4Score computes the score of a CVSS v4.0 vector
+// ("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N" is
+// 9.3) with github.com/pandatix/go-cvss, which checks the vector against
+// the specification (every base metric once, in order, defined values).
+func CVSS4Score(vector string) (float64, error) {
+	if len(vector) > 512 {
+		return 0, fmt.Errorf("%w: CVSS vector of %d bytes", ErrMalformed, len(vector))
+	}
+	v, err := cvss40.ParseVector(vector)
 	if err != nil {
-		return Score{}, false
+		return 0, fmt.Errorf("%w: CVSS v4.0 vector %q: %v", ErrMalformed, truncate(vector), err)
 	}
-	return Score{Method: "cvss_v3", Vector: s.Score, Base: base, Rating: rating(base)}, true
+	return v.Score(), nil
 }
 
 func rating(b float64) string {

@@ -19,8 +19,8 @@
 // Each [Finding] is one vulnerability of one package: the records that
 // match it, merged when they share an id or an alias (GO-2022-0969 and
 // GHSA-69cg-p879-7622 are one finding), with the lowest version that
-// fixes it and the severities computed from the records' CVSS v3 vectors
-// ([CVSS3Base]), never copied from free text. For a Go binary, a finding
+// fixes it and the severities computed from the records' CVSS v3 and v4
+// vectors ([CVSS3Base], [CVSS4Score]), never copied from free text. For a Go binary, a finding
 // also says whether the vulnerable functions the Go database names are
 // linked into it ([SymbolCheck], read from the binary's function table
 // as govulncheck's binary mode does): "module present, vulnerable code
@@ -60,7 +60,7 @@
 //
 // # Not done here
 //
-// CVSS v4 vectors are not computed (a finding rated only in v4 has no
+// CVSS v2 vectors are not computed (a finding rated only in v2 has no
 // computed severity, which policy counts as at or above every level);
 // ECOSYSTEM ranges of Maven, RubyGems, NuGet and Alpine are not ordered;
 // symbol tables of PE (Windows) binaries are not read; there is no fetch

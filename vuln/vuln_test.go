@@ -417,3 +417,29 @@ func TestCompareEcosystems(t *testing.T) {
 		}
 	}
 }
+
+func TestCVSS4Score(t *testing.T) {
+	for _, tc := range []struct {
+		vector string
+		want   float64
+	}{
+		// The specification's examples (FIRST CVSS v4.0 calculator).
+		{"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", 9.3},
+		{"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:N/SC:N/SI:N/SA:N", 0.0},
+		{"CVSS:4.0/AV:L/AC:L/AT:N/PR:L/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", 8.5},
+		{"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:L/VI:N/VA:N/SC:N/SI:N/SA:N", 6.9},
+	} {
+		got, err := CVSS4Score(tc.vector)
+		if err != nil || got != tc.want {
+			t.Errorf("CVSS4Score(%s) = %v, %v; want %v", tc.vector, got, err, tc.want)
+		}
+		if s, ok := ScoreOf(Severity{Type: "CVSS_V4", Score: tc.vector}); !ok || s.Method != "cvss_v4" || s.Base != tc.want {
+			t.Errorf("ScoreOf(%s) = %+v, %v", tc.vector, s, ok)
+		}
+	}
+	for _, bad := range []string{"", "CVSS:4.0/AV:N", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/SA:N"} {
+		if _, err := CVSS4Score(bad); !errors.Is(err, ErrMalformed) {
+			t.Errorf("CVSS4Score(%q): %v", bad, err)
+		}
+	}
+}
