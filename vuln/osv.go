@@ -189,7 +189,21 @@ func (r *Record) check() error {
 	if r.ID == "" {
 		return fmt.Errorf("%w: record without an id", ErrMalformed)
 	}
+	checkSev := func(where string, ss []Severity) error {
+		for j, s := range ss {
+			if s.Type == "" || s.Score == "" {
+				return fmt.Errorf("%w: %s: %sseverity[%d] needs a type and a score", ErrMalformed, r.ID, where, j)
+			}
+		}
+		return nil
+	}
+	if err := checkSev("", r.Severity); err != nil {
+		return err
+	}
 	for i, a := range r.Affected {
+		if err := checkSev(fmt.Sprintf("affected[%d].", i), a.Severity); err != nil {
+			return err
+		}
 		if a.Package.Ecosystem == "" && a.Package.PURL == "" && len(a.Ranges) > 0 {
 			return fmt.Errorf("%w: %s: affected[%d] names no package", ErrMalformed, r.ID, i)
 		}
