@@ -11,6 +11,10 @@
 //	db, err := vuln.Open("vulndb/data/osv")
 //	defer db.Close()
 //
+// [Fetch] is the one step that uses the network, and only when called: it
+// updates a local zip from a URL you give (https), checks its digest when
+// you know it and every record before it replaces the old copy.
+//
 // Scan an SBOM the sbom package read or made, or a Go binary:
 //
 //	rep, err := db.ScanSBOM(doc, vuln.Options{})
@@ -63,7 +67,7 @@
 // CVSS v2 vectors are not computed (a finding rated only in v2 has no
 // computed severity, which policy counts as at or above every level);
 // ECOSYSTEM ranges of Maven, RubyGems, NuGet and Alpine are not ordered;
-// symbol tables of PE (Windows) binaries are not read; there is no fetch
-// step. A CycloneDX VEX enters as the OpenVEX statements
+// symbol tables of PE (Windows) binaries are not read. A CycloneDX VEX
+// enters as the OpenVEX statements
 // sbom.OpenVEXFromDocument makes of it (examples/scan -vex does this).
 package vuln

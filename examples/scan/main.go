@@ -4,12 +4,14 @@
 //
 // Usage:
 //
-//	scan -db DIR|ZIP [-vex FILE]... [-product ID]... [-format text|json|sarif|attestation]
-//	     [-fail-on SEVERITY] [-o FILE] SBOM|BINARY|DIR
+//	scan -db DIR|ZIP [-fetch URL [-fetch-sha256 HEX]] [-vex FILE]... [-product ID]...
+//	     [-format text|json|sarif|attestation] [-fail-on SEVERITY] [-o FILE] SBOM|BINARY|DIR
 //
 // -db is a directory of OSV records (the Go vulnerability database's
 // data/osv, its served layout, any tree of *.json records) or a zip of
-// records as osv.dev publishes them; nothing is fetched. The input is a
+// records as osv.dev publishes them; nothing is fetched unless -fetch
+// names an https URL to update the zip from first (checked whole, and
+// against -fetch-sha256, before it replaces the old one). The input is a
 // Go binary (its modules from the build information, and whether the
 // vulnerable functions are linked), an SBOM in any format the sbom
 // package reads, or a Go module directory (its module graph). -vex names
@@ -66,6 +68,8 @@ func run(args []string, now func() time.Time) int {
 	format := fs.String("format", "text", "output `format`: text, json, sarif or attestation")
 	failOn := fs.String("fail-on", "low", "exit 1 for a finding at or above this `severity`: none, low, medium, high, critical")
 	outPath := fs.String("o", "", "write the report to `file` instead of standard output")
+	fetchURL := fs.String("fetch", "", "first update the zip -db names from this https `url` (osv.dev's ECOSYSTEM/all.zip)")
+	fetchSum := fs.String("fetch-sha256", "", "with -fetch, the `hex` SHA-256 the download must have")
 	fs.Usage = func() {
 		fmt.Fprintln(os.Stderr, "usage: scan -db DIR|ZIP [-vex FILE]... [-product ID]... [-format text|json|sarif|attestation] [-fail-on SEVERITY] [-o FILE] SBOM|BINARY|DIR")
 		fs.PrintDefaults()
@@ -99,6 +103,13 @@ func run(args []string, now func() time.Time) int {
 		opts.TrustedVEX = append(opts.TrustedVEX, v)
 	}
 	started := now()
+	if *fetchURL != "" {
+		fdb, err := vuln.Fetch(context.Background(), *fetchURL, *dbPath, vuln.FetchOptions{SHA256: *fetchSum})
+		if err != nil {
+			return fail(cli.ExitUsage, err)
+		}
+		fdb.Close()
+	}
 	db, err := vuln.Open(*dbPath)
 	if err != nil {
 		return fail(cli.ExitUsage, err)
