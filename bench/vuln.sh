@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench/vuln.sh: the vuln package (through examples/scan) against
-# govulncheck v1.9.0 on cosign v2.6.5 and the full Go vulnerability
+# govulncheck v1.9.0 and osv-scanner v1.9.2 on cosign v2.6.5 and the full Go vulnerability
 # database golang.org/x/vulndb@v0.0.0-20261105234957-e22db6528018 (4,789
 # records), offline (issue 12).
 #
@@ -34,11 +34,24 @@ if [ ! -x "$WORK/bin/govulncheck" ] || [ ! -x "$WORK/bin/indexdb" ]; then
 	cp bench/govulncheck/tools.go.txt "$B/tools.go"
 	(cd "$B" && go build -o "$WORK/bin/govulncheck" golang.org/x/vuln/cmd/govulncheck && go build -o "$WORK/bin/indexdb" golang.org/x/vulndb/cmd/indexdb)
 fi
+if [ ! -x "$WORK/bin/osv-scanner" ]; then
+	log "building osv-scanner v1.9.2 (several minutes on 2 cores)"
+	B="$WORK/osvscanner-pinned"
+	rm -rf "$B" && mkdir -p "$B"
+	cp bench/osvscanner/go.mod.txt "$B/go.mod"
+	cp bench/osvscanner/go.sum.txt "$B/go.sum"
+	cp bench/osvscanner/tools.go.txt "$B/tools.go"
+	(cd "$B" && go build -o "$WORK/bin/osv-scanner" github.com/google/osv-scanner/cmd/osv-scanner)
+fi
 WORK=$WORK bash bench/cosign.sh >/dev/null
 VULNDB=$(cd "$WORK" && GOFLAGS=-mod=mod go mod download -json "golang.org/x/vulndb@$VULNDB_VERSION" | sed -n 's/.*"Dir": "\(.*\)",/\1/p')
 OSV="$VULNDB/data/osv"
 SERVED="$WORK/vulndb-served"
 [ -f "$SERVED/index/db.json" ] || { rm -rf "$SERVED"; "$WORK/bin/indexdb" -vulns "$OSV" -out "$SERVED"; }
+# osv-scanner's offline database: the same records as osv.dev's Go/all.zip.
+OSVS_DB="$WORK/osvscanner-db"
+[ -f "$OSVS_DB/osv-scanner/Go/all.zip" ] || { rm -rf "$OSVS_DB"; mkdir -p "$OSVS_DB/osv-scanner/Go"; (cd "$OSV" && zip -q -r "$OSVS_DB/osv-scanner/Go/all.zip" .); }
+export OSV_SCANNER_LOCAL_DB_CACHE_DIRECTORY=$OSVS_DB
 go build -o "$WORK/bin/scan" ./examples/scan
 go build -o "$WORK/bin/vulndiff" ./bench/vulndiff
 go build -o "$WORK/bin/sbom" ./examples/sbom
@@ -53,6 +66,7 @@ declare -A CMD=(
 	[govulncheck-query]="$WORK/bin/govulncheck -db file://$SERVED -mode query -json $(echo $MODS)"
 	[ours-binary-served]="$WORK/bin/scan -db $SERVED -format json -fail-on critical -o $WORK/ours-binary-served.json $WORK/cosign-bin"
 	[ours-sbom-served]="$WORK/bin/scan -db $SERVED -format json -fail-on critical -o $WORK/ours-sbom-served.json $SBOM"
+	[osv-scanner-sbom]="$WORK/bin/osv-scanner --experimental-offline --format json --sbom $SBOM"
 )
 once() { # name [out]: one run; prints "wall_s rss_mib"
 	local out=${2:-/dev/null}
@@ -83,6 +97,8 @@ pair ours-binary govulncheck-binary
 pair ours-binary-served govulncheck-binary
 pair ours-sbom govulncheck-query
 pair ours-sbom-served govulncheck-query
+pair ours-sbom osv-scanner-sbom
+pair ours-sbom-served osv-scanner-sbom
 
 {
 	echo "# Vulnerability scan benchmark (bench/vuln.sh)"
@@ -108,6 +124,11 @@ pair ours-sbom-served govulncheck-query
 	echo '```'
 	"$WORK/bin/vulndiff" -ours "$WORK/ours-binary.json" -govulncheck "$WORK/govulncheck-binary.json" || true
 	"$WORK/bin/vulndiff" -ours "$WORK/ours-sbom.json" -govulncheck "$WORK/govulncheck-query.json" 2>&1 | head -3 || true
+	jq -r '.findings[] | "\(.id) \(.target.name)@\(.target.version)"' "$WORK/ours-sbom.json" | sed 's/@\([0-9]\)/@v\1/' | sort -u >"$WORK/ours-pairs.txt"
+	jq -r '.results[].packages[] | .package.name as $n | .package.version as $v | .vulnerabilities[].id | "\(.) \($n)@\($v)"' "$WORK/osv-scanner-sbom.json" | sed 's/@\([0-9]\)/@v\1/' | sort -u >"$WORK/osvs-pairs.txt"
+	echo "osv-scanner v1.9.2 on the same SBOM (id module@version): ours $(wc -l <"$WORK/ours-pairs.txt"), osv-scanner $(wc -l <"$WORK/osvs-pairs.txt"), both $(comm -12 "$WORK/ours-pairs.txt" "$WORK/osvs-pairs.txt" | wc -l)"
+	comm -23 "$WORK/ours-pairs.txt" "$WORK/osvs-pairs.txt" | sed 's/^/  only ours:        /'
+	comm -13 "$WORK/ours-pairs.txt" "$WORK/osvs-pairs.txt" | sed 's/^/  only osv-scanner: /'
 	cmp -s <(jq -S .findings "$WORK/ours-sbom.json") <(jq -S .findings "$WORK/ours-sbom-served.json") && echo "ours, data/osv whole and served layout: the same findings" || echo "ours, data/osv whole and served layout: DIFFERENT findings"
 	echo '```'
 } >bench/README-vuln.md
