@@ -26,6 +26,8 @@ func comparatorFor(ecosystem, rangeType string) comparator {
 		return comparePEP440
 	case ecosystem == "Debian" || ecosystem == "Ubuntu":
 		return compareDebian
+	case ecosystem == "Maven":
+		return compareMaven
 	}
 	return nil
 }

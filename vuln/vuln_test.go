@@ -138,6 +138,9 @@ const recPyPI = `{"id":"PYSEC-2099-1","modified":"2099-01-01T00:00:00Z",
 const recMaven = `{"id":"GHSA-mmmm-nnnn-oooo","modified":"2099-01-01T00:00:00Z",
 "affected":[{"package":{"ecosystem":"Maven","name":"org.example:lib"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"2.0.1"}]}]}]}`
 
+const recGem = `{"id":"GHSA-gggg-hhhh-iiii","modified":"2099-01-01T00:00:00Z",
+"affected":[{"package":{"ecosystem":"RubyGems","name":"rack"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"3.0.1"}]}]}]}`
+
 func testDB(t *testing.T, recs ...string) *DB {
 	t.Helper()
 	fsys := fstest.MapFS{}
@@ -161,15 +164,15 @@ func doc(purls ...string) *sbom.Document {
 }
 
 func TestScanMergesAliasesAndSkipsWithdrawn(t *testing.T) {
-	db := testDB(t, recA, recB, recWithdrawn, recPyPI, recMaven)
-	if db.Len() != 4 || db.Record("GO-2099-0002") != nil {
+	db := testDB(t, recA, recB, recWithdrawn, recPyPI, recMaven, recGem)
+	if db.Len() != 5 || db.Record("GO-2099-0002") != nil {
 		t.Fatalf("%d records; the withdrawn one must be left out", db.Len())
 	}
-	rep, err := db.ScanSBOM(doc("pkg:golang/example.com/m@v1.1.0", "pkg:golang/example.com/other@v1.0.0", "pkg:pypi/requests@2.30.0", "pkg:maven/org.example/lib@1.9"), Options{})
+	rep, err := db.ScanSBOM(doc("pkg:golang/example.com/m@v1.1.0", "pkg:golang/example.com/other@v1.0.0", "pkg:pypi/requests@2.30.0", "pkg:maven/org.example/lib@1.9", "pkg:gem/rack@2.2.0"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Findings) != 2 {
+	if len(rep.Findings) != 3 {
 		t.Fatalf("findings %+v", rep.Findings)
 	}
 	f := rep.Findings[0]
@@ -180,16 +183,21 @@ func TestScanMergesAliasesAndSkipsWithdrawn(t *testing.T) {
 	if len(f.Scores) != 1 || f.Scores[0].Base != 7.5 || f.Scores[0].String() != "7.5" {
 		t.Errorf("scores %+v", f.Scores)
 	}
-	// PyPI names compare as PEP 503 normalises them, versions as PEP 440.
-	if p := rep.Findings[1]; p.ID != "PYSEC-2099-1" || p.Fixed != "2.31.0" {
+	// Maven versions order as ComparableVersion orders them; PyPI names
+	// compare as PEP 503 normalises them, versions as PEP 440.
+	if m := rep.Findings[1]; m.ID != "GHSA-mmmm-nnnn-oooo" || m.Target.Name != "org.example:lib" || m.Fixed != "2.0.1" {
+		t.Errorf("Maven finding %+v", m)
+	}
+	if p := rep.Findings[2]; p.ID != "PYSEC-2099-1" || p.Fixed != "2.31.0" {
 		t.Errorf("PyPI finding %+v", p)
 	}
-	// Maven versions are not ordered here: unchecked, never "not affected".
-	if len(rep.Unchecked) != 1 || rep.Unchecked[0].Record != "GHSA-mmmm-nnnn-oooo" {
+	// RubyGems versions are not ordered here: unchecked, never "not
+	// affected".
+	if len(rep.Unchecked) != 1 || rep.Unchecked[0].Record != "GHSA-gggg-hhhh-iiii" {
 		t.Errorf("unchecked %+v", rep.Unchecked)
 	}
 	// A fixed version is not affected.
-	rep, _ = db.ScanSBOM(doc("pkg:golang/example.com/m@v1.2.0", "pkg:pypi/requests@2.31.0"), Options{})
+	rep, _ = db.ScanSBOM(doc("pkg:golang/example.com/m@v1.2.0", "pkg:pypi/requests@2.31.0", "pkg:maven/org.example/lib@2.0.1"), Options{})
 	if len(rep.Findings) != 0 {
 		t.Errorf("fixed versions: %+v", rep.Findings)
 	}
@@ -440,6 +448,44 @@ func TestCVSS4Score(t *testing.T) {
 	for _, bad := range []string{"", "CVSS:4.0/AV:N", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/SA:N"} {
 		if _, err := CVSS4Score(bad); !errors.Is(err, ErrMalformed) {
 			t.Errorf("CVSS4Score(%q): %v", bad, err)
+		}
+	}
+}
+
+// TestCompareMaven: Maven's own ComparableVersionTest sequences (each in
+// ascending order) and equal spellings.
+func TestCompareMaven(t *testing.T) {
+	for _, seq := range [][]string{
+		{"1", "2", "3"},
+		{"1-alpha2snapshot", "1-alpha2", "1-alpha-123", "1-beta-2", "1-beta123", "1-m2", "1-m11", "1-rc", "1-cr2", "1-rc123", "1-SNAPSHOT",
+			"1", "1-sp", "1-sp2", "1-sp123", "1-abc", "1-def", "1-pom-1", "1-1-snapshot", "1-1", "1-2", "1-123"},
+		{"2.0.0", "2.0.1", "2.1", "2.10", "10.0"},
+		{"1.0-alpha-1", "1.0-beta-1", "1.0-RC1", "1.0", "1.0.1"},
+	} {
+		for i := 0; i+1 < len(seq); i++ {
+			for j := i + 1; j < len(seq); j++ {
+				c, ok := compareMaven(seq[i], seq[j])
+				r, _ := compareMaven(seq[j], seq[i])
+				if !ok || c != -1 || r != 1 {
+					t.Errorf("compareMaven(%q, %q) = %d (reversed %d), %v; want -1", seq[i], seq[j], c, r, ok)
+				}
+			}
+		}
+	}
+	for _, eq := range [][]string{
+		{"1", "1.0", "1.0.0", "1-0", "1.0-0", "1ga", "1-ga", "1.0-final", "1-release", "1FINAL"},
+		{"1a1", "1-alpha-1", "1alpha1", "1-a1"},
+		{"1cr", "1rc", "1-rc"},
+	} {
+		for _, v := range eq[1:] {
+			if c, ok := compareMaven(eq[0], v); !ok || c != 0 {
+				t.Errorf("compareMaven(%q, %q) = %d, %v; want 0", eq[0], v, c, ok)
+			}
+		}
+	}
+	for _, bad := range []string{"", "1.0 beta", "1.0/2", strings.Repeat("1", 300)} {
+		if _, ok := compareMaven(bad, "1.0"); ok {
+			t.Errorf("read %q", bad)
 		}
 	}
 }
