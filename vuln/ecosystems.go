@@ -292,3 +292,184 @@ func cmpOptional(x, y *big.Int, absent int) int {
 	}
 	return x.Cmp(y)
 }
+
+// gemSegments splits a RubyGems version as Gem::Version does: "-" means
+// ".pre.", then runs of digits (numbers) and of letters (strings);
+// trailing zeros are dropped from the release part and from the
+// prerelease part (Gem::Version#canonical_segments).
+func gemSegments(v string) ([]any, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" || len(v) > 256 {
+		return nil, false
+	}
+	for _, c := range v {
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '.' || c == '-') {
+			return nil, false
+		}
+	}
+	if v[0] < '0' || v[0] > '9' {
+		return nil, false
+	}
+	v = strings.ReplaceAll(v, "-", ".pre.")
+	var segs []any
+	for i := 0; i < len(v); {
+		j := i
+		switch {
+		case isDigit(v[i]):
+			for j < len(v) && isDigit(v[j]) {
+				j++
+			}
+			segs = append(segs, num(v[i:j]))
+		case v[i] == '.':
+			i++
+			continue
+		default:
+			for j < len(v) && v[j] != '.' && !isDigit(v[j]) {
+				j++
+			}
+			segs = append(segs, v[i:j])
+		}
+		i = j
+	}
+	cut := len(segs)
+	for k, s := range segs {
+		if _, isStr := s.(string); isStr {
+			cut = k
+			break
+		}
+	}
+	trim := func(p []any) []any {
+		for len(p) > 0 {
+			if n, ok := p[len(p)-1].(*big.Int); ok && n.Sign() == 0 {
+				p = p[:len(p)-1]
+				continue
+			}
+			break
+		}
+		return p
+	}
+	return append(trim(append([]any(nil), segs[:cut]...)), trim(append([]any(nil), segs[cut:]...))...), true
+}
+
+// compareRubyGems orders RubyGems versions as Gem::Version#<=> does: a
+// missing segment is 0, a string (a prerelease) below a number, numbers
+// by value, strings by bytes.
+func compareRubyGems(a, b string) (int, bool) {
+	x, ok1 := gemSegments(a)
+	y, ok2 := gemSegments(b)
+	if !ok1 || !ok2 {
+		return 0, false
+	}
+	zero := new(big.Int)
+	for i := 0; i < max(len(x), len(y)); i++ {
+		var l, r any = zero, zero
+		if i < len(x) {
+			l = x[i]
+		}
+		if i < len(y) {
+			r = y[i]
+		}
+		ln, lNum := l.(*big.Int)
+		rn, rNum := r.(*big.Int)
+		switch {
+		case lNum && rNum:
+			if c := ln.Cmp(rn); c != 0 {
+				return c, true
+			}
+		case lNum:
+			return 1, true
+		case rNum:
+			return -1, true
+		default:
+			if c := strings.Compare(l.(string), r.(string)); c != 0 {
+				return c, true
+			}
+		}
+	}
+	return 0, true
+}
+
+// compareNuGet orders NuGet versions: up to four numeric parts (missing
+// ones are 0), a release above its prereleases, prerelease labels
+// compared as SemVer compares them but without regard to case, build
+// metadata ignored.
+func compareNuGet(a, b string) (int, bool) {
+	parse := func(v string) (nums [4]*big.Int, pre []string, ok bool) {
+		if v == "" || len(v) > 256 {
+			return nums, nil, false
+		}
+		v, _, _ = strings.Cut(v, "+")
+		core, p, hasPre := strings.Cut(v, "-")
+		parts := strings.Split(core, ".")
+		if len(parts) > 4 {
+			return nums, nil, false
+		}
+		for i := range nums {
+			nums[i] = new(big.Int)
+			if i < len(parts) {
+				if parts[i] == "" || strings.Trim(parts[i], "0123456789") != "" {
+					return nums, nil, false
+				}
+				nums[i].SetString(parts[i], 10)
+			}
+		}
+		if hasPre {
+			if p == "" {
+				return nums, nil, false
+			}
+			pre = strings.Split(strings.ToLower(p), ".")
+			for _, id := range pre {
+				if id == "" {
+					return nums, nil, false
+				}
+			}
+		}
+		return nums, pre, true
+	}
+	x, xp, ok1 := parse(a)
+	y, yp, ok2 := parse(b)
+	if !ok1 || !ok2 {
+		return 0, false
+	}
+	for i := range x {
+		if c := x[i].Cmp(y[i]); c != 0 {
+			return c, true
+		}
+	}
+	switch {
+	case xp == nil && yp == nil:
+		return 0, true
+	case xp == nil:
+		return 1, true
+	case yp == nil:
+		return -1, true
+	}
+	for i := 0; i < max(len(xp), len(yp)); i++ {
+		if i >= len(xp) {
+			return -1, true
+		}
+		if i >= len(yp) {
+			return 1, true
+		}
+		xn, xerr := strconv.ParseUint(xp[i], 10, 64)
+		yn, yerr := strconv.ParseUint(yp[i], 10, 64)
+		switch {
+		case xerr == nil && yerr == nil:
+			if xn != yn {
+				if xn < yn {
+					return -1, true
+				}
+				return 1, true
+			}
+		case xerr == nil:
+			return -1, true // numeric identifiers below alphanumeric ones
+		case yerr == nil:
+			return 1, true
+		default:
+			if c := strings.Compare(xp[i], yp[i]); c != 0 {
+				return c, true
+			}
+		}
+	}
+	return 0, true
+}

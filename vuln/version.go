@@ -28,6 +28,10 @@ func comparatorFor(ecosystem, rangeType string) comparator {
 		return compareDebian
 	case ecosystem == "Maven":
 		return compareMaven
+	case ecosystem == "RubyGems":
+		return compareRubyGems
+	case ecosystem == "NuGet":
+		return compareNuGet
 	}
 	return nil
 }

@@ -139,7 +139,7 @@ const recMaven = `{"id":"GHSA-mmmm-nnnn-oooo","modified":"2099-01-01T00:00:00Z",
 "affected":[{"package":{"ecosystem":"Maven","name":"org.example:lib"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"2.0.1"}]}]}]}`
 
 const recGem = `{"id":"GHSA-gggg-hhhh-iiii","modified":"2099-01-01T00:00:00Z",
-"affected":[{"package":{"ecosystem":"RubyGems","name":"rack"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"3.0.1"}]}]}]}`
+"affected":[{"package":{"ecosystem":"Alpine:v3.20","name":"busybox"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"1.36.1-r29"}]}]}]}`
 
 func testDB(t *testing.T, recs ...string) *DB {
 	t.Helper()
@@ -168,7 +168,7 @@ func TestScanMergesAliasesAndSkipsWithdrawn(t *testing.T) {
 	if db.Len() != 5 || db.Record("GO-2099-0002") != nil {
 		t.Fatalf("%d records; the withdrawn one must be left out", db.Len())
 	}
-	rep, err := db.ScanSBOM(doc("pkg:golang/example.com/m@v1.1.0", "pkg:golang/example.com/other@v1.0.0", "pkg:pypi/requests@2.30.0", "pkg:maven/org.example/lib@1.9", "pkg:gem/rack@2.2.0"), Options{})
+	rep, err := db.ScanSBOM(doc("pkg:golang/example.com/m@v1.1.0", "pkg:golang/example.com/other@v1.0.0", "pkg:pypi/requests@2.30.0", "pkg:maven/org.example/lib@1.9", "pkg:apk/alpine/busybox@1.36.1-r20"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,7 +191,7 @@ func TestScanMergesAliasesAndSkipsWithdrawn(t *testing.T) {
 	if p := rep.Findings[2]; p.ID != "PYSEC-2099-1" || p.Fixed != "2.31.0" {
 		t.Errorf("PyPI finding %+v", p)
 	}
-	// RubyGems versions are not ordered here: unchecked, never "not
+	// Alpine versions are not ordered here: unchecked, never "not
 	// affected".
 	if len(rep.Unchecked) != 1 || rep.Unchecked[0].Record != "GHSA-gggg-hhhh-iiii" {
 		t.Errorf("unchecked %+v", rep.Unchecked)
@@ -389,6 +389,25 @@ func TestCompareEcosystems(t *testing.T) {
 		{compareDebian, "1.0a", "1.0", 1},
 		{compareDebian, "1.0-0", "1.0", 0},
 		{compareDebian, "001.0", "1.0", 0},
+		// Gem::Version.
+		{compareRubyGems, "1.0", "1.0.0", 0},
+		{compareRubyGems, "1.0.a", "1.0", -1},
+		{compareRubyGems, "1.0.a", "1.0.b", -1},
+		{compareRubyGems, "1.0.rc1", "1.0", -1},
+		{compareRubyGems, "1.0-1", "1.0.pre.1", 0},
+		{compareRubyGems, "1.0-1", "1.0", -1},
+		{compareRubyGems, "2.2.10", "2.2.9", 1},
+		{compareRubyGems, "3.0.0.beta2", "3.0.0.beta10", -1},
+		{compareRubyGems, "1.9.3", "1.10", -1},
+		// NuGet.
+		{compareNuGet, "1.0", "1.0.0.0", 0},
+		{compareNuGet, "1.0.0-beta", "1.0.0", -1},
+		{compareNuGet, "1.0.0-BETA", "1.0.0-beta", 0},
+		{compareNuGet, "1.0.0-alpha.2", "1.0.0-alpha.10", -1},
+		{compareNuGet, "1.0.0-alpha", "1.0.0-alpha.1", -1},
+		{compareNuGet, "1.0.0.1", "1.0.0", 1},
+		{compareNuGet, "1.0.0+build.5", "1.0.0", 0},
+		{compareNuGet, "4.8.1", "4.10.0", -1},
 		// PEP 440's ordering example and spellings.
 		{comparePEP440, "1.0.dev456", "1.0a1", -1},
 		{comparePEP440, "1.0a1", "1.0a2.dev456", -1},
