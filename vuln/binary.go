@@ -5,6 +5,7 @@ import (
 	"debug/elf"
 	"debug/gosym"
 	"debug/macho"
+	"encoding/binary"
 	"fmt"
 	"regexp"
 	"slices"
@@ -91,8 +92,10 @@ func readSymbols(path string) *binarySymbols {
 	bs := &binarySymbols{byPkg: map[string]map[string]bool{}}
 	var pcln []byte
 	var text uint64
+	var order binary.ByteOrder = binary.LittleEndian
 	if f, err := elf.Open(path); err == nil {
 		defer f.Close()
+		order = f.ByteOrder
 		if s := f.Section(".gopclntab"); s != nil {
 			pcln, _ = s.Data()
 		}
@@ -101,6 +104,7 @@ func readSymbols(path string) *binarySymbols {
 		}
 	} else if f, err := macho.Open(path); err == nil {
 		defer f.Close()
+		order = f.ByteOrder
 		if s := f.Section("__gopclntab"); s != nil {
 			pcln, _ = s.Data()
 		}
@@ -111,13 +115,19 @@ func readSymbols(path string) *binarySymbols {
 	if len(pcln) == 0 {
 		return bs
 	}
-	tab, err := gosym.NewTable(nil, gosym.NewLineTable(pcln, text))
-	if err != nil {
-		return bs
+	names, ok := funcNames(pcln, order)
+	if !ok {
+		tab, err := gosym.NewTable(nil, gosym.NewLineTable(pcln, text))
+		if err != nil {
+			return bs
+		}
+		for _, fn := range tab.Funcs {
+			names = append(names, fn.Name)
+		}
 	}
 	bs.readable = true
-	for _, fn := range tab.Funcs {
-		pkg, sym, ok := splitSymbol(fn.Name)
+	for _, name := range names {
+		pkg, sym, ok := splitSymbol(name)
 		if !ok {
 			continue
 		}
@@ -176,15 +186,24 @@ func (bs *binarySymbols) assignModules(bi *buildinfo.BuildInfo) {
 	if bi.Main.Path != "" {
 		mods = append(mods, bi.Main.Path)
 	}
+	isMod := make(map[string]bool, len(mods))
+	for _, m := range mods {
+		isMod[m] = true
+	}
 	for pkg := range bs.byPkg {
-		best := ""
-		for _, m := range mods {
-			if (pkg == m || strings.HasPrefix(pkg, m+"/")) && len(m) > len(best) {
-				best = m
+		// The longest module path that is pkg or a prefix of it at a
+		// slash: try pkg, then each parent directory.
+		best := "stdlib"
+		for p := pkg; p != ""; {
+			if isMod[p] {
+				best = p
+				break
 			}
-		}
-		if best == "" {
-			best = "stdlib"
+			i := strings.LastIndex(p, "/")
+			if i < 0 {
+				break
+			}
+			p = p[:i]
 		}
 		bs.modOf[pkg] = best
 	}
