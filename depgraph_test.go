@@ -69,7 +69,7 @@ var allowedImports = map[string][]string{
 	// vuln matches SBOMs (sbom) and Go binaries against OSV records and
 	// writes the vulns predicate (attest); it verifies nothing itself and
 	// policy never imports it.
-	"vuln": {"attest", "internal/netpolicy", "internal/strictjson", "sbom", "golang.org/x/mod/semver", "github.com/pandatix/go-cvss/40"},
+	"vuln": {"attest", "internal/limits", "internal/netpolicy", "internal/strictjson", "sbom", "golang.org/x/mod/semver", "github.com/pandatix/go-cvss/40"},
 	// sigstoretest is the in-process test Sigstore (CA, CT log, Rekor v1
 	// and v2, TSA, and their HTTP front) that the tests of sigstore and
 	// verify share: a test helper package like signtest, on both sides

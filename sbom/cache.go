@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,6 +12,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/chainmail-dev/chainmail/internal/limits"
 	"github.com/chainmail-dev/chainmail/sbom/internal/licensedetect"
 )
 
@@ -74,11 +74,8 @@ func readEntry(dir, format, key string, max int) ([]byte, bool) {
 		return nil, false
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, int64(max)+1))
-	if err != nil || len(data) > max {
-		return nil, false
-	}
-	return data, true
+	data, err := limits.ReadAll(f, int64(max))
+	return data, err == nil
 }
 
 // writeEntry writes an entry as JSON, whole or not at all.

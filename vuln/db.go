@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"regexp"
@@ -13,6 +12,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/chainmail-dev/chainmail/internal/limits"
 )
 
 // DB is a set of OSV records, indexed by package, read once and then only
@@ -210,14 +211,11 @@ func readFile(fsys fs.FS, p string) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxRecordBytes+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > MaxRecordBytes {
+	data, err := limits.ReadAll(f, MaxRecordBytes)
+	if errors.Is(err, limits.ErrOverLimit) {
 		return nil, fmt.Errorf("%w: %s: more than %d bytes", ErrTooLarge, p, MaxRecordBytes)
 	}
-	return data, nil
+	return data, err
 }
 
 // pkgKey is the index key of a package: the ecosystem without its

@@ -3,7 +3,6 @@ package vuln
 import (
 	"math/big"
 	"regexp"
-	"strconv"
 	"strings"
 )
 
@@ -248,35 +247,7 @@ func comparePEP440(a, b string) (int, bool) {
 	if c := cmpOptional(x.dev, y.dev, 1); c != 0 {
 		return c, true
 	}
-	for i := 0; i < max(len(x.local), len(y.local)); i++ {
-		switch {
-		case i >= len(x.local):
-			return -1, true
-		case i >= len(y.local):
-			return 1, true
-		}
-		xs, ys := x.local[i], y.local[i]
-		xn, xerr := strconv.ParseUint(xs, 10, 64)
-		yn, yerr := strconv.ParseUint(ys, 10, 64)
-		switch {
-		case xerr == nil && yerr == nil:
-			if xn != yn {
-				if xn < yn {
-					return -1, true
-				}
-				return 1, true
-			}
-		case xerr == nil:
-			return 1, true
-		case yerr == nil:
-			return -1, true
-		default:
-			if c := strings.Compare(xs, ys); c != 0 {
-				return c, true
-			}
-		}
-	}
-	return 0, true
+	return cmpIdentifiers(x.local, y.local, true), true
 }
 
 // cmpOptional compares optional numbers; absent is below every number
@@ -444,32 +415,53 @@ func compareNuGet(a, b string) (int, bool) {
 	case yp == nil:
 		return -1, true
 	}
-	for i := 0; i < max(len(xp), len(yp)); i++ {
-		if i >= len(xp) {
-			return -1, true
-		}
-		if i >= len(yp) {
-			return 1, true
-		}
-		xn, xerr := strconv.ParseUint(xp[i], 10, 64)
-		yn, yerr := strconv.ParseUint(yp[i], 10, 64)
+	return cmpIdentifiers(xp, yp, false), true // numeric identifiers below alphanumeric ones
+}
+
+// cmpIdentifiers compares two lists of identifiers (PEP 440 local
+// segments, prerelease labels) one by one: numbers (all digits) by value,
+// whatever their length, other identifiers by bytes, a number against
+// another identifier as numbersHigh says; a list that ends first is lower.
+func cmpIdentifiers(x, y []string, numbersHigh bool) int {
+	for i := 0; i < max(len(x), len(y)); i++ {
 		switch {
-		case xerr == nil && yerr == nil:
-			if xn != yn {
-				if xn < yn {
-					return -1, true
-				}
-				return 1, true
+		case i >= len(x):
+			return -1
+		case i >= len(y):
+			return 1
+		}
+		xd, yd := allDigits(x[i]), allDigits(y[i])
+		switch {
+		case xd && yd:
+			a, b := strings.TrimLeft(x[i], "0"), strings.TrimLeft(y[i], "0")
+			if len(a) != len(b) {
+				return sign(len(a) - len(b))
 			}
-		case xerr == nil:
-			return -1, true // numeric identifiers below alphanumeric ones
-		case yerr == nil:
-			return 1, true
+			if c := strings.Compare(a, b); c != 0 {
+				return c
+			}
+		case xd || yd:
+			if xd == numbersHigh {
+				return 1
+			}
+			return -1
 		default:
-			if c := strings.Compare(xp[i], yp[i]); c != 0 {
-				return c, true
+			if c := strings.Compare(x[i], y[i]); c != 0 {
+				return c
 			}
 		}
 	}
-	return 0, true
+	return 0
+}
+
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return true
 }

@@ -2,8 +2,8 @@ package vuln
 
 import (
 	"debug/elf"
-	"encoding/binary"
 	"debug/gosym"
+	"encoding/binary"
 	"os"
 	"slices"
 	"testing"

@@ -3,12 +3,12 @@ package vuln
 import (
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"sort"
 	"sync"
 
+	"github.com/chainmail-dev/chainmail/internal/limits"
 	"github.com/chainmail-dev/chainmail/internal/strictjson"
 )
 
@@ -44,13 +44,13 @@ func openServed(root *os.Root, name string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
-	data, err := io.ReadAll(io.LimitReader(f, maxIndexBytes+1))
+	data, err := limits.ReadAll(f, maxIndexBytes)
 	f.Close()
+	if errors.Is(err, limits.ErrOverLimit) {
+		return nil, fmt.Errorf("%w: %s: index/modules.json over %d bytes", ErrTooLarge, name, maxIndexBytes)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: index/modules.json: %v", ErrMalformed, name, err)
-	}
-	if len(data) > maxIndexBytes {
-		return nil, fmt.Errorf("%w: %s: index/modules.json over %d bytes", ErrTooLarge, name, maxIndexBytes)
 	}
 	var mods []struct {
 		Path  string `json:"path"`
