@@ -491,6 +491,7 @@ func FromModule(ctx context.Context, dir string, opts ...Option) (*Document, err
 	type modEdge struct{ from, to string }
 	var selected []*goModule
 	var edges []modEdge
+	seenEdge := map[modEdge]bool{}
 	usesStd := false
 	excluded := map[string]bool{}
 	switch o.mode {
@@ -574,9 +575,10 @@ func FromModule(ctx context.Context, dir string, opts ...Option) (*Document, err
 				}
 				for _, imp := range p.Imports {
 					to := owner[imp]
-					if to == "" || to == from {
-						continue
+					if to == "" || to == from || seenEdge[modEdge{from, to}] {
+						continue // every import between two modules is one edge
 					}
+					seenEdge[modEdge{from, to}] = true
 					edges = append(edges, modEdge{from, to})
 				}
 			}
