@@ -34,10 +34,10 @@
 // +incompatible) and Go releases ("go1.21rc2") as the go command orders
 // them, SemVer (npm, crates.io...), PEP 440 for PyPI (names normalised as
 // PEP 503 says), dpkg's order for Debian and Ubuntu, Maven's
-// ComparableVersion order, Gem::Version's for RubyGems and NuGet's. A
-// package whose ecosystem's versions this package cannot order (Alpine,
-// and any ecosystem not named here) is never reported as unaffected: it is
-// in [Report.Unchecked]. Withdrawn records are ignored.
+// ComparableVersion order, Gem::Version's for RubyGems, NuGet's, and
+// apk's for Alpine. A package whose ecosystem's versions this package
+// cannot order (RPM distributions, and any ecosystem not named here) is
+// never reported as unaffected: it is in [Report.Unchecked]. Withdrawn records are ignored.
 //
 // VEX suppresses findings only from the documents you pass as
 // [Options.TrustedVEX]: the predicates of attestations that verify
@@ -67,7 +67,7 @@
 //
 // CVSS v2 vectors are not computed (a finding rated only in v2 has no
 // computed severity, which policy counts as at or above every level);
-// ECOSYSTEM ranges of Alpine are not ordered;
+// ECOSYSTEM ranges of RPM distributions are not ordered;
 // symbol tables of PE (Windows) binaries are not read. A CycloneDX VEX
 // enters as the OpenVEX statements
 // sbom.OpenVEXFromDocument makes of it (examples/scan -vex does this).

@@ -465,3 +465,113 @@ func allDigits(s string) bool {
 	}
 	return true
 }
+
+// apkVersion is an Alpine package version:
+// digits{.digits}[letter]{_suffix[digits]}[~hash][-rN].
+type apkVersion struct {
+	nums     []string
+	letter   byte
+	suffixes [][2]string // (suffix, number)
+	rev      string
+}
+
+// apkSuffixRank orders the suffixes: pre-releases below none (the
+// release), later snapshots and patches above it.
+var apkSuffixRank = map[string]int{"alpha": 0, "beta": 1, "pre": 2, "rc": 3, "": 4, "cvs": 5, "svn": 6, "git": 7, "hg": 8, "p": 9}
+
+func parseAPK(v string) (apkVersion, bool) {
+	var a apkVersion
+	if v == "" || len(v) > 256 {
+		return a, false
+	}
+	if i := strings.LastIndex(v, "-r"); i >= 0 {
+		if !allDigits(v[i+2:]) {
+			return a, false
+		}
+		a.rev, v = v[i+2:], v[:i]
+	}
+	if i := strings.IndexByte(v, '~'); i >= 0 {
+		v = v[:i] // a commit hash orders nothing
+	}
+	main, rest, _ := strings.Cut(v, "_")
+	if n := len(main); n > 0 && main[n-1] >= 'a' && main[n-1] <= 'z' {
+		a.letter, main = main[n-1], main[:n-1]
+	}
+	for _, p := range strings.Split(main, ".") {
+		if !allDigits(p) {
+			return a, false
+		}
+		a.nums = append(a.nums, p)
+	}
+	if rest != "" {
+		for _, s := range strings.Split(rest, "_") {
+			i := 0
+			for i < len(s) && s[i] >= 'a' && s[i] <= 'z' {
+				i++
+			}
+			name, n := s[:i], s[i:]
+			if _, ok := apkSuffixRank[name]; !ok || name == "" || (n != "" && !allDigits(n)) {
+				return a, false
+			}
+			a.suffixes = append(a.suffixes, [2]string{name, n})
+		}
+	}
+	return a, true
+}
+
+// cmpNumber compares two digit strings by value.
+func cmpNumber(a, b string) int {
+	a, b = strings.TrimLeft(a, "0"), strings.TrimLeft(b, "0")
+	if len(a) != len(b) {
+		return sign(len(a) - len(b))
+	}
+	return strings.Compare(a, b)
+}
+
+// compareAPK orders Alpine versions as apk does for the forms Alpine's
+// packages use: the numbers (the first by value, later ones as decimal
+// fractions when either has a leading zero), fewer numbers below more,
+// no letter below a letter, then the suffixes (alpha < beta < pre < rc <
+// none < cvs < svn < git < hg < p, each with its number), then the
+// package revision (-rN).
+func compareAPK(x, y string) (int, bool) {
+	a, ok1 := parseAPK(x)
+	b, ok2 := parseAPK(y)
+	if !ok1 || !ok2 {
+		return 0, false
+	}
+	for i := 0; i < min(len(a.nums), len(b.nums)); i++ {
+		p, q := a.nums[i], b.nums[i]
+		var c int
+		if i > 0 && (strings.HasPrefix(p, "0") || strings.HasPrefix(q, "0")) {
+			c = strings.Compare(strings.TrimRight(p, "0"), strings.TrimRight(q, "0"))
+		} else {
+			c = cmpNumber(p, q)
+		}
+		if c != 0 {
+			return sign(c), true
+		}
+	}
+	if len(a.nums) != len(b.nums) {
+		return sign(len(a.nums) - len(b.nums)), true
+	}
+	if a.letter != b.letter {
+		return sign(int(a.letter) - int(b.letter)), true
+	}
+	for i := 0; i < max(len(a.suffixes), len(b.suffixes)); i++ {
+		s, t := [2]string{"", ""}, [2]string{"", ""}
+		if i < len(a.suffixes) {
+			s = a.suffixes[i]
+		}
+		if i < len(b.suffixes) {
+			t = b.suffixes[i]
+		}
+		if r := apkSuffixRank[s[0]] - apkSuffixRank[t[0]]; r != 0 {
+			return sign(r), true
+		}
+		if c := cmpNumber(s[1], t[1]); c != 0 {
+			return c, true
+		}
+	}
+	return cmpNumber(a.rev, b.rev), true
+}

@@ -56,14 +56,14 @@ func FuzzCompareGo(f *testing.F) {
 	})
 }
 
-// FuzzCompareOrders: the Debian, PEP 440, Maven, RubyGems and NuGet
+// FuzzCompareOrders: the Debian, PEP 440, Maven, RubyGems, NuGet and apk
 // orders are orders too.
 func FuzzCompareOrders(f *testing.F) {
 	for _, s := range [][2]string{{"1:1.0-1", "1.0~rc1"}, {"1.0.post1", "1.0a1.dev2+local.7"}, {"7.88.1-10+deb12u5", "7.88.1-10+deb12u12"}, {"1-alpha2snapshot", "1-sp2"}} {
 		f.Add(s[0], s[1])
 	}
 	f.Fuzz(func(t *testing.T, a, b string) {
-		for name, cmp := range map[string]comparator{"debian": compareDebian, "pep440": comparePEP440, "maven": compareMaven, "rubygems": compareRubyGems, "nuget": compareNuGet} {
+		for name, cmp := range map[string]comparator{"debian": compareDebian, "pep440": comparePEP440, "maven": compareMaven, "rubygems": compareRubyGems, "nuget": compareNuGet, "apk": compareAPK} {
 			x, ok1 := cmp(a, b)
 			y, ok2 := cmp(b, a)
 			if ok1 != ok2 || (ok1 && x != -y) {

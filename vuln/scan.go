@@ -138,6 +138,19 @@ func targetOf(purl string) (Target, bool) {
 		t.Ecosystem, t.Name = "Debian", p.Name
 	case "apk":
 		t.Ecosystem, t.Name = "Alpine", p.Name
+	case "rpm":
+		switch strings.ToLower(p.Namespace) {
+		case "openeuler":
+			t.Ecosystem, t.Name = "openEuler", p.Name
+		case "redhat":
+			t.Ecosystem, t.Name = "Red Hat", p.Name
+		case "rocky-linux", "rocky":
+			t.Ecosystem, t.Name = "Rocky Linux", p.Name
+		case "almalinux":
+			t.Ecosystem, t.Name = "AlmaLinux", p.Name
+		default:
+			return Target{}, false
+		}
 	default:
 		return Target{}, false
 	}

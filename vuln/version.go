@@ -32,6 +32,8 @@ func comparatorFor(ecosystem, rangeType string) comparator {
 		return compareRubyGems
 	case ecosystem == "NuGet":
 		return compareNuGet
+	case ecosystem == "Alpine":
+		return compareAPK
 	}
 	return nil
 }

@@ -139,7 +139,7 @@ const recMaven = `{"id":"GHSA-mmmm-nnnn-oooo","modified":"2099-01-01T00:00:00Z",
 "affected":[{"package":{"ecosystem":"Maven","name":"org.example:lib"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"2.0.1"}]}]}]}`
 
 const recGem = `{"id":"GHSA-gggg-hhhh-iiii","modified":"2099-01-01T00:00:00Z",
-"affected":[{"package":{"ecosystem":"Alpine:v3.20","name":"busybox"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"1.36.1-r29"}]}]}]}`
+"affected":[{"package":{"ecosystem":"openEuler:24.03","name":"busybox"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"1.36.1-r29"}]}]}]}`
 
 func testDB(t *testing.T, recs ...string) *DB {
 	t.Helper()
@@ -168,7 +168,7 @@ func TestScanMergesAliasesAndSkipsWithdrawn(t *testing.T) {
 	if db.Len() != 5 || db.Record("GO-2099-0002") != nil {
 		t.Fatalf("%d records; the withdrawn one must be left out", db.Len())
 	}
-	rep, err := db.ScanSBOM(doc("pkg:golang/example.com/m@v1.1.0", "pkg:golang/example.com/other@v1.0.0", "pkg:pypi/requests@2.30.0", "pkg:maven/org.example/lib@1.9", "pkg:apk/alpine/busybox@1.36.1-r20"), Options{})
+	rep, err := db.ScanSBOM(doc("pkg:golang/example.com/m@v1.1.0", "pkg:golang/example.com/other@v1.0.0", "pkg:pypi/requests@2.30.0", "pkg:maven/org.example/lib@1.9", "pkg:rpm/openeuler/busybox@1.36.1-r20"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -191,8 +191,8 @@ func TestScanMergesAliasesAndSkipsWithdrawn(t *testing.T) {
 	if p := rep.Findings[2]; p.ID != "PYSEC-2099-1" || p.Fixed != "2.31.0" {
 		t.Errorf("PyPI finding %+v", p)
 	}
-	// Alpine versions are not ordered here: unchecked, never "not
-	// affected".
+	// openEuler (RPM) versions are not ordered here: unchecked, never
+	// "not affected".
 	if len(rep.Unchecked) != 1 || rep.Unchecked[0].Record != "GHSA-gggg-hhhh-iiii" {
 		t.Errorf("unchecked %+v", rep.Unchecked)
 	}
@@ -389,6 +389,19 @@ func TestCompareEcosystems(t *testing.T) {
 		{compareDebian, "1.0a", "1.0", 1},
 		{compareDebian, "1.0-0", "1.0", 0},
 		{compareDebian, "001.0", "1.0", 0},
+		// apk.
+		{compareAPK, "1.36.1-r20", "1.36.1-r29", -1},
+		{compareAPK, "1.36.1-r29", "1.36.2-r0", -1},
+		{compareAPK, "1.2_alpha1", "1.2_beta", -1},
+		{compareAPK, "1.2_rc3", "1.2", -1},
+		{compareAPK, "1.2", "1.2_p1", -1},
+		{compareAPK, "1.2", "1.2a", -1},
+		{compareAPK, "1.2a", "1.2.1", -1},
+		{compareAPK, "1.2", "1.2-r0", 0},
+		{compareAPK, "1.02", "1.1", -1},
+		{compareAPK, "3.0.13-r0", "3.0.8-r0", 1},
+		{compareAPK, "2.40.1_git20240101-r0", "2.40.1-r0", 1},
+		{compareAPK, "1.0~abcdef-r1", "1.0-r1", 0},
 		// Gem::Version.
 		{compareRubyGems, "1.0", "1.0.0", 0},
 		{compareRubyGems, "1.0.a", "1.0", -1},
