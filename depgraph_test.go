@@ -21,6 +21,7 @@ var allowedImports = map[string][]string{
 	"internal/limits":     {},
 	"internal/errs":       {},
 	"internal/netpolicy":  {},
+	"internal/fsutil":     {},
 	"internal/strictjson": {"internal/limits"},
 	"attest":              {"digest", "internal/limits", "internal/strictjson"},
 	"attest/attestpb":     {"attest", "github.com/in-toto/attestation/go/v1", "google.golang.org/protobuf/"},
@@ -43,7 +44,7 @@ var allowedImports = map[string][]string{
 	// sbom uses attest for the OpenVEX type and for SBOM statements;
 	// attest never imports sbom.
 	"sbom": {
-		"attest", "digest", "internal/errs", "internal/limits", "internal/strictjson", "sbom/internal/licensedetect",
+		"attest", "digest", "internal/errs", "internal/fsutil", "internal/limits", "internal/strictjson", "sbom/internal/licensedetect",
 		"github.com/CycloneDX/cyclonedx-go", "github.com/spdx/tools-golang/",
 		"github.com/santhosh-tekuri/jsonschema/v6", "golang.org/x/text/", "sigs.k8s.io/yaml",
 	},

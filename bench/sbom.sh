@@ -57,31 +57,7 @@ declare -A CMD=(
 	[go-list-m]="go -C $C list -e -m -json all"
 )
 
-once() { # name: one run; prints "wall_s rss_mib"
-	# shellcheck disable=SC2086
-	/usr/bin/time -f "%e %M" -o "$WORK/time.txt" ${CMD[$1]} >/dev/null 2>"$WORK/stderr.txt" || { cat "$WORK/stderr.txt" >&2; return 1; }
-	awk '{printf "%s %.0f\n", $1, $2/1024}' "$WORK/time.txt"
-}
-median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-
-# pair A B: warm-up, then RUNS alternated rounds; appends to results.
-pair() {
-	local a=$1 b=$2 r
-	log "$a vs $b: warm-up, then $RUNS alternated rounds"
-	once "$a" >/dev/null
-	once "$b" >/dev/null
-	: >"$WORK/$a.runs"
-	: >"$WORK/$b.runs"
-	for r in $(seq "$RUNS"); do
-		once "$a" >>"$WORK/$a.runs"
-		once "$b" >>"$WORK/$b.runs"
-	done
-	local aw ar bw br
-	aw=$(cut -d' ' -f1 "$WORK/$a.runs" | median) ar=$(cut -d' ' -f2 "$WORK/$a.runs" | median)
-	bw=$(cut -d' ' -f1 "$WORK/$b.runs" | median) br=$(cut -d' ' -f2 "$WORK/$b.runs" | median)
-	awk -v a="$a" -v b="$b" -v aw="$aw" -v ar="$ar" -v bw="$bw" -v br="$br" \
-		'BEGIN {printf "| `%s` | %.2f s, %d MiB | `%s` | %.2f s, %d MiB | **%.1fx** |\n", a, aw, ar, b, bw, br, (aw > 0 ? bw / aw : 0)}' | tee -a "$WORK/pairs.md"
-}
+. bench/pairs.sh
 
 rm -rf "$CACHE"
 "$O" -cache "$CACHE" -o /dev/null "$C"                       # fill the cache: module graph,

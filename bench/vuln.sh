@@ -68,30 +68,8 @@ declare -A CMD=(
 	[ours-sbom-served]="$WORK/bin/scan -db $SERVED -format json -fail-on critical -o $WORK/ours-sbom-served.json $SBOM"
 	[osv-scanner-sbom]="$WORK/bin/osv-scanner --experimental-offline --format json --sbom $SBOM"
 )
-once() { # name [out]: one run; prints "wall_s rss_mib"
-	local out=${2:-/dev/null}
-	# shellcheck disable=SC2086
-	/usr/bin/time -f "%e %M" -o "$WORK/time.txt" ${CMD[$1]} >"$out" 2>"$WORK/stderr.txt" || [ $? -eq 1 ] || { cat "$WORK/stderr.txt" >&2; return 1; }
-	tail -1 "$WORK/time.txt" | awk '{printf "%s %.0f\n", $1, $2/1024}'
-}
-median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-pair() {
-	local a=$1 b=$2 r
-	log "$a vs $b: warm-up, then $RUNS alternated rounds"
-	once "$a" >/dev/null
-	once "$b" "$WORK/$b.json" >/dev/null
-	: >"$WORK/$a.runs"
-	: >"$WORK/$b.runs"
-	for r in $(seq "$RUNS"); do
-		once "$a" >>"$WORK/$a.runs"
-		once "$b" >>"$WORK/$b.runs"
-	done
-	local aw ar bw br
-	aw=$(cut -d' ' -f1 "$WORK/$a.runs" | median) ar=$(cut -d' ' -f2 "$WORK/$a.runs" | median)
-	bw=$(cut -d' ' -f1 "$WORK/$b.runs" | median) br=$(cut -d' ' -f2 "$WORK/$b.runs" | median)
-	awk -v a="$a" -v b="$b" -v aw="$aw" -v ar="$ar" -v bw="$bw" -v br="$br" \
-		'BEGIN {printf "| `%s` | %.2f s, %d MiB | `%s` | %.2f s, %d MiB | **%.2fx** |\n", a, aw, ar, b, bw, br, (aw > 0 ? bw / aw : 0)}' | tee -a "$WORK/vuln-pairs.md"
-}
+OK_EXIT1=1 PAIRS="$WORK/vuln-pairs.md"
+. bench/pairs.sh
 : >"$WORK/vuln-pairs.md"
 pair ours-binary govulncheck-binary
 pair ours-binary-served govulncheck-binary

@@ -42,12 +42,16 @@ func (d *Document) graph(sourcesOnly bool) *depGraph {
 	type edge struct{ from, to int32 }
 	var edges []edge
 	lastFrom, lastID := "", int32(-1) // edges come grouped by source
-	for _, e := range d.Edges {
-		if e.Kind == EdgeDependsOn && (lastID < 0 || e.From != lastFrom) {
-			lastFrom, lastID = e.From, id(e.From)
+	if sourcesOnly {
+		// Every source first, so that an edge's target is known to
+		// have edges of its own however the edges are ordered.
+		for _, e := range d.Edges {
+			if e.Kind == EdgeDependsOn && (lastID < 0 || e.From != lastFrom) {
+				lastFrom, lastID = e.From, id(e.From)
+			}
 		}
+		lastID = -1
 	}
-	lastID = -1
 	for _, e := range d.Edges {
 		if e.Kind != EdgeDependsOn {
 			continue

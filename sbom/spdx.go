@@ -874,24 +874,22 @@ var spdxDefaultCreated = time.Unix(0, 0).UTC()
 // element. Without this, an SPDX tag-value SBOM would lose what the JSON
 // form says in annotations (the go.sum h1, license evidence).
 func annotationsToDocument(doc *spdx23.Document) {
-	for _, p := range doc.Packages {
-		if p == nil {
-			continue
-		}
-		for _, a := range p.Annotations {
-			a.AnnotationSPDXIdentifier = common.DocElementID{ElementRefID: p.PackageSPDXIdentifier}
+	move := func(anns []spdx23.Annotation, id common.ElementID) {
+		for _, a := range anns {
+			a.AnnotationSPDXIdentifier = common.DocElementID{ElementRefID: id}
 			doc.Annotations = append(doc.Annotations, &a)
 		}
-		p.Annotations = nil
+	}
+	for _, p := range doc.Packages {
+		if p != nil {
+			move(p.Annotations, p.PackageSPDXIdentifier)
+			p.Annotations = nil
+		}
 	}
 	for _, f := range doc.Files {
-		if f == nil {
-			continue
+		if f != nil {
+			move(f.Annotations, f.FileSPDXIdentifier)
+			f.Annotations = nil
 		}
-		for _, a := range f.Annotations {
-			a.AnnotationSPDXIdentifier = common.DocElementID{ElementRefID: f.FileSPDXIdentifier}
-			doc.Annotations = append(doc.Annotations, &a)
-		}
-		f.Annotations = nil
 	}
 }

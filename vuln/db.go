@@ -213,7 +213,7 @@ func readFile(fsys fs.FS, p string) ([]byte, error) {
 	defer f.Close()
 	data, err := limits.ReadAll(f, MaxRecordBytes)
 	if errors.Is(err, limits.ErrOverLimit) {
-		return nil, fmt.Errorf("%w: %s: more than %d bytes", ErrTooLarge, p, MaxRecordBytes)
+		return nil, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, MaxRecordBytes) // the caller names the file
 	}
 	return data, err
 }

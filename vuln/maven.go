@@ -109,24 +109,19 @@ func parseMaven(v string) (*mvnItem, bool) {
 	for i := 0; i < len(v); i++ {
 		c := v[i]
 		switch {
-		case c == '.':
+		case c == '.' || c == '-':
 			if i == start {
 				list.list = append(list.list, &mvnItem{kind: mvnInt, n: new(big.Int)})
 			} else {
 				list.list = append(list.list, mvnParseItem(isDigit, v[start:i]))
 			}
 			start = i + 1
-		case c == '-':
-			if i == start {
-				list.list = append(list.list, &mvnItem{kind: mvnInt, n: new(big.Int)})
-			} else {
-				list.list = append(list.list, mvnParseItem(isDigit, v[start:i]))
+			if c == '-' { // a sublist begins
+				sub := &mvnItem{kind: mvnList}
+				list.list = append(list.list, sub)
+				list = sub
+				stack = append(stack, sub)
 			}
-			start = i + 1
-			sub := &mvnItem{kind: mvnList}
-			list.list = append(list.list, sub)
-			list = sub
-			stack = append(stack, sub)
 		case c >= '0' && c <= '9':
 			if !isDigit && i > start {
 				// 1.0.0.X1 < 1.0.0-X2: a letter-to-digit change is a "-".

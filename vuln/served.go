@@ -26,6 +26,7 @@ type served struct {
 	modules map[string][]string // module path -> record ids
 	mu      sync.Mutex
 	parsed  map[string]*Record // id -> record; nil for a withdrawn one
+	total   int64              // bytes of records read, at most MaxDatabaseBytes
 }
 
 // isServed reports whether dir holds the served layout.
@@ -111,8 +112,14 @@ func (s *served) records(module string) ([]*Record, error) {
 		r, ok := s.parsed[id]
 		if !ok {
 			data, err := readFile(s.fsys, "ID/"+id+".json")
-			if err != nil {
-				return nil, fmt.Errorf("%w: ID/%s.json: %v", ErrMalformed, id, err)
+			switch {
+			case errors.Is(err, ErrTooLarge):
+				return nil, fmt.Errorf("ID/%s.json: %w", id, err)
+			case err != nil:
+				return nil, fmt.Errorf("%w: %v", ErrMalformed, err) // names the file
+			}
+			if s.total += int64(len(data)); s.total > MaxDatabaseBytes {
+				return nil, fmt.Errorf("%w: more than %d bytes of records", ErrTooLarge, int64(MaxDatabaseBytes))
 			}
 			if r, err = ParseRecord(data); err != nil {
 				return nil, fmt.Errorf("ID/%s.json: %w", id, err)

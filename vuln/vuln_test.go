@@ -263,8 +263,8 @@ func TestZipBounds(t *testing.T) {
 		t.Fatalf("zip: %v", err)
 	}
 	// 5 MiB of zeros compress to a few KiB: over the record bound.
-	if _, err := Open(write("bomb.zip", map[string][]byte{"x.json": make([]byte, MaxRecordBytes+1)})); !errors.Is(err, ErrTooLarge) {
-		t.Errorf("bomb: %v, want ErrTooLarge", err)
+	if _, err := Open(write("bomb.zip", map[string][]byte{"x.json": make([]byte, MaxRecordBytes+1)})); !errors.Is(err, ErrTooLarge) || strings.Count(err.Error(), "x.json") != 1 {
+		t.Errorf("bomb: %v, want ErrTooLarge naming x.json once", err)
 	}
 	if _, err := Open(filepath.Join(dir, "missing")); !errors.Is(err, ErrMalformed) {
 		t.Errorf("missing: %v", err)

@@ -1,7 +1,8 @@
 // Package cli holds the plumbing the example commands share: bounded file
 // reads, atomic writes, key passwords, and exit codes (package clitrust
-// has the setup of trust and keyless signing). It uses nothing of
-// Chainmail; the examples' interesting code is in their own main.go.
+// has the setup of trust and keyless signing). It uses none of
+// Chainmail's public packages (only internal/fsutil for the atomic
+// write); the examples' interesting code is in their own main.go.
 package cli
 
 import (
@@ -9,8 +10,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
+
+	"github.com/chainmail-dev/chainmail/internal/fsutil"
 )
 
 // Exit codes shared by the examples.
@@ -48,26 +50,7 @@ func WriteFile(path string, data []byte, perm os.FileMode) error {
 		_, err := os.Stdout.Write(data)
 		return err
 	}
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	_, werr := tmp.Write(data)
-	cerr := tmp.Close()
-	if err := errors.Join(werr, cerr); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), perm); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return nil
+	return fsutil.WriteFile(path, data, perm)
 }
 
 // Password returns the key password from the environment: CHAINMAIL_PASSWORD,
